@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/lib', '<rootDir>/test', '<rootDir>/sample'],
+  testRegex: '\\.(spec|e2e-spec)\\.ts$',
+  transform: { '^.+\\.ts$': 'ts-jest' },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^nestjs-verigator$': '<rootDir>/lib',
+    '^nestjs-verigator/testing$': '<rootDir>/lib/testing',
+  },
+  testTimeout: 20000,
+};
