@@ -1,0 +1,46 @@
+import { HttpService } from '@nestjs/axios';
+import { Provider } from '@nestjs/common';
+import axios from 'axios';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
+import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
+import { VERIGATOR_USER_AGENT } from './user-agent';
+
+/** Largest response body read from Verigator, in bytes. */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/**
+ * Builds the module's own HttpService on a dedicated axios instance (base URL, timeout,
+ * keep-alive agents, default headers), so the host app's HttpService settings and ours never mix.
+ * Statuses are not thrown by axios and bodies stay raw text: the request layer maps both itself.
+ * Redirects are not followed: they would carry `X-Service-Auth` to wherever they point.
+ */
+export function createVerigatorHttpService(options: ResolvedVerigatorOptions): HttpService {
+  const instance = axios.create({
+    baseURL: options.endpoint.replace(/\/+$/, ''),
+    timeout: options.timeout,
+    httpAgent: new HttpAgent({ keepAlive: true }),
+    httpsAgent: new HttpsAgent({ keepAlive: true }),
+    headers: {
+      Accept: 'application/json',
+      'User-Agent': VERIGATOR_USER_AGENT,
+      'X-Service-Auth': `${options.username}:${options.password}`,
+    },
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data],
+    validateStatus: () => true,
+    maxRedirects: 0,
+    maxContentLength: MAX_RESPONSE_BYTES,
+    transitional: { clarifyTimeoutError: true },
+    proxy: false,
+  });
+  return new HttpService(instance);
+}
+
+/** Provides the module's HttpService under `VERIGATOR_HTTP_SERVICE`. */
+export const verigatorHttpServiceProvider: Provider = {
+  provide: VERIGATOR_HTTP_SERVICE,
+  useFactory: createVerigatorHttpService,
+  inject: [VERIGATOR_OPTIONS],
+};

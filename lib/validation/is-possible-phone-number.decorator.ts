@@ -1,0 +1,24 @@
+import { ValidationOptions, registerDecorator } from 'class-validator';
+import { isPossiblePhoneNumber } from 'libphonenumber-js';
+
+/**
+ * Checks that a value is `+` and digits forming a *possible* number for its country
+ * (right length per libphonenumber-js). It does not demand a number that is assigned:
+ * Verigator is the judge of that, and its own example numbers would fail the stricter check.
+ */
+export function IsPossiblePhoneNumber(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isPossiblePhoneNumber',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: `${String(propertyName)} must be a phone number with its country prefix, e.g. +3725555555`,
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && /^\+\d+$/.test(value) && isPossiblePhoneNumber(value),
+      },
+    });
+}

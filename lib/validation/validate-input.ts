@@ -1,0 +1,19 @@
+import { plainToInstance } from 'class-transformer';
+import { ValidationError, validateSync } from 'class-validator';
+import { InvalidDataError, InvalidField } from '../errors/invalid-data.error';
+
+/**
+ * Transforms `plain` into `type` (applying its `@Transform`s, e.g. phone normalisation) and
+ * validates it, before anything is sent.
+ * @throws InvalidDataError naming every failing field; the values are never included.
+ */
+export function validateInput<T extends object>(type: new () => T, plain: object): T {
+  const instance = plainToInstance(type, plain);
+  const errors = validateSync(instance, { forbidUnknownValues: false });
+  if (errors.length > 0) throw InvalidDataError.fromFields(errors.map(toInvalidField));
+  return instance;
+}
+
+function toInvalidField(error: ValidationError): InvalidField {
+  return { field: error.property, messages: Object.values(error.constraints ?? {}) };
+}

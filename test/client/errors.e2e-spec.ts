@@ -1,0 +1,173 @@
+import {
+  ConnectionError,
+  InternalError,
+  InvalidDataError,
+  InvalidResponseError,
+  NoSuchResourceError,
+  RateLimitedError,
+  RequestTimeoutError,
+  ResourceAlreadyExistsError,
+  ResourceForbiddenError,
+  VerigatorError,
+  WrongCredentialsError,
+} from '../../lib';
+import { RecordingServer, Reply, closedPortUrl } from '../utils/recording-server';
+import { VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
+
+const SERVICE_ID = 'svc-1';
+
+describe('Verigator failures become typed errors', () => {
+  let upstream: RecordingServer;
+  let client: VerigatorTestApp;
+
+  beforeAll(async () => {
+    upstream = await new RecordingServer().start();
+    client = await createVerigatorApp(upstream.url, { timeout: 300 });
+  });
+  afterEach(() => upstream.clear());
+  afterAll(async () => {
+    await client.app.close();
+    await upstream.close();
+  });
+
+  async function failureOf(reply: Reply): Promise<VerigatorError> {
+    upstream.reply(reply);
+    const error = await client.services.get(SERVICE_ID).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VerigatorError);
+    return error as VerigatorError;
+  }
+
+  it.each([
+    [400, InvalidDataError, 'INVALID_DATA'],
+    [401, WrongCredentialsError, 'WRONG_CREDENTIALS'],
+    [403, ResourceForbiddenError, 'RESOURCE_FORBIDDEN'],
+    [404, NoSuchResourceError, 'NO_SUCH_RESOURCE'],
+    [409, ResourceAlreadyExistsError, 'RESOURCE_ALREADY_EXISTS'],
+    [422, InvalidDataError, 'INVALID_DATA'],
+    [429, RateLimitedError, 'RATE_LIMITED'],
+    [500, InternalError, 'INTERNAL_ERROR'],
+    [503, InternalError, 'INTERNAL_ERROR'],
+  ])('%i with a JSON message -> %p', async (status, ErrorClass, code) => {
+    const error = await failureOf({ status, body: { message: 'server says no' } });
+    expect(error).toBeInstanceOf(ErrorClass);
+    expect(error.code).toBe(code);
+    expect(error.statusCode).toBe(status);
+    expect(error.message).toBe(`Verigator answered ${status}: server says no`);
+    expect(error.body).toEqual({ message: 'server says no' });
+  });
+
+  it.each([
+    [418, 'an unlisted 4xx'],
+    [302, 'a redirect, which is never followed'],
+  ])('%i (%s) -> the base VerigatorError', async (status) => {
+    const error = await failureOf({
+      status,
+      body: { message: 'odd' },
+      headers: { Location: 'http://127.0.0.1:1/elsewhere' },
+    });
+    expect(error.constructor).toBe(VerigatorError);
+    expect(error.code).toBe('VERIGATOR_ERROR');
+    expect(error.statusCode).toBe(status);
+    expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('a 404 with an empty body is still NoSuchResourceError', async () => {
+    const error = await failureOf({ status: 404 });
+    expect(error).toBeInstanceOf(NoSuchResourceError);
+    expect(error.message).toBe('Verigator answered 404');
+    expect(error.body).toBeUndefined();
+  });
+
+  it('an HTML 500 page is InternalError carrying the page text', async () => {
+    const error = await failureOf({ status: 500, body: '<html><h1>Bad Gateway</h1></html>' });
+    expect(error).toBeInstanceOf(InternalError);
+    expect(error.message).toBe('Verigator answered 500');
+    expect(error.body).toBe('<html><h1>Bad Gateway</h1></html>');
+  });
+
+  it('truncated JSON on a 403 is still ResourceForbiddenError', async () => {
+    const error = await failureOf({ status: 403, body: '{"message": "forb' });
+    expect(error).toBeInstanceOf(ResourceForbiddenError);
+    expect(error.body).toBe('{"message": "forb');
+  });
+
+  it.each([
+    ['120', 120],
+    ['1.2', 2],
+  ])('429 with Retry-After %p gives retryAfter %p seconds', async (header, seconds) => {
+    const error = await failureOf({ status: 429, headers: { 'Retry-After': header } });
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect((error as RateLimitedError).retryAfter).toBe(seconds);
+  });
+
+  it('429 with an HTTP-date Retry-After gives the seconds until then', async () => {
+    const inOneMinute = new Date(Date.now() + 60_000).toUTCString();
+    const error = await failureOf({ status: 429, headers: { 'Retry-After': inOneMinute } });
+    expect((error as RateLimitedError).retryAfter).toBeGreaterThanOrEqual(58);
+    expect((error as RateLimitedError).retryAfter).toBeLessThanOrEqual(60);
+  });
+
+  it('429 without Retry-After leaves retryAfter undefined', async () => {
+    const error = await failureOf({ status: 429 });
+    expect((error as RateLimitedError).retryAfter).toBeUndefined();
+  });
+
+  it.each([
+    ['HTML', '<html>ok</html>'],
+    ['truncated JSON', '{"id": "svc-1", "na'],
+  ])('a 200 whose body is %s is InvalidResponseError', async (_kind, body) => {
+    const error = await failureOf({ status: 200, body });
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.statusCode).toBe(200);
+    expect(error.body).toBe(body);
+  });
+
+  it.each([
+    ['empty', undefined],
+    ['lacking name', { id: 'svc-1', ctime: '2017-07-06T13:12:03.141Z' }],
+    ['an array', [1, 2]],
+  ])('a 200 whose JSON is %s is InvalidResponseError', async (_kind, body) => {
+    const error = await failureOf({ status: 200, body });
+    expect(error).toBeInstanceOf(InvalidResponseError);
+  });
+
+  it('initiate answered with an unknown method is InvalidResponseError', async () => {
+    upstream.reply({ status: 200, body: { method: 'carrier-pigeon' } });
+    await expect(client.auth.initiate('s', 'u', 'sms')).rejects.toBeInstanceOf(
+      InvalidResponseError,
+    );
+  });
+
+  it('verify answered without a boolean "verified" is InvalidResponseError', async () => {
+    upstream.reply({ status: 200, body: { verified: 'yes' } });
+    await expect(client.auth.verify('s', 'u', '123456')).rejects.toBeInstanceOf(
+      InvalidResponseError,
+    );
+  });
+
+  it('a server that never answers gives RequestTimeoutError after `timeout`', async () => {
+    const started = Date.now();
+    const error = await failureOf({ hang: true });
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    expect(error.code).toBe('REQUEST_TIMEOUT');
+    expect(error.statusCode).toBe(0);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('a reset connection gives ConnectionError', async () => {
+    const error = await failureOf({ reset: true });
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.statusCode).toBe(0);
+  });
+
+  it('a closed port gives ConnectionError naming ECONNREFUSED', async () => {
+    const closed = await createVerigatorApp(await closedPortUrl());
+    try {
+      const error = await closed.services.get(SERVICE_ID).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect((error as ConnectionError).message).toContain('ECONNREFUSED');
+    } finally {
+      await closed.app.close();
+    }
+  });
+});

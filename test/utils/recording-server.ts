@@ -1,0 +1,98 @@
+import { AddressInfo } from 'node:net';
+import { IncomingHttpHeaders, Server, ServerResponse, createServer } from 'node:http';
+
+/** A request as it reached the recording server. */
+export interface RecordedRequest {
+  method: string;
+  /** The raw request target, exactly as sent (not decoded). */
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** How the recording server answers one request. */
+export type Reply =
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { hang: true }
+  | { reset: true };
+
+/**
+ * A real HTTP server on 127.0.0.1 (port 0) that records every request and answers with the
+ * queued replies, else with `defaultReply`.
+ */
+export class RecordingServer {
+  readonly requests: RecordedRequest[] = [];
+  private readonly replies: Reply[] = [];
+  private defaultReply: Reply = { status: 200, body: {} };
+  private server?: Server;
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        this.requests.push({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+        this.answer(this.replies.shift() ?? this.defaultReply, res);
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  /** Queues replies for the next requests, in order. */
+  reply(...replies: Reply[]): this {
+    this.replies.push(...replies);
+    return this;
+  }
+
+  /** Sets the reply used when the queue is empty. */
+  replyByDefault(reply: Reply): this {
+    this.defaultReply = reply;
+    return this;
+  }
+
+  clear(): void {
+    this.requests.length = 0;
+    this.replies.length = 0;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  private answer(reply: Reply, res: ServerResponse): void {
+    if ('hang' in reply) return;
+    if ('reset' in reply) {
+      res.socket?.destroy();
+      return;
+    }
+    const body =
+      reply.body === undefined
+        ? ''
+        : typeof reply.body === 'string'
+          ? reply.body
+          : JSON.stringify(reply.body);
+    const contentType = typeof reply.body === 'string' ? 'text/html' : 'application/json';
+    res.writeHead(reply.status, { 'Content-Type': contentType, ...reply.headers });
+    res.end(body);
+  }
+}
+
+/** Starts a closed port: an address where nothing listens. */
+export async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
