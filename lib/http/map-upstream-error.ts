@@ -33,9 +33,13 @@ export function mapStatusToError(
   const message = `Verigator answered ${statusCode}${serverMessage ? `: ${serverMessage}` : ''}`;
   const details = { statusCode, body };
   if (statusCode === 429) {
-    return new RateLimitedError(message, { ...details, retryAfter: parseRetryAfter(retryAfterHeader) });
+    return new RateLimitedError(message, {
+      ...details,
+      retryAfter: parseRetryAfter(retryAfterHeader),
+    });
   }
-  const ErrorClass = ERROR_BY_STATUS[statusCode] ?? (statusCode >= 500 ? InternalError : VerigatorError);
+  const ErrorClass =
+    ERROR_BY_STATUS[statusCode] ?? (statusCode >= 500 ? InternalError : VerigatorError);
   return new ErrorClass(message, details);
 }
 
@@ -48,7 +52,9 @@ export function mapTransportError(code: string | undefined, message: string): Ve
   if (code && TIMEOUT_CODES.has(code)) {
     return new RequestTimeoutError('Verigator did not answer in time', { cause });
   }
-  return new ConnectionError(`Verigator could not be reached (${code ?? 'unknown error'})`, { cause });
+  return new ConnectionError(`Verigator could not be reached (${code ?? 'unknown error'})`, {
+    cause,
+  });
 }
 
 function readMessage(body: unknown): string | undefined {

@@ -45,7 +45,8 @@ export function toAuthMethod(body: unknown): AuthMethod {
 /** Maps the verify answer to `VerificationResult`. @throws InvalidResponseError */
 export function toVerificationResult(body: unknown): VerificationResult {
   const json = requireObject(body, 'verification');
-  if (typeof json.verified !== 'boolean') throw invalid('verification without a boolean "verified"');
+  if (typeof json.verified !== 'boolean')
+    throw invalid('verification without a boolean "verified"');
   if (json.verified) return { verified: true };
   const status = json.status;
   if (!status || typeof status !== 'object') return { verified: false };

@@ -19,7 +19,9 @@ export class ServicesService {
    */
   async create(service: CreateServiceDto): Promise<VerigatorService> {
     const { fqdn, name } = validateInput(CreateServiceDto, service);
-    return toVerigatorService(await this.client.request('POST', buildVerigatorPath(), { fqdn, name }));
+    return toVerigatorService(
+      await this.client.request('POST', buildVerigatorPath(), { fqdn, name }),
+    );
   }
 
   /**

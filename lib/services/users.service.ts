@@ -43,7 +43,9 @@ export class UsersService {
    */
   async getAll(serviceId: string): Promise<VerigatorUser[]> {
     validateInput(ServiceRefArgs, { serviceId });
-    return toVerigatorUsers(await this.client.request('GET', buildVerigatorPath(serviceId, 'users')));
+    return toVerigatorUsers(
+      await this.client.request('GET', buildVerigatorPath(serviceId, 'users')),
+    );
   }
 
   /**

@@ -108,7 +108,10 @@ describe('requests sent to Verigator and models returned', () => {
       username: 'john',
       creationTime: CTIME,
     });
-    expect(lastRequest()).toMatchObject({ method: 'GET', url: `${BASE}/${SERVICE_ID}/users/${USER_ID}` });
+    expect(lastRequest()).toMatchObject({
+      method: 'GET',
+      url: `${BASE}/${SERVICE_ID}/users/${USER_ID}`,
+    });
     upstream.clear();
 
     upstream.reply({ status: 200, body: { users: [apiUser, { ...apiUser, id: 'u2' }], count: 2 } });
@@ -130,14 +133,17 @@ describe('requests sent to Verigator and models returned', () => {
     [AuthMethod.SMS, 'sms', 'sms'],
     [AuthMethod.TOTP, 'totp', 'totp'],
     [AuthMethod.TOTP, 'sms', 'sms (fallback: the user has no device)'],
-  ])('auth.initiate(%s) resolves to the method used when Verigator answers %s: %s', async (method, used) => {
-    upstream.reply({ status: 201, body: { method: used, auth_id: 'ignored' } });
-    await expect(client.auth.initiate(SERVICE_ID, USER_ID, method)).resolves.toBe(used);
-    const request = lastRequest();
-    expect(request.method).toBe('POST');
-    expect(request.url).toBe(`${BASE}/${SERVICE_ID}/users/${USER_ID}/auth`);
-    expect(JSON.parse(request.body)).toEqual({ method });
-  });
+  ])(
+    'auth.initiate(%s) resolves to the method used when Verigator answers %s: %s',
+    async (method, used, _label) => {
+      upstream.reply({ status: 201, body: { method: used, auth_id: 'ignored' } });
+      await expect(client.auth.initiate(SERVICE_ID, USER_ID, method)).resolves.toBe(used);
+      const request = lastRequest();
+      expect(request.method).toBe('POST');
+      expect(request.url).toBe(`${BASE}/${SERVICE_ID}/users/${USER_ID}/auth`);
+      expect(JSON.parse(request.body)).toEqual({ method });
+    },
+  );
 
   it('auth.verify puts the token without spaces and resolves verified', async () => {
     upstream.reply({ status: 200, body: { verified: true } });

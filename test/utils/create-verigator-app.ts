@@ -1,6 +1,12 @@
 import { Test } from '@nestjs/testing';
 import { INestApplication } from '@nestjs/common';
-import { AuthService, ServicesService, UsersService, VerigatorModule, VerigatorModuleOptions } from '../../lib';
+import {
+  AuthService,
+  ServicesService,
+  UsersService,
+  VerigatorModule,
+  VerigatorModuleOptions,
+} from '../../lib';
 
 /** Test credentials; the password is what leak tests search for. */
 export const TEST_USERNAME = 'api-user';

@@ -1,0 +1,190 @@
+import { HttpModule, HttpService } from '@nestjs/axios';
+import { Injectable, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { Test } from '@nestjs/testing';
+import { firstValueFrom } from 'rxjs';
+import {
+  ResolvedVerigatorOptions,
+  ServicesService,
+  VerigatorConfigurationError,
+  VerigatorModule,
+  VerigatorModuleOptions,
+  getVerigatorOptionsToken,
+} from '../../lib';
+import { RecordingServer } from '../utils/recording-server';
+import { TEST_PASSWORD, TEST_USERNAME } from '../utils/create-verigator-app';
+
+const SERVICE = { id: 'svc', name: 'Shop', ctime: '2017-07-06T13:12:03.141Z' };
+
+describe('VerigatorModule configuration', () => {
+  let upstream: RecordingServer;
+
+  beforeAll(async () => {
+    upstream = await new RecordingServer().start();
+    upstream.replyByDefault({ status: 200, body: SERVICE });
+  });
+  afterEach(() => upstream.clear());
+  afterAll(() => upstream.close());
+
+  function options(): VerigatorModuleOptions {
+    return { username: TEST_USERNAME, password: TEST_PASSWORD, endpoint: upstream.url };
+  }
+
+  async function expectWorking(imports: unknown[]): Promise<void> {
+    const moduleRef = await Test.createTestingModule({ imports: imports as never[] }).compile();
+    const app = await moduleRef.createNestApplication().init();
+    try {
+      await expect(app.get(ServicesService).get('svc')).resolves.toMatchObject({ id: 'svc' });
+      expect(upstream.requests[0].headers['x-service-auth']).toBe(
+        `${TEST_USERNAME}:${TEST_PASSWORD}`,
+      );
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('forRoot applies the defaults', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [VerigatorModule.forRoot({ username: 'u', password: 'p' })],
+    }).compile();
+    expect(moduleRef.get<ResolvedVerigatorOptions>(getVerigatorOptionsToken())).toEqual({
+      username: 'u',
+      password: 'p',
+      endpoint: 'https://api.verigator.com',
+      timeout: 5000,
+    });
+    await moduleRef.close();
+  });
+
+  it('forRoot talks to the configured endpoint', () =>
+    expectWorking([VerigatorModule.forRoot(options())]));
+
+  it('forRootAsync with useFactory and inject reads @nestjs/config', async () => {
+    const config = ConfigModule.forRoot({
+      ignoreEnvFile: true,
+      load: [() => ({ VERIGATOR_USERNAME: TEST_USERNAME, VERIGATOR_PASSWORD: TEST_PASSWORD })],
+    });
+    await expectWorking([
+      VerigatorModule.forRootAsync({
+        imports: [config],
+        inject: [ConfigService],
+        useFactory: (cfg: ConfigService) => ({
+          username: cfg.getOrThrow<string>('VERIGATOR_USERNAME'),
+          password: cfg.getOrThrow<string>('VERIGATOR_PASSWORD'),
+          endpoint: upstream.url,
+        }),
+      }),
+    ]);
+  });
+
+  it('forRootAsync with useClass', async () => {
+    const url = () => upstream.url;
+    @Injectable()
+    class VerigatorConfig {
+      createVerigatorOptions(): VerigatorModuleOptions {
+        return { username: TEST_USERNAME, password: TEST_PASSWORD, endpoint: url() };
+      }
+    }
+    await expectWorking([VerigatorModule.forRootAsync({ useClass: VerigatorConfig })]);
+  });
+
+  it('forRootAsync with useExisting', async () => {
+    const url = () => upstream.url;
+    @Injectable()
+    class SharedConfig {
+      createVerigatorOptions(): VerigatorModuleOptions {
+        return { username: TEST_USERNAME, password: TEST_PASSWORD, endpoint: url() };
+      }
+    }
+    @Module({ providers: [SharedConfig], exports: [SharedConfig] })
+    class SharedConfigModule {}
+    await expectWorking([
+      VerigatorModule.forRootAsync({ imports: [SharedConfigModule], useExisting: SharedConfig }),
+    ]);
+  });
+
+  it('isGlobal makes the services injectable in modules that do not import it', async () => {
+    @Injectable()
+    class Consumer {
+      constructor(readonly services: ServicesService) {}
+    }
+    @Module({ providers: [Consumer] })
+    class FeatureModule {}
+    const moduleRef = await Test.createTestingModule({
+      imports: [VerigatorModule.forRoot({ ...options(), isGlobal: true }), FeatureModule],
+    }).compile();
+    await expect(moduleRef.get(Consumer).services.get('svc')).resolves.toMatchObject({ id: 'svc' });
+    await moduleRef.close();
+  });
+
+  it('without isGlobal, a module that does not import it cannot inject the services', async () => {
+    @Injectable()
+    class Consumer {
+      constructor(readonly services: ServicesService) {}
+    }
+    @Module({ providers: [Consumer] })
+    class FeatureModule {}
+    await expect(
+      Test.createTestingModule({
+        imports: [VerigatorModule.forRoot(options()), FeatureModule],
+      }).compile(),
+    ).rejects.toThrow(/ServicesService/);
+  });
+
+  it("neither inherits nor changes the host app's HttpService", async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        HttpModule.register({ baseURL: 'http://127.0.0.1:1', headers: { 'X-App': 'host' } }),
+        VerigatorModule.forRoot(options()),
+      ],
+    }).compile();
+    await moduleRef.get(ServicesService).get('svc');
+    expect(upstream.requests[0].headers['x-app']).toBeUndefined();
+
+    const hostHttp = moduleRef.get(HttpService);
+    await firstValueFrom(hostHttp.get(`${upstream.url}/host-call`));
+    expect(upstream.requests[1].headers['x-service-auth']).toBeUndefined();
+    expect(upstream.requests[1].headers['x-app']).toBe('host');
+    await moduleRef.close();
+  });
+
+  it.each([
+    [{ username: '' }, 'username'],
+    [{ username: undefined }, 'username'],
+    [{ password: '' }, 'password'],
+    [{ password: '   ' }, 'password'],
+    [{ endpoint: 'ftp://verigator.example' }, 'endpoint'],
+    [{ endpoint: 'not a url' }, 'endpoint'],
+    [{ endpoint: `http://user:${TEST_PASSWORD}@127.0.0.1` }, 'endpoint'],
+    [{ timeout: 0 }, 'timeout'],
+    [{ timeout: -5 }, 'timeout'],
+    [{ timeout: Number.NaN }, 'timeout'],
+    [{ serviceId: '' }, 'serviceId'],
+  ])(
+    'bad options %p fail bootstrap naming "%s", never printing the password',
+    async (bad, name) => {
+      const error = await Test.createTestingModule({
+        imports: [VerigatorModule.forRoot({ ...options(), ...bad } as VerigatorModuleOptions)],
+      })
+        .compile()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(VerigatorConfigurationError);
+      expect((error as VerigatorConfigurationError).option).toBe(name);
+      expect((error as Error).message).toContain(`"${name}"`);
+      expect(`${(error as Error).message} ${(error as Error).stack}`).not.toContain(TEST_PASSWORD);
+      expect(upstream.requests).toHaveLength(0);
+    },
+  );
+
+  it('a forRootAsync factory with bad options fails bootstrap too', async () => {
+    await expect(
+      Test.createTestingModule({
+        imports: [
+          VerigatorModule.forRootAsync({
+            useFactory: async () => ({ username: 'u', password: '', endpoint: upstream.url }),
+          }),
+        ],
+      }).compile(),
+    ).rejects.toThrow('VerigatorModule option "password" is required');
+  });
+});

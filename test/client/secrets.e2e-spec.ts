@@ -1,0 +1,81 @@
+import { inspect } from 'node:util';
+import { VerigatorError } from '../../lib';
+import { RecordingServer, Reply, closedPortUrl } from '../utils/recording-server';
+import {
+  TEST_PASSWORD,
+  TEST_USERNAME,
+  VerigatorTestApp,
+  createVerigatorApp,
+} from '../utils/create-verigator-app';
+
+/** An upstream that echoes the credentials it received, the worst case for a leak. */
+const echo = `echo of X-Service-Auth: ${TEST_USERNAME}:${TEST_PASSWORD}`;
+
+describe('the API password never appears in an error', () => {
+  let upstream: RecordingServer;
+  let client: VerigatorTestApp;
+
+  beforeAll(async () => {
+    upstream = await new RecordingServer().start();
+    client = await createVerigatorApp(upstream.url, { timeout: 200 });
+  });
+  afterAll(async () => {
+    await client.app.close();
+    await upstream.close();
+  });
+
+  function expectNoSecret(error: unknown): void {
+    expect(error).toBeInstanceOf(VerigatorError);
+    const e = error as VerigatorError;
+    const views = [
+      e.message,
+      String(e.stack),
+      JSON.stringify(e),
+      inspect(e, { depth: Infinity, showHidden: true }),
+      inspect(e.cause, { depth: Infinity, showHidden: true }),
+      String(e),
+    ];
+    for (const view of views) expect(view).not.toContain(TEST_PASSWORD);
+  }
+
+  const replies: [string, Reply][] = [
+    ['400', { status: 400, body: { message: echo } }],
+    ['401', { status: 401, body: { message: echo } }],
+    ['403', { status: 403, body: echo }],
+    ['404', { status: 404, body: { message: echo } }],
+    ['409', { status: 409, body: { message: echo } }],
+    ['418', { status: 418, body: { message: echo } }],
+    ['422', { status: 422, body: { message: echo } }],
+    ['429', { status: 429, body: { message: echo }, headers: { 'Retry-After': '3' } }],
+    ['500', { status: 500, body: `<html>${echo}</html>` }],
+    ['2xx non-JSON', { status: 200, body: echo }],
+    ['2xx lacking fields', { status: 200, body: { note: echo } }],
+    ['timeout', { hang: true }],
+    ['reset', { reset: true }],
+  ];
+
+  it.each(replies)('%s', async (_case, reply) => {
+    upstream.reply(reply);
+    const error = await client.services.get('svc').catch((e: unknown) => e);
+    expectNoSecret(error);
+  });
+
+  it('the echoed password is masked in the kept body, the rest of it kept', async () => {
+    upstream.reply({ status: 401, body: { message: echo } });
+    const error = (await client.services.get('svc').catch((e: unknown) => e)) as VerigatorError;
+    expect(error.body).toEqual({ message: `echo of X-Service-Auth: ${TEST_USERNAME}:***` });
+  });
+
+  it('connection refused', async () => {
+    const closed = await createVerigatorApp(await closedPortUrl());
+    try {
+      expectNoSecret(await closed.services.get('svc').catch((e: unknown) => e));
+    } finally {
+      await closed.app.close();
+    }
+  });
+
+  it('local validation', async () => {
+    expectNoSecret(await client.auth.verify('svc', 'usr', 'abc').catch((e: unknown) => e));
+  });
+});

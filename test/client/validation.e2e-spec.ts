@@ -1,0 +1,82 @@
+import { InvalidDataError } from '../../lib';
+import { RecordingServer } from '../utils/recording-server';
+import { VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
+
+describe('bad input is refused locally, naming each field, and nothing is sent', () => {
+  let upstream: RecordingServer;
+  let client: VerigatorTestApp;
+
+  beforeAll(async () => {
+    upstream = await new RecordingServer().start();
+    client = await createVerigatorApp(upstream.url);
+  });
+  afterEach(() => expect(upstream.requests).toHaveLength(0));
+  afterAll(async () => {
+    await client.app.close();
+    await upstream.close();
+  });
+
+  async function fieldsOf(call: () => Promise<unknown>): Promise<string[]> {
+    const error = await call().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidDataError);
+    const invalid = error as InvalidDataError;
+    expect(invalid.statusCode).toBe(0);
+    for (const { field } of invalid.fields) expect(invalid.message).toContain(field);
+    return invalid.fields.map((f) => f.field).sort();
+  }
+
+  it.each([
+    ['empty fqdn and name', { fqdn: '', name: '' }, ['fqdn', 'name']],
+    ['fqdn not a domain', { fqdn: 'not a domain', name: 'Shop' }, ['fqdn']],
+    ['name too long', { fqdn: 'shop.com', name: 'x'.repeat(101) }, ['name']],
+    ['name not a string', { fqdn: 'shop.com', name: 42 }, ['name']],
+  ])('services.create with %s', async (_case, input, fields) => {
+    expect(await fieldsOf(() => client.services.create(input as never))).toEqual(fields);
+  });
+
+  it.each([
+    ['no plus sign', '3725555555'],
+    ['letters', '+372555abc'],
+    ['too short for its country', '+3721'],
+    ['too long', '+3725555555555555'],
+    ['not a string', 3725555555],
+  ])('users.create with a phone number with %s', async (_case, phoneNumber) => {
+    const fields = await fieldsOf(() =>
+      client.users.create('svc', { username: 'john', phoneNumber: phoneNumber as string }),
+    );
+    expect(fields).toEqual(['phoneNumber']);
+  });
+
+  it('users.create with an empty username and an empty service id lists both', async () => {
+    expect(
+      await fieldsOf(() => client.users.create('', { username: '', phoneNumber: '+3725555555' })),
+    ).toEqual(['serviceId', 'username']);
+  });
+
+  it.each(['', '.', '..', 'x'.repeat(256), 7, undefined])('the id %p is refused', async (id) => {
+    expect(await fieldsOf(() => client.services.get(id as string))).toEqual(['serviceId']);
+    expect(await fieldsOf(() => client.users.get('svc', id as string))).toEqual(['userId']);
+    expect(await fieldsOf(() => client.users.delete(id as string, id as string))).toEqual([
+      'serviceId',
+      'userId',
+    ]);
+  });
+
+  it('auth.initiate with an unknown method names method', async () => {
+    expect(await fieldsOf(() => client.auth.initiate('svc', 'usr', 'email' as never))).toEqual([
+      'method',
+    ]);
+  });
+
+  it.each(['12a456', '123', '1234567890123', '', 123456])(
+    'auth.verify with the token %p names token but never shows it',
+    async (token) => {
+      const error = (await client.auth
+        .verify('svc', 'usr', token as string)
+        .catch((e) => e)) as Error;
+      expect(error).toBeInstanceOf(InvalidDataError);
+      expect((error as InvalidDataError).fields.map((f) => f.field)).toEqual(['token']);
+      if (String(token).length > 0) expect(JSON.stringify(error)).not.toContain(String(token));
+    },
+  );
+});
