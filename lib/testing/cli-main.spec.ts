@@ -1,0 +1,148 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './cli-main';
+import type { CliIo } from './cli-main';
+import { VerigatorSimulator } from './verigator-simulator';
+
+const DEMO_SEED = join(__dirname, 'fixtures', 'demo-seed.json');
+
+function fakeIo(): CliIo & { out: string[]; err: string[]; signals: EventEmitter } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    stdout: (line) => out.push(line),
+    stderr: (line) => err.push(line),
+    signals: new EventEmitter(),
+  };
+}
+
+describe('verigator-simulator CLI', () => {
+  it('prints usage for --help and exits 0', async () => {
+    const io = fakeIo();
+    expect(await runCli(['--help'], io)).toEqual({ exitCode: 0 });
+    expect(io.out.join('\n')).toContain('Usage: verigator-simulator');
+    expect(io.out.join('\n')).toContain('--code-ttl');
+  });
+
+  it.each([
+    [['--nope'], 'nope'],
+    [['--port', 'abc'], '--port'],
+    [['--port', '70000'], '--port'],
+    [['--code-ttl', '0'], '--code-ttl'],
+    [['--code-ttl', 'x'], '--code-ttl'],
+    [['--created-status', '202'], '--created-status'],
+    [['--seed', '/does/not/exist.json'], 'seed file'],
+    [['positional'], 'positional'],
+  ])('rejects %j with exit code 2 and a message', async (argv, fragment) => {
+    const io = fakeIo();
+    expect(await runCli(argv, io)).toEqual({ exitCode: 2 });
+    expect(io.err[0]).toContain(fragment);
+    expect(io.out).toEqual([]);
+  });
+
+  it('rejects an invalid seed file naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verigator-seed-'));
+    const file = join(dir, 'seed.json');
+    writeFileSync(file, JSON.stringify({ services: [{ id: 'a', name: 'A' }] }));
+    const io = fakeIo();
+    expect(await runCli(['--seed', file], io)).toEqual({ exitCode: 2 });
+    expect(io.err[0]).toContain('seed.services[0].fqdn');
+  });
+
+  it('serves with the given options, prints the URL but not the password, and stops on SIGTERM', async () => {
+    const io = fakeIo();
+    const result = await runCli(
+      [
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--username',
+        'cli',
+        '--password',
+        'pa:ss',
+        '--seed',
+        DEMO_SEED,
+      ],
+      io,
+    );
+    expect(result.exitCode).toBe(0);
+    const sim = result.simulator!;
+    try {
+      expect(io.out[0]).toBe(`Verigator simulator listening on ${sim.url}`);
+      expect(io.out.join('\n')).not.toContain('pa:ss');
+
+      const res = await fetch(`${sim.url}/v1/service/service/demo-service/users`, {
+        headers: { 'X-Service-Auth': 'cli:pa:ss' },
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ count: 2 });
+      const unauthorised = await fetch(`${sim.url}/v1/service/service/demo-service`, {
+        headers: { 'X-Service-Auth': 'demo:demo' },
+      });
+      expect(unauthorised.status).toBe(401);
+
+      expect(io.signals.listenerCount('SIGINT')).toBe(1);
+      io.signals.emit('SIGTERM');
+      await result.stopped;
+      expect(io.out.at(-1)).toContain('SIGTERM');
+      expect(io.signals.listenerCount('SIGINT')).toBe(0);
+      expect(io.signals.listenerCount('SIGTERM')).toBe(0);
+      await expect(fetch(`${sim.url}/_simulator/health`)).rejects.toThrow();
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('stops on SIGINT too', async () => {
+    const io = fakeIo();
+    const result = await runCli(['--port', '0'], io);
+    io.signals.emit('SIGINT');
+    await result.stopped;
+    await expect(fetch(`${result.simulator!.url}/_simulator/health`)).rejects.toThrow();
+  });
+
+  it('applies --code-ttl (seconds) and --created-status', async () => {
+    const io = fakeIo();
+    const result = await runCli(
+      ['--port', '0', '--seed', DEMO_SEED, '--code-ttl', '0.2', '--created-status', '200'],
+      io,
+    );
+    const sim = result.simulator!;
+    try {
+      const headers = { 'X-Service-Auth': 'demo:demo', 'Content-Type': 'application/json' };
+      const created = await fetch(`${sim.url}/v1/service/service`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ fqdn: 'x.example', name: 'X' }),
+      });
+      expect(created.status).toBe(200);
+      const auth = `${sim.url}/v1/service/service/demo-service/users/demo-alice/auth`;
+      await fetch(auth, { method: 'POST', headers, body: JSON.stringify({ method: 'sms' }) });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const verify = await fetch(auth, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify({ token: sim.lastCode('demo-alice') }),
+      });
+      expect(await verify.json()).toMatchObject({ verified: false, status: { result: 'EXPIRED' } });
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('exits 1 when the port is taken', async () => {
+    const busy = await VerigatorSimulator.start();
+    try {
+      const io = fakeIo();
+      expect(await runCli(['--port', String(busy.port)], io)).toEqual({ exitCode: 1 });
+      expect(io.err[0]).toContain('EADDRINUSE');
+    } finally {
+      await busy.close();
+    }
+  });
+});

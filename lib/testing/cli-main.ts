@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { validateSeed } from './simulator-seed';
+import type { SimulatorSeed } from './simulator-seed';
+import { VerigatorSimulator } from './verigator-simulator';
+
+/** Where the CLI writes and which signals stop it; `process` in real use, fakes in tests. */
+export interface CliIo {
+  stdout(line: string): void;
+  stderr(line: string): void;
+  /** Emits `SIGINT` and `SIGTERM`. */
+  signals: NodeJS.EventEmitter;
+}
+
+/** The outcome of {@link runCli}. */
+export interface CliResult {
+  /** 0 when running or after `--help`; 1 when it could not start; 2 on bad arguments. */
+  exitCode: number;
+  /** The running simulator, when it started. */
+  simulator?: VerigatorSimulator;
+  /** Resolves once a signal has stopped the simulator. */
+  stopped?: Promise<void>;
+}
+
+/** Usage text of `verigator-simulator`. */
+export const CLI_USAGE = `Usage: verigator-simulator [options]
+
+Runs a local, in-memory Verigator API (no SMS is sent; read codes from /_simulator/messages).
+
+Options:
+  --port <n>            port to listen on (default 4010; 0 picks a free port)
+  --host <address>      interface to listen on (default 127.0.0.1)
+  --username <name>     expected X-Service-Auth username (default demo)
+  --password <secret>   expected X-Service-Auth password (default demo)
+  --seed <file.json>    services and users to create at start and after every reset
+  --code-ttl <seconds>  how long SMS codes stay valid (default 300)
+  --created-status <n>  status of successful creates: 201 (docs, default) or 200 (Java client)
+  -h, --help            show this help`;
+
+const defaultIo: CliIo = {
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+  signals: process,
+};
+
+/**
+ * The `verigator-simulator` command: parses `argv` (without `node` and the script), starts the
+ * simulator, prints its URL, and closes it on the first SIGINT or SIGTERM.
+ */
+export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<CliResult> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string', default: '4010' },
+        host: { type: 'string', default: '127.0.0.1' },
+        username: { type: 'string', default: 'demo' },
+        password: { type: 'string', default: 'demo' },
+        seed: { type: 'string' },
+        'code-ttl': { type: 'string' },
+        'created-status': { type: 'string', default: '201' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    return usageError(io, error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) {
+    io.stdout(CLI_USAGE);
+    return { exitCode: 0 };
+  }
+
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port) || port > 65535) {
+    return usageError(io, '--port must be an integer from 0 to 65535');
+  }
+  let codeTtlMs: number | undefined;
+  if (values['code-ttl'] !== undefined) {
+    const seconds = Number(values['code-ttl']);
+    if (!(Number.isFinite(seconds) && seconds > 0)) {
+      return usageError(io, '--code-ttl must be a positive number of seconds');
+    }
+    codeTtlMs = seconds * 1000;
+  }
+  const createdStatus = Number(values['created-status']);
+  if (createdStatus !== 200 && createdStatus !== 201) {
+    return usageError(io, '--created-status must be 200 or 201');
+  }
+  let seed: SimulatorSeed | undefined;
+  if (values.seed !== undefined) {
+    try {
+      seed = validateSeed(JSON.parse(readFileSync(values.seed, 'utf8')));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return usageError(io, `invalid seed file ${values.seed}: ${reason}`);
+    }
+  }
+
+  let simulator: VerigatorSimulator;
+  try {
+    simulator = await VerigatorSimulator.start({
+      port,
+      host: values.host,
+      username: values.username,
+      password: values.password,
+      codeTtlMs,
+      createdStatus,
+      seed,
+    });
+  } catch (error) {
+    io.stderr(
+      `verigator-simulator: cannot start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return { exitCode: 1 };
+  }
+
+  io.stdout(`Verigator simulator listening on ${simulator.url}`);
+  io.stdout(`  X-Service-Auth username: ${values.username} (password as configured)`);
+  io.stdout(`  SMS outbox: ${simulator.url}/_simulator/messages`);
+  io.stdout('  Press Ctrl+C to stop.');
+
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      io.signals.off('SIGINT', onSigint);
+      io.signals.off('SIGTERM', onSigterm);
+      io.stdout(`Received ${signal}, stopping the Verigator simulator`);
+      void simulator.close().then(resolve);
+    };
+    const onSigint = (): void => stop('SIGINT');
+    const onSigterm = (): void => stop('SIGTERM');
+    io.signals.once('SIGINT', onSigint);
+    io.signals.once('SIGTERM', onSigterm);
+  });
+  return { exitCode: 0, simulator, stopped };
+}
+
+function usageError(io: CliIo, message: string): CliResult {
+  io.stderr(`verigator-simulator: ${message}`);
+  io.stderr(CLI_USAGE);
+  return { exitCode: 2 };
+}

@@ -1,0 +1,26 @@
+import type { SimulatorSeed } from './simulator-seed';
+
+/** Options of `VerigatorSimulator.start()`. */
+export interface VerigatorSimulatorOptions {
+  /** TCP port; 0 picks a free one (read it back from `sim.port`). @default 0 */
+  port?: number;
+  /** Interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  /** Username expected in `X-Service-Auth`; must not contain `:`. @default 'demo' */
+  username?: string;
+  /** Password expected in `X-Service-Auth`; may contain `:`. @default 'demo' */
+  password?: string;
+  /** How long an SMS code stays valid, in milliseconds. @default 300000 (5 minutes) */
+  codeTtlMs?: number;
+  /** Wrong SMS codes accepted before the code is throttled. @default 3 */
+  maxVerifyAttempts?: number;
+  /**
+   * Status of successful creates. The docs say 201; the official Java client only accepts 200.
+   * @default 201
+   */
+  createdStatus?: 200 | 201;
+  /** Current time in epoch milliseconds, for `ctime`, code expiry and TOTP. @default Date.now */
+  clock?: () => number;
+  /** Services and users to create at start and after every reset. */
+  seed?: SimulatorSeed;
+}
