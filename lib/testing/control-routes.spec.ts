@@ -132,6 +132,20 @@ describe('VerigatorSimulator control API', () => {
         (await call(sim, 'GET', `/_simulator/service/${SERVICE}/users/${ALICE}/devices`)).status,
       ).toBe(405);
     });
+    it('GET .../totp answers the current code of the device, which then verifies once', async () => {
+      const base = `/_simulator/service/${SERVICE}/users/${ALICE}`;
+      expect((await call(sim, 'GET', `${base}/totp`)).status).toBe(404);
+      await call(sim, 'POST', `${base}/devices`);
+      const res = await call(sim, 'GET', `${base}/totp`);
+      expect(res.status).toBe(200);
+      const { code } = res.json as { code: string };
+      expect(code).toMatch(/^\d{6}$/);
+      const auth = `/v1/service/service/${SERVICE}/users/${ALICE}/auth`;
+      expect((await call(sim, 'PUT', auth, { token: code })).json).toEqual({ verified: true });
+      expect((await call(sim, 'PUT', auth, { token: code })).json).toMatchObject({
+        verified: false,
+      });
+    });
   });
 
   describe('faults', () => {

@@ -22,6 +22,7 @@ export interface ControlContext {
 /**
  * Serves the control API under `/_simulator` (no authentication):
  * `GET health`, `GET messages?to=&userId=`, `POST service/{sid}/users/{uid}/devices`,
+ * `GET service/{sid}/users/{uid}/totp` (the device's current code),
  * `GET|POST|DELETE faults`, `GET requests`, `POST reset`.
  *
  * @throws SimulatorError with the status and message to answer with.
@@ -66,16 +67,28 @@ export function handleControlRequest(
     context.reset();
     return { status: 204 };
   }
-  if (
-    path.length === 5 &&
-    path[0] === 'service' &&
-    path[2] === 'users' &&
-    path[4] === 'devices' &&
-    path[1] !== '' &&
-    path[3] !== ''
-  ) {
+  const userRoute = matchUserRoute(path);
+  if (userRoute?.action === 'devices') {
     allowMethods(method, ['POST']);
-    return { status: 201, body: context.state.enrolDevice(path[1], path[3]) };
+    return { status: 201, body: context.state.enrolDevice(userRoute.serviceId, userRoute.userId) };
+  }
+  if (userRoute?.action === 'totp') {
+    allowMethods(method, ['GET']);
+    return {
+      status: 200,
+      body: { code: context.state.totp(userRoute.serviceId, userRoute.userId) },
+    };
   }
   throw new SimulatorError(404, `No control route for ${method} ${request.pathname}`);
+}
+
+/** Matches `service/{sid}/users/{uid}/{action}` with non-empty ids. */
+function matchUserRoute(
+  path: string[],
+): { serviceId: string; userId: string; action: string } | undefined {
+  const [service, serviceId, users, userId, action] = path;
+  if (path.length !== 5 || service !== 'service' || users !== 'users' || !serviceId || !userId) {
+    return undefined;
+  }
+  return { serviceId, userId, action };
 }
