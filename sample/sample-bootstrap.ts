@@ -1,0 +1,77 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { randomBytes } from 'node:crypto';
+import { VerigatorSimulator } from 'nestjs-verigator/testing';
+import { AppModule, SampleConfig } from './app.module';
+import { SampleSettings } from './sample-settings';
+
+/** The id of the Verigator service the embedded simulator starts with. */
+export const SAMPLE_SERVICE_ID = 'nest-sample-service';
+
+/** A built (not yet listening) sample app, and the simulator it runs on when embedded. */
+export interface SampleApp {
+  app: INestApplication;
+  config: SampleConfig;
+  /** Present when no real Verigator was configured. */
+  simulator?: VerigatorSimulator;
+  /** Closes the app, then the embedded simulator. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the sample app. Without Verigator credentials in `settings`, it first starts the
+ * simulator in this process (with one service, {@link SAMPLE_SERVICE_ID}) and points the app at it.
+ */
+export async function createSampleApp(
+  settings: SampleSettings,
+  logger: Logger | false = new Logger('Sample'),
+): Promise<SampleApp> {
+  let simulator: VerigatorSimulator | undefined;
+  let config: SampleConfig;
+  if (settings.verigator) {
+    const { username, password, endpoint, serviceId } = settings.verigator;
+    config = {
+      VERIGATOR_USERNAME: username,
+      VERIGATOR_PASSWORD: password,
+      VERIGATOR_ENDPOINT: endpoint,
+      VERIGATOR_SERVICE_ID: serviceId,
+      VERIGATOR_TIMEOUT_MS: settings.timeoutMs,
+    };
+  } else {
+    const password = randomBytes(12).toString('base64url');
+    simulator = await VerigatorSimulator.start({
+      username: 'sample',
+      password,
+      seed: { services: [{ id: SAMPLE_SERVICE_ID, name: 'Nest sample', fqdn: 'sample.local' }] },
+    });
+    if (logger) {
+      logger.log(
+        `No VERIGATOR_* credentials set: using the embedded simulator at ${simulator.url}`,
+      );
+    }
+    config = {
+      VERIGATOR_USERNAME: 'sample',
+      VERIGATOR_PASSWORD: password,
+      VERIGATOR_ENDPOINT: simulator.url,
+      VERIGATOR_SERVICE_ID: SAMPLE_SERVICE_ID,
+      VERIGATOR_TIMEOUT_MS: settings.timeoutMs,
+    };
+  }
+  try {
+    const app = await NestFactory.create(AppModule.forRoot(config), {
+      logger: logger ? undefined : false,
+    });
+    return {
+      app,
+      config,
+      simulator,
+      close: async () => {
+        await app.close();
+        await simulator?.close();
+      },
+    };
+  } catch (error) {
+    await simulator?.close();
+    throw error;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The curl walkthrough the sample prints at start: sign up, trigger 2FA, read the SMS, retry
+ * with the code; then the TOTP variant with an enrolled device.
+ */
+export function walkthrough(
+  appUrl: string,
+  simulatorUrl: string | undefined,
+  serviceId: string,
+): string {
+  const json = `-H 'Content-Type: application/json'`;
+  const auth = `-H "Authorization: Bearer $KEY"`;
+  const outbox = simulatorUrl
+    ? `curl -s "${simulatorUrl}/_simulator/messages?userId=$USER_ID"`
+    : '(the code arrives by SMS on the phone you registered)';
+  const lines = [
+    `Walkthrough (copy the values from each answer into the shell variables):`,
+    ``,
+    `# 1. Sign up: registers the user with Verigator, answers { username, verigatorId, apiKey }`,
+    `curl -s -X POST ${appUrl}/users ${json} -d '{"username":"alice@example.com","phoneNumber":"+372 5555 5555"}'`,
+    `KEY=<apiKey>; USER_ID=<verigatorId>`,
+    ``,
+    `# 2. A protected action without a code: Verigator sends an SMS; 401 TWO_FACTOR_REQUIRED`,
+    `curl -s -X POST ${appUrl}/transfers ${auth} ${json} -d '{"to":"bob","amount":100}'`,
+    ``,
+    `# 3. Read the SMS`,
+    outbox,
+    ``,
+    `# 4. Retry with the code: 201 { status: "sent", ... }`,
+    `curl -s -X POST ${appUrl}/transfers ${auth} -H 'X-Verigator-Token: <code>' ${json} -d '{"to":"bob","amount":100}'`,
+  ];
+  if (simulatorUrl) {
+    const user = `${simulatorUrl}/_simulator/service/${serviceId}/users/$USER_ID`;
+    lines.push(
+      ``,
+      `# TOTP: enrol a Verigator app device, then a TOTP-preferring route asks for its code`,
+      `curl -s -X POST ${user}/devices`,
+      `# 401 with "method": "totp": no SMS is sent, the app's code is expected`,
+      `curl -s ${appUrl}/account/recovery-codes ${auth}`,
+      `# the app's current code, then retry with it`,
+      `curl -s ${user}/totp`,
+      `curl -s ${appUrl}/account/recovery-codes ${auth} -H 'X-Verigator-Token: <code>'`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,228 @@
+import request from 'supertest';
+import { App } from 'supertest/types';
+import { SAMPLE_SERVICE_ID, SampleApp, createSampleApp } from '../../sample/sample-bootstrap';
+
+/** The README walkthrough and the sample's failure answers, on its embedded simulator. */
+describe('the sample app', () => {
+  let sample: SampleApp;
+  let http: App;
+
+  beforeAll(async () => {
+    sample = await createSampleApp({ port: 0, timeoutMs: 500 }, false);
+    await sample.app.init();
+    http = sample.app.getHttpServer();
+  });
+  afterEach(() => sample.simulator!.reset());
+  afterAll(() => sample.close());
+
+  const sim = () => sample.simulator!;
+  let phoneSuffix = 100;
+
+  async function signUp(username = `user${phoneSuffix}@example.com`) {
+    const res = await request(http)
+      .post('/users')
+      .send({ username, phoneNumber: `+372 5555 5${phoneSuffix++}` })
+      .expect(201);
+    return res.body as { username: string; verigatorId: string; apiKey: string };
+  }
+
+  function transfer(apiKey: string, token?: string) {
+    const req = request(http).post('/transfers').set('Authorization', `Bearer ${apiKey}`);
+    if (token !== undefined) req.set('X-Verigator-Token', token);
+    return req.send({ to: 'bob', amount: 100 });
+  }
+
+  function verifyRequests(): number {
+    return sim()
+      .requests()
+      .filter((r) => r.method === 'PUT').length;
+  }
+
+  it('walks the SMS walkthrough: sign up, 401 with an SMS sent, retry with the code', async () => {
+    const account = await signUp('alice@example.com');
+    expect(account).toEqual({
+      username: 'alice@example.com',
+      verigatorId: expect.any(String),
+      apiKey: expect.any(String),
+    });
+
+    const challenge = await transfer(account.apiKey).expect(401);
+    expect(challenge.body).toMatchObject({
+      statusCode: 401,
+      code: 'TWO_FACTOR_REQUIRED',
+      method: 'sms',
+    });
+
+    const outbox = await fetch(
+      `${sim().url}/_simulator/messages?userId=${account.verigatorId}`,
+    ).then((r) => r.json() as Promise<{ code: string; to: string }[]>);
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0].to).toMatch(/^\+3725555/);
+
+    const done = await transfer(account.apiKey, outbox[0].code).expect(201);
+    expect(done.body).toEqual({
+      status: 'sent',
+      from: 'alice@example.com',
+      to: 'bob',
+      amount: 100,
+    });
+    // the code is used up: the next transfer needs a new one
+    await transfer(account.apiKey, outbox[0].code).expect(401);
+  });
+
+  it('walks the TOTP variant: with an enrolled device no SMS is sent and the app code passes', async () => {
+    const account = await signUp();
+    const userUrl = `${sim().url}/_simulator/service/${SAMPLE_SERVICE_ID}/users/${account.verigatorId}`;
+    expect((await fetch(`${userUrl}/devices`, { method: 'POST' })).status).toBe(201);
+
+    const challenge = await request(http)
+      .get('/account/recovery-codes')
+      .set('Authorization', `Bearer ${account.apiKey}`)
+      .expect(401);
+    expect(challenge.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', method: 'totp' });
+    expect(sim().messages()).toHaveLength(0);
+
+    const { code } = (await fetch(`${userUrl}/totp`).then((r) => r.json())) as { code: string };
+    const codes = await request(http)
+      .get('/account/recovery-codes')
+      .set('Authorization', `Bearer ${account.apiKey}`)
+      .set('X-Verigator-Token', code)
+      .expect(200);
+    expect(codes.body.recoveryCodes).toHaveLength(3);
+  });
+
+  it('falls back to SMS on the TOTP route when the user has no device', async () => {
+    const account = await signUp();
+    const challenge = await request(http)
+      .get('/account/recovery-codes')
+      .set('Authorization', `Bearer ${account.apiKey}`)
+      .expect(401);
+    expect(challenge.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', method: 'sms' });
+    expect(sim().messages({ userId: account.verigatorId })).toHaveLength(1);
+  });
+
+  it('sends one SMS for two token-less requests within the cooldown', async () => {
+    const account = await signUp();
+    await transfer(account.apiKey).expect(401);
+    const second = await transfer(account.apiKey).expect(401);
+    expect(second.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', method: 'sms' });
+    expect(sim().messages({ userId: account.verigatorId })).toHaveLength(1);
+  });
+
+  it('locks a user out after 5 failed codes, without asking Verigator again', async () => {
+    const account = await signUp();
+    await transfer(account.apiKey).expect(401);
+    const code = sim().lastCode(account.verigatorId)!;
+    const wrong = code === '000000' ? '111111' : '000000';
+
+    const answers: string[] = [];
+    for (let i = 0; i < 5; i++) answers.push((await transfer(account.apiKey, wrong)).body.code);
+    // Verigator itself throttles the code after its 3 wrong tries
+    expect(answers).toEqual([
+      'TWO_FACTOR_INVALID',
+      'TWO_FACTOR_INVALID',
+      'TWO_FACTOR_INVALID',
+      'TWO_FACTOR_THROTTLED',
+      'TWO_FACTOR_THROTTLED',
+    ]);
+    expect(verifyRequests()).toBe(5);
+
+    const locked = await transfer(account.apiKey, code).expect(429);
+    expect(locked.body.code).toBe('TWO_FACTOR_LOCKED');
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(verifyRequests()).toBe(5);
+  });
+
+  it('answers 401 without a first factor, before any second factor', async () => {
+    await request(http).post('/transfers').send({ to: 'bob', amount: 1 }).expect(401);
+    expect(sim().requests()).toHaveLength(0);
+  });
+
+  it('rejects a bad sign-up body naming the fields, sending nothing to Verigator', async () => {
+    const res = await request(http)
+      .post('/users')
+      .send({ username: '', phoneNumber: '12' })
+      .expect(400);
+    expect(res.body.message.join(' ')).toMatch(/username.*phoneNumber/);
+    expect(sim().requests()).toHaveLength(0);
+  });
+
+  describe('Verigator failures through the exception filter and the guard', () => {
+    it('fails closed when Verigator fails while sending the code', async () => {
+      const account = await signUp();
+      sim().injectFault({ method: 'POST', path: '/auth$', status: 500 });
+      const res = await transfer(account.apiKey).expect(502);
+      expect(res.body.code).toBe('INTERNAL_ERROR');
+      expect(sim().messages()).toHaveLength(0);
+      // the failed send does not start a cooldown: the next request sends the code
+      await transfer(account.apiKey).expect(401);
+      expect(sim().messages({ userId: account.verigatorId })).toHaveLength(1);
+    });
+
+    it('InvalidDataError from local validation -> 400 with the failing field', async () => {
+      const res = await request(http).get('/users/%2E%2E').expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, code: 'INVALID_DATA' });
+      expect(JSON.stringify(res.body)).toContain('userId');
+      expect(sim().requests()).toHaveLength(0);
+    });
+
+    it('InvalidDataError from Verigator (422) -> 400', async () => {
+      sim().injectFault({ method: 'POST', path: '/users$', status: 422 });
+      const res = await request(http)
+        .post('/users')
+        .send({ username: 'x@example.com', phoneNumber: '+3725555599' })
+        .expect(400);
+      expect(res.body.code).toBe('INVALID_DATA');
+    });
+
+    it('NoSuchResourceError -> 404', async () => {
+      const res = await request(http).get('/users/no-such-user').expect(404);
+      expect(res.body).toMatchObject({ statusCode: 404, code: 'NO_SUCH_RESOURCE' });
+    });
+
+    it('ResourceAlreadyExistsError -> 409', async () => {
+      await signUp('taken@example.com');
+      const res = await request(http)
+        .post('/users')
+        .send({ username: 'taken@example.com', phoneNumber: '+3725555598' })
+        .expect(409);
+      expect(res.body.code).toBe('RESOURCE_ALREADY_EXISTS');
+    });
+
+    it('RateLimitedError -> 429', async () => {
+      sim().injectFault({ path: '/users$', status: 429 });
+      const res = await request(http).get('/users').expect(429);
+      expect(res.body.code).toBe('RATE_LIMITED');
+    });
+
+    it.each([
+      [401, 'WRONG_CREDENTIALS'],
+      [403, 'RESOURCE_FORBIDDEN'],
+      [500, 'INTERNAL_ERROR'],
+    ])('Verigator %i -> 502 %s with a generic message', async (status, code) => {
+      sim().injectFault({ path: '/users$', status, body: { message: 'upstream detail' } });
+      const res = await request(http).get('/users').expect(502);
+      expect(res.body.code).toBe(code);
+      expect(JSON.stringify(res.body)).not.toContain('upstream detail');
+      expect(JSON.stringify(res.body)).not.toContain(sample.config.VERIGATOR_PASSWORD);
+    });
+
+    it('InvalidResponseError -> 502', async () => {
+      sim().injectFault({ path: '/users$', status: 200, body: 'not json' });
+      const res = await request(http).get('/users').expect(502);
+      expect(res.body.code).toBe('INVALID_RESPONSE');
+    });
+
+    it('ConnectionError -> 503', async () => {
+      sim().injectFault({ path: '/users$', reset: true });
+      const res = await request(http).get('/users').expect(503);
+      expect(res.body.code).toBe('CONNECTION_ERROR');
+    });
+
+    it('RequestTimeoutError -> 504', async () => {
+      sim().injectFault({ path: '/users$', delayMs: 1500 });
+      const res = await request(http).get('/users').expect(504);
+      expect(res.body.code).toBe('REQUEST_TIMEOUT');
+    });
+  });
+});
