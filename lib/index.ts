@@ -15,3 +15,22 @@ export * from './dto/create-user.dto';
 export * from './dto/initiate-auth.dto';
 export * from './dto/verify-token.dto';
 export { IsPossiblePhoneNumber } from './validation/is-possible-phone-number.decorator';
+export * from './two-factor/two-factor.guard';
+export * from './two-factor/two-factor.exception';
+export type {
+  ResolvedTwoFactorOptions,
+  TwoFactorModuleOptions,
+  TwoFactorRequest,
+  TwoFactorRequestReader,
+  TwoFactorRouteOptions,
+} from './two-factor/two-factor-options.interface';
+export * from './two-factor/decorators/require-two-factor.decorator';
+export * from './two-factor/decorators/skip-two-factor.decorator';
+export * from './two-factor/stores/two-factor.store';
+export * from './two-factor/stores/in-memory-two-factor.store';
+export { TWO_FACTOR_DEFAULTS } from './verigator.constants';
+export * from './filters/verigator-exception.filter';
+export {
+  httpStatusForVerigatorError,
+  type VerigatorErrorResponseBody,
+} from './filters/verigator-error-response';

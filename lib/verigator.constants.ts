@@ -12,3 +12,25 @@ export const VERIGATOR_OPTIONS = 'VERIGATOR:OPTIONS';
 
 /** Injection token of the module's own HttpService, isolated from the host app's. */
 export const VERIGATOR_HTTP_SERVICE = 'VERIGATOR:HTTP_SERVICE';
+
+/** Injection token of the validated two-factor options (`ResolvedTwoFactorOptions`). */
+export const VERIGATOR_TWO_FACTOR_OPTIONS = 'VERIGATOR:TWO_FACTOR_OPTIONS';
+
+/** Metadata key of `@RequireTwoFactor()` and `@SkipTwoFactor()` (one key: the nearest one wins). */
+export const TWO_FACTOR_METADATA = 'VERIGATOR:TWO_FACTOR';
+
+/** Header the guard reads the code from by default (lowercased, as Node delivers headers). */
+export const DEFAULT_TWO_FACTOR_TOKEN_HEADER = 'x-verigator-token';
+
+/** Default two-factor settings; durations in milliseconds. */
+export const TWO_FACTOR_DEFAULTS = {
+  method: 'sms',
+  cooldown: 60_000,
+  maxAttempts: 5,
+  window: 15 * 60_000,
+  maxAge: 0,
+  failOpen: false,
+} as const;
+
+/** Default cap on the entries the in-memory two-factor store holds. */
+export const DEFAULT_TWO_FACTOR_STORE_MAX_ENTRIES = 100_000;

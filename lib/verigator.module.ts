@@ -5,12 +5,18 @@ import { resolvedVerigatorOptionsProvider } from './resolve-verigator-options';
 import { AuthService } from './services/auth.service';
 import { ServicesService } from './services/services.service';
 import { UsersService } from './services/users.service';
-import { VERIGATOR_OPTIONS } from './verigator.constants';
+import {
+  twoFactorOptionsProvider,
+  twoFactorStoreProvider,
+} from './two-factor/resolve-two-factor-options';
+import { TwoFactorStore } from './two-factor/stores/two-factor.store';
+import { TwoFactorGuard } from './two-factor/two-factor.guard';
+import { VERIGATOR_OPTIONS, VERIGATOR_TWO_FACTOR_OPTIONS } from './verigator.constants';
 import { ConfigurableVerigatorModule } from './verigator.module-definition';
 
 /**
  * Verigator two-factor authentication for Nest: provides `ServicesService`, `UsersService` and
- * `AuthService` over the module's own HTTP client.
+ * `AuthService` over the module's own HTTP client, and `TwoFactorGuard` with its `TwoFactorStore`.
  * @example
  * VerigatorModule.forRoot({ username: 'api-user', password: process.env.VERIGATOR_PASSWORD! })
  * VerigatorModule.forRootAsync({
@@ -27,7 +33,18 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     ServicesService,
     UsersService,
     AuthService,
+    twoFactorOptionsProvider,
+    twoFactorStoreProvider,
+    TwoFactorGuard,
   ],
-  exports: [VERIGATOR_OPTIONS, ServicesService, UsersService, AuthService],
+  exports: [
+    VERIGATOR_OPTIONS,
+    ServicesService,
+    UsersService,
+    AuthService,
+    VERIGATOR_TWO_FACTOR_OPTIONS,
+    TwoFactorStore,
+    TwoFactorGuard,
+  ],
 })
 export class VerigatorModule extends ConfigurableVerigatorModule {}

@@ -1,3 +1,5 @@
+import { TwoFactorModuleOptions } from '../two-factor/two-factor-options.interface';
+
 /** Options of `VerigatorModule.forRoot()` and of the factory given to `forRootAsync()`. */
 export interface VerigatorModuleOptions {
   /** Messente API username. */
@@ -16,6 +18,11 @@ export interface VerigatorModuleOptions {
   timeout?: number;
   /** The Verigator service id used when a route does not name one (by the guard). */
   serviceId?: string;
+  /**
+   * How `TwoFactorGuard` finds users and tokens and limits sending and guessing.
+   * @default cooldown 60 s, maxAttempts 5 per 15 min window, maxAge 0, failOpen false, in-memory store
+   */
+  twoFactor?: TwoFactorModuleOptions;
 }
 
 /** Module options after validation, with every default applied. */

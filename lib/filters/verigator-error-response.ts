@@ -1,0 +1,92 @@
+import { HttpStatus } from '@nestjs/common';
+import { ConnectionError } from '../errors/connection.error';
+import { InternalError } from '../errors/internal.error';
+import { InvalidDataError, InvalidField } from '../errors/invalid-data.error';
+import { InvalidResponseError } from '../errors/invalid-response.error';
+import { NoSuchResourceError } from '../errors/no-such-resource.error';
+import { RateLimitedError } from '../errors/rate-limited.error';
+import { RequestTimeoutError } from '../errors/request-timeout.error';
+import { ResourceAlreadyExistsError } from '../errors/resource-already-exists.error';
+import { VerigatorError } from '../errors/verigator.error';
+
+/** The body `VerigatorExceptionFilter` (and the guard, failing closed) answers with. */
+export interface VerigatorErrorResponseBody {
+  statusCode: number;
+  /** The status' reason phrase, e.g. `Bad Gateway`. */
+  error: string;
+  /** The error's message for 400, 404, 409; a generic one otherwise, never the upstream body. */
+  message: string;
+  /** The error's `code`, e.g. `CONNECTION_ERROR`. */
+  code: string;
+  /** With `INVALID_DATA`: the fields local validation rejected (empty when Verigator did). */
+  fields?: InvalidField[];
+}
+
+/** A ready-to-send answer for a `VerigatorError`. */
+export interface VerigatorErrorResponse {
+  statusCode: number;
+  body: VerigatorErrorResponseBody;
+  /** Seconds for the `Retry-After` header, when known. */
+  retryAfter?: number;
+}
+
+const REASON_PHRASES: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  409: 'Conflict',
+  429: 'Too Many Requests',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+const GENERIC_MESSAGES: Readonly<Record<number, string>> = {
+  429: 'Too many requests to the two-factor authentication provider; retry later',
+  502: 'The two-factor authentication provider failed to process the request',
+  503: 'The two-factor authentication provider could not be reached',
+  504: 'The two-factor authentication provider did not answer in time',
+};
+
+/**
+ * The HTTP status a `VerigatorError` becomes: 400 invalid data, 404 no such resource, 409
+ * already exists, 429 rate limited, 503 connection failure, 504 timeout, and 502 for everything
+ * else, wrong credentials and forbidden included (they are the server's own credentials: a 401 or
+ * 403 would make a browser client log its user out).
+ */
+export function httpStatusForVerigatorError(error: VerigatorError): number {
+  if (error instanceof InvalidDataError) return HttpStatus.BAD_REQUEST;
+  if (error instanceof NoSuchResourceError) return HttpStatus.NOT_FOUND;
+  if (error instanceof ResourceAlreadyExistsError) return HttpStatus.CONFLICT;
+  if (error instanceof RateLimitedError) return HttpStatus.TOO_MANY_REQUESTS;
+  if (error instanceof ConnectionError) return HttpStatus.SERVICE_UNAVAILABLE;
+  if (error instanceof RequestTimeoutError) return HttpStatus.GATEWAY_TIMEOUT;
+  return HttpStatus.BAD_GATEWAY;
+}
+
+/**
+ * Whether the error means Verigator is unavailable (unreachable, timing out, answering 5xx or
+ * garbage), as opposed to our own misconfiguration or rate limit: what `failOpen` applies to.
+ */
+export function isVerigatorUnavailable(error: VerigatorError): boolean {
+  return (
+    error instanceof ConnectionError ||
+    error instanceof RequestTimeoutError ||
+    error instanceof InternalError ||
+    error instanceof InvalidResponseError ||
+    (error.constructor === VerigatorError && error.statusCode >= 500)
+  );
+}
+
+/** Builds the answer for a `VerigatorError`; 429 and 5xx answers get a generic message. */
+export function toVerigatorErrorResponse(error: VerigatorError): VerigatorErrorResponse {
+  const statusCode = httpStatusForVerigatorError(error);
+  const body: VerigatorErrorResponseBody = {
+    statusCode,
+    error: REASON_PHRASES[statusCode],
+    message: GENERIC_MESSAGES[statusCode] ?? error.message,
+    code: error.code,
+  };
+  if (error instanceof InvalidDataError) body.fields = error.fields;
+  const retryAfter = error instanceof RateLimitedError ? error.retryAfter : undefined;
+  return { statusCode, body, ...(retryAfter !== undefined && { retryAfter }) };
+}

@@ -1,0 +1,56 @@
+import { Test } from '@nestjs/testing';
+import { VerigatorModule } from '../verigator.module';
+import { RequireTwoFactor } from './decorators/require-two-factor.decorator';
+import { resolveTwoFactorOptions } from './resolve-two-factor-options';
+import { TwoFactorModuleOptions } from './two-factor-options.interface';
+
+describe('resolveTwoFactorOptions', () => {
+  it('applies the defaults, in milliseconds', () => {
+    expect(resolveTwoFactorOptions({ serviceId: 'svc' })).toEqual({
+      method: 'sms',
+      serviceId: 'svc',
+      maxAge: 0,
+      cooldown: 60_000,
+      maxAttempts: 5,
+      window: 900_000,
+      failOpen: false,
+      messages: {},
+    });
+  });
+
+  it('lets twoFactor.serviceId beat the module serviceId', () => {
+    const resolved = resolveTwoFactorOptions({ serviceId: 'a', twoFactor: { serviceId: 'b' } });
+    expect(resolved.serviceId).toBe('b');
+  });
+
+  it.each<[string, TwoFactorModuleOptions]>([
+    ['twoFactor.cooldown', { cooldown: 0 }],
+    ['twoFactor.window', { window: -1 }],
+    ['twoFactor.maxAttempts', { maxAttempts: 1.5 }],
+    ['twoFactor.maxAge', { maxAge: Number.NaN }],
+    ['twoFactor.method', { method: 'voice' as never }],
+    ['twoFactor.serviceId', { serviceId: ' ' }],
+    ['twoFactor.failOpen', { failOpen: 'yes' as never }],
+    ['twoFactor.userId', { userId: 'user.id' as never }],
+    ['twoFactor.store', { store: { get: () => undefined } as never }],
+    ['twoFactor.messages.NOPE', { messages: { NOPE: 'x' } as never }],
+  ])('names %s when it is unusable', (option, twoFactor) => {
+    expect(() => resolveTwoFactorOptions({ twoFactor })).toThrow(`"${option}"`);
+  });
+
+  it('fails the bootstrap naming the option', async () => {
+    const compile = Test.createTestingModule({
+      imports: [
+        VerigatorModule.forRoot({ username: 'u', password: 'p', twoFactor: { cooldown: -5 } }),
+      ],
+    }).compile();
+    await expect(compile).rejects.toThrow('VerigatorModule option "twoFactor.cooldown"');
+  });
+});
+
+describe('RequireTwoFactor', () => {
+  it('refuses unusable route options when applied', () => {
+    expect(() => RequireTwoFactor({ maxAge: -1 })).toThrow('"@RequireTwoFactor().maxAge"');
+    expect(() => RequireTwoFactor({ method: 'fax' as never })).toThrow('.method');
+  });
+});

@@ -1,0 +1,136 @@
+import { Provider } from '@nestjs/common';
+import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
+import {
+  ResolvedVerigatorOptions,
+  VerigatorModuleOptions,
+} from '../interfaces/verigator-module-options.interface';
+import { AUTH_METHODS } from '../models/auth-method';
+import {
+  TWO_FACTOR_DEFAULTS,
+  VERIGATOR_OPTIONS,
+  VERIGATOR_TWO_FACTOR_OPTIONS,
+} from '../verigator.constants';
+import { TWO_FACTOR_MESSAGES } from './two-factor.exception';
+import { ResolvedTwoFactorOptions, TwoFactorRouteOptions } from './two-factor-options.interface';
+import { InMemoryTwoFactorStore } from './stores/in-memory-two-factor.store';
+import { TwoFactorStore } from './stores/two-factor.store';
+
+const STORE_METHODS = ['get', 'set', 'setIfAbsent', 'increment', 'decrement', 'delete'] as const;
+const READERS = ['userId', 'token', 'sessionKey'] as const;
+
+/**
+ * Checks the `twoFactor` module option and applies defaults.
+ * @throws VerigatorConfigurationError naming the first unusable option.
+ */
+export function resolveTwoFactorOptions(
+  options: Pick<VerigatorModuleOptions, 'twoFactor' | 'serviceId'>,
+): ResolvedTwoFactorOptions {
+  const given = options.twoFactor ?? {};
+  if (typeof given !== 'object') {
+    throw new VerigatorConfigurationError('twoFactor', 'must be an object');
+  }
+  const route = checkTwoFactorRouteOptions(given, 'twoFactor');
+  const resolved: ResolvedTwoFactorOptions = {
+    method: route.method ?? TWO_FACTOR_DEFAULTS.method,
+    serviceId: route.serviceId ?? options.serviceId,
+    maxAge: route.maxAge ?? TWO_FACTOR_DEFAULTS.maxAge,
+    cooldown: given.cooldown ?? TWO_FACTOR_DEFAULTS.cooldown,
+    maxAttempts: given.maxAttempts ?? TWO_FACTOR_DEFAULTS.maxAttempts,
+    window: given.window ?? TWO_FACTOR_DEFAULTS.window,
+    failOpen: given.failOpen ?? TWO_FACTOR_DEFAULTS.failOpen,
+    userId: given.userId,
+    token: given.token,
+    sessionKey: given.sessionKey,
+    store: given.store,
+    messages: given.messages ?? {},
+  };
+  requireDuration(resolved.cooldown, 'twoFactor.cooldown', false);
+  requireDuration(resolved.window, 'twoFactor.window', false);
+  if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {
+    throw new VerigatorConfigurationError('twoFactor.maxAttempts', 'must be a positive integer');
+  }
+  if (typeof resolved.failOpen !== 'boolean') {
+    throw new VerigatorConfigurationError('twoFactor.failOpen', 'must be a boolean');
+  }
+  for (const reader of READERS) {
+    if (resolved[reader] !== undefined && typeof resolved[reader] !== 'function') {
+      throw new VerigatorConfigurationError(`twoFactor.${reader}`, 'must be a function');
+    }
+  }
+  if (resolved.store !== undefined && !isStore(resolved.store)) {
+    throw new VerigatorConfigurationError(
+      'twoFactor.store',
+      `must implement TwoFactorStore (${STORE_METHODS.join(', ')})`,
+    );
+  }
+  checkMessages(resolved.messages);
+  return resolved;
+}
+
+/**
+ * Checks the options of `@RequireTwoFactor()` (or their module-level defaults).
+ * @throws VerigatorConfigurationError naming the first unusable option, prefixed by `where`.
+ */
+export function checkTwoFactorRouteOptions<T extends TwoFactorRouteOptions>(
+  options: T,
+  where: string,
+): T {
+  if (options.method !== undefined && !AUTH_METHODS.includes(options.method)) {
+    throw new VerigatorConfigurationError(
+      `${where}.method`,
+      `must be one of: ${AUTH_METHODS.join(', ')}`,
+    );
+  }
+  if (
+    options.serviceId !== undefined &&
+    (typeof options.serviceId !== 'string' || options.serviceId.trim() === '')
+  ) {
+    throw new VerigatorConfigurationError(`${where}.serviceId`, 'must be a non-empty string');
+  }
+  if (options.maxAge !== undefined) requireDuration(options.maxAge, `${where}.maxAge`, true);
+  return options;
+}
+
+/** Provides the validated two-factor options, failing bootstrap when unusable. */
+export const twoFactorOptionsProvider: Provider = {
+  provide: VERIGATOR_TWO_FACTOR_OPTIONS,
+  useFactory: (options: ResolvedVerigatorOptions) => resolveTwoFactorOptions(options),
+  inject: [VERIGATOR_OPTIONS],
+};
+
+/** Provides the `TwoFactorStore`: the `twoFactor.store` option, else an in-memory store. */
+export const twoFactorStoreProvider: Provider = {
+  provide: TwoFactorStore,
+  useFactory: (options: ResolvedTwoFactorOptions): TwoFactorStore =>
+    options.store ?? new InMemoryTwoFactorStore(),
+  inject: [VERIGATOR_TWO_FACTOR_OPTIONS],
+};
+
+function requireDuration(value: unknown, option: string, zeroAllowed: boolean): void {
+  const ok =
+    typeof value === 'number' && Number.isFinite(value) && (zeroAllowed ? value >= 0 : value > 0);
+  if (!ok) {
+    const bound = zeroAllowed ? 'zero or more' : 'a positive number of';
+    throw new VerigatorConfigurationError(option, `must be ${bound} milliseconds`);
+  }
+}
+
+function isStore(store: unknown): store is TwoFactorStore {
+  if (!store || typeof store !== 'object') return false;
+  const candidate = store as Record<string, unknown>;
+  return STORE_METHODS.every((method) => typeof candidate[method] === 'function');
+}
+
+function checkMessages(messages: unknown): void {
+  if (!messages || typeof messages !== 'object') {
+    throw new VerigatorConfigurationError('twoFactor.messages', 'must be an object');
+  }
+  for (const [code, message] of Object.entries(messages)) {
+    if (!(code in TWO_FACTOR_MESSAGES)) {
+      throw new VerigatorConfigurationError(`twoFactor.messages.${code}`, 'is not a known code');
+    }
+    if (typeof message !== 'string') {
+      throw new VerigatorConfigurationError(`twoFactor.messages.${code}`, 'must be a string');
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import { ExecutionContext } from '@nestjs/common';
+import { AuthMethod } from '../models/auth-method';
+import { TwoFactorErrorCode } from './two-factor.exception';
+import { TwoFactorStore } from './stores/two-factor.store';
+
+/** The HTTP request as the adapter delivers it (Express `Request` or Fastify `FastifyRequest`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TwoFactorRequest = Record<string, any>;
+
+/** Reads a string from the request, such as the user id or the token; `undefined` when absent. */
+export type TwoFactorRequestReader = (
+  request: TwoFactorRequest,
+  context: ExecutionContext,
+) => string | undefined | Promise<string | undefined>;
+
+/** Settings a route can give through `@RequireTwoFactor()`; each defaults to the module's. */
+export interface TwoFactorRouteOptions {
+  /**
+   * How to deliver the code. With `totp` Verigator falls back to SMS for users without the app.
+   * @default 'sms'
+   */
+  method?: AuthMethod;
+  /** The Verigator service id. @default the module's `serviceId` */
+  serviceId?: string;
+  /**
+   * Milliseconds a verified code keeps this user (and session key) passing without a new code.
+   * 0: every protected request needs a fresh code.
+   * @default 0
+   */
+  maxAge?: number;
+}
+
+/**
+ * The `twoFactor` module option: how `TwoFactorGuard` finds the user and the token, and how it
+ * limits sending and guessing. Durations are in milliseconds.
+ */
+export interface TwoFactorModuleOptions extends TwoFactorRouteOptions {
+  /**
+   * Milliseconds after a code is sent during which token-less requests send no other code
+   * (against SMS pumping). Released early when the code is verified, expired or throttled.
+   * @default 60000
+   */
+  cooldown?: number;
+  /**
+   * Verification attempts allowed per user within `window`; further tries answer 429 with
+   * `Retry-After` and never reach Verigator. A success resets the count.
+   * @default 5
+   */
+  maxAttempts?: number;
+  /**
+   * Milliseconds of the lockout window, counted from the first attempt in it.
+   * @default 900000 (15 minutes)
+   */
+  window?: number;
+  /**
+   * DANGEROUS. When Verigator is unreachable or failing (503, 502, 504; not on wrong
+   * credentials nor rate limiting), let the request through instead of failing closed, and log a
+   * warning naming the route and the user. Anyone with the first factor then passes.
+   * @default false
+   */
+  failOpen?: boolean;
+  /** Reads the Verigator user id. @default request.user?.verigatorId */
+  userId?: TwoFactorRequestReader;
+  /** Reads the code the user typed. @default the `X-Verigator-Token` header */
+  token?: TwoFactorRequestReader;
+  /**
+   * Reads what a remembered success (`maxAge`) is bound to, besides the user, e.g. a session id
+   * or a JWT `jti`; when it returns `undefined`, nothing is remembered for that request.
+   * @default the success is remembered for the user across all their sessions
+   */
+  sessionKey?: TwoFactorRequestReader;
+  /** Where counters and cooldowns live. @default new InMemoryTwoFactorStore() */
+  store?: TwoFactorStore;
+  /** Replaces some of the default messages of `TwoFactorException` (`TWO_FACTOR_MESSAGES`). */
+  messages?: Partial<Record<TwoFactorErrorCode, string>>;
+}
+
+/** Two-factor options after validation, with every default applied. */
+export interface ResolvedTwoFactorOptions extends Required<
+  Pick<TwoFactorModuleOptions, 'method' | 'maxAge' | 'cooldown' | 'maxAttempts' | 'window'>
+> {
+  failOpen: boolean;
+  serviceId?: string;
+  userId?: TwoFactorRequestReader;
+  token?: TwoFactorRequestReader;
+  sessionKey?: TwoFactorRequestReader;
+  store?: TwoFactorStore;
+  messages: Partial<Record<TwoFactorErrorCode, string>>;
+}

@@ -1,0 +1,331 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  HttpException,
+  Inject,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
+import { InvalidDataError } from '../errors/invalid-data.error';
+import { VerigatorError } from '../errors/verigator.error';
+import {
+  isVerigatorUnavailable,
+  toVerigatorErrorResponse,
+} from '../filters/verigator-error-response';
+import { AUTH_METHODS, AuthMethod } from '../models/auth-method';
+import { VerificationResult } from '../models/verification-result.model';
+import { AuthService } from '../services/auth.service';
+import {
+  DEFAULT_TWO_FACTOR_TOKEN_HEADER,
+  TWO_FACTOR_METADATA,
+  VERIGATOR_TWO_FACTOR_OPTIONS,
+} from '../verigator.constants';
+import { TwoFactorErrorCode, TwoFactorException } from './two-factor.exception';
+import { TwoFactorMetadata } from './two-factor-metadata';
+import {
+  ResolvedTwoFactorOptions,
+  TwoFactorRequest,
+  TwoFactorRouteOptions,
+} from './two-factor-options.interface';
+import { TwoFactorStore } from './stores/two-factor.store';
+
+/** What a request needs checked: the route's settings with module defaults applied. */
+export interface TwoFactorRouteSettings {
+  method: AuthMethod;
+  serviceId: string;
+  maxAge: number;
+}
+
+/** The kinds of record the guard keeps in the `TwoFactorStore`. */
+export type TwoFactorStoreKeyKind = 'cooldown' | 'attempts' | 'success';
+
+/** Marks a request that already passed, so a second guard instance does not verify twice. */
+const PASSED = Symbol('verigator.twoFactorPassed');
+
+/**
+ * Step-up authentication: lets a request through only with a fresh Verigator code.
+ * Without token it sends one (at most once per `cooldown`) and answers 401 `TWO_FACTOR_REQUIRED`
+ * with the delivery `method`; with a token it verifies it, after a local lockout check.
+ * Each step is a protected method to override in a subclass.
+ *
+ * Which routes it protects: the nearest of `@RequireTwoFactor()` / `@SkipTwoFactor()` (method,
+ * else class) decides; with neither, the route is protected with the module defaults. So as a
+ * global `APP_GUARD` it protects every route not marked `@SkipTwoFactor()`.
+ * @example
+ * @UseGuards(TwoFactorGuard) // or @RequireTwoFactor(options)
+ * // globally, in the module that imports VerigatorModule:
+ * providers: [{ provide: APP_GUARD, useClass: TwoFactorGuard }]
+ */
+@Injectable()
+export class TwoFactorGuard implements CanActivate {
+  protected readonly logger = new Logger('TwoFactorGuard');
+
+  constructor(
+    protected readonly reflector: Reflector,
+    protected readonly authService: AuthService,
+    @Inject(TwoFactorStore) protected readonly store: TwoFactorStore,
+    @Inject(VERIGATOR_TWO_FACTOR_OPTIONS) protected readonly options: ResolvedTwoFactorOptions,
+  ) {}
+
+  /** Runs the checks once per request; non-HTTP contexts are refused unless exempted. */
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const route = this.getRouteOptions(context);
+    if (route === undefined) return true;
+    if (context.getType() !== 'http') return false;
+    const request = this.getRequestResponse(context).request as Record<symbol, unknown>;
+    if (request[PASSED] === true) return true;
+    const passed = await this.check(context, route);
+    if (passed) request[PASSED] = true;
+    return passed;
+  }
+
+  /**
+   * The route's options from `@RequireTwoFactor()` (method beats class); `{}` without
+   * decorator; `undefined` when `@SkipTwoFactor()` exempts the route.
+   */
+  protected getRouteOptions(context: ExecutionContext): TwoFactorRouteOptions | undefined {
+    const metadata = this.reflector.getAllAndOverride<TwoFactorMetadata | undefined>(
+      TWO_FACTOR_METADATA,
+      [context.getHandler(), context.getClass()],
+    );
+    if (metadata?.skip) return undefined;
+    return metadata?.options ?? {};
+  }
+
+  /** The adapter's request and response (Express or Fastify). */
+  protected getRequestResponse(context: ExecutionContext): {
+    request: TwoFactorRequest;
+    response: TwoFactorRequest;
+  } {
+    const http = context.switchToHttp();
+    return { request: http.getRequest(), response: http.getResponse() };
+  }
+
+  /**
+   * The Verigator service id: the route's, else the module's.
+   * @throws VerigatorConfigurationError when neither is set (a 500: the app is misconfigured).
+   */
+  protected async getServiceId(
+    _context: ExecutionContext,
+    route: TwoFactorRouteOptions,
+  ): Promise<string> {
+    const serviceId = route.serviceId ?? this.options.serviceId;
+    if (!serviceId) {
+      throw new VerigatorConfigurationError(
+        'serviceId',
+        'is needed by TwoFactorGuard: set it in the module options or in @RequireTwoFactor()',
+      );
+    }
+    return serviceId;
+  }
+
+  /** The Verigator user id: the `twoFactor.userId` option, else `request.user?.verigatorId`. */
+  protected async getUserId(context: ExecutionContext): Promise<string | undefined> {
+    const { request } = this.getRequestResponse(context);
+    const userId: unknown = this.options.userId
+      ? await this.options.userId(request, context)
+      : request.user?.verigatorId;
+    return nonEmptyString(userId);
+  }
+
+  /** The code the user typed: the `twoFactor.token` option, else the `X-Verigator-Token` header. */
+  protected async getToken(context: ExecutionContext): Promise<string | undefined> {
+    const { request } = this.getRequestResponse(context);
+    if (this.options.token) return nonEmptyString(await this.options.token(request, context));
+    const header: unknown = request.headers?.[DEFAULT_TWO_FACTOR_TOKEN_HEADER];
+    return nonEmptyString(Array.isArray(header) ? header[0] : header);
+  }
+
+  /**
+   * What a remembered success is bound to besides the user: the `twoFactor.sessionKey` option,
+   * else `''` (the user, across sessions); `undefined` remembers nothing.
+   */
+  protected async getSessionKey(
+    context: ExecutionContext,
+    _userId: string,
+  ): Promise<string | undefined> {
+    if (!this.options.sessionKey) return '';
+    const { request } = this.getRequestResponse(context);
+    const key: unknown = await this.options.sessionKey(request, context);
+    return typeof key === 'string' ? key : undefined;
+  }
+
+  /** The store key of one kind of record; distinct parts can never collide. */
+  protected generateKey(kind: TwoFactorStoreKeyKind, ...parts: string[]): string {
+    return ['verigator-2fa', kind, ...parts.map(encodeURIComponent)].join(':');
+  }
+
+  /** The exception answering `code`; override to change bodies beyond `twoFactor.messages`. */
+  protected createException(
+    code: TwoFactorErrorCode,
+    extras: { method?: AuthMethod } = {},
+  ): HttpException {
+    return new TwoFactorException(code, { message: this.options.messages[code], ...extras });
+  }
+
+  /** Decides one request: true to let it through; otherwise throws the answer. */
+  protected async check(context: ExecutionContext, route: TwoFactorRouteOptions): Promise<boolean> {
+    const settings: TwoFactorRouteSettings = {
+      method: route.method ?? this.options.method,
+      serviceId: await this.getServiceId(context, route),
+      maxAge: route.maxAge ?? this.options.maxAge,
+    };
+    const userId = await this.getUserId(context);
+    if (userId === undefined) throw this.createException(TwoFactorErrorCode.USER_UNKNOWN);
+    const successKey = await this.getSuccessKey(context, settings, userId);
+    if (successKey !== undefined && (await this.isRemembered(successKey, settings.maxAge))) {
+      return true;
+    }
+    const token = await this.getToken(context);
+    if (token === undefined) return this.requireToken(context, settings, userId);
+    return this.verifyToken(context, settings, userId, token, successKey);
+  }
+
+  /**
+   * Sends a code unless one is fresh (the cooldown claim is atomic, so concurrent requests send
+   * one), then answers 401 `TWO_FACTOR_REQUIRED` with the method Verigator used.
+   */
+  protected async requireToken(
+    context: ExecutionContext,
+    settings: TwoFactorRouteSettings,
+    userId: string,
+  ): Promise<boolean> {
+    const key = this.generateKey('cooldown', settings.serviceId, userId);
+    const claimed = await this.store.setIfAbsent(key, settings.method, this.options.cooldown);
+    if (!claimed) {
+      const record = await this.store.get(key);
+      throw this.createException(TwoFactorErrorCode.REQUIRED, {
+        method: toAuthMethod(record?.value) ?? settings.method,
+      });
+    }
+    let used: AuthMethod;
+    try {
+      used = await this.authService.initiate(settings.serviceId, userId, settings.method);
+    } catch (error) {
+      await this.store.delete(key);
+      return this.onVerigatorError(error, context, userId);
+    }
+    await this.store.set(key, used, this.options.cooldown);
+    throw this.createException(TwoFactorErrorCode.REQUIRED, { method: used });
+  }
+
+  /**
+   * Counts the attempt (429 `TWO_FACTOR_LOCKED` past `maxAttempts`, without calling Verigator),
+   * then verifies the token.
+   */
+  protected async verifyToken(
+    context: ExecutionContext,
+    settings: TwoFactorRouteSettings,
+    userId: string,
+    token: string,
+    successKey: string | undefined,
+  ): Promise<boolean> {
+    const attemptsKey = this.generateKey('attempts', settings.serviceId, userId);
+    const cooldownKey = this.generateKey('cooldown', settings.serviceId, userId);
+    const attempts = await this.store.increment(attemptsKey, this.options.window);
+    if (attempts.count > this.options.maxAttempts) {
+      const { response } = this.getRequestResponse(context);
+      response.header('Retry-After', String(Math.max(1, Math.ceil(attempts.ttlMs / 1000))));
+      throw this.createException(TwoFactorErrorCode.LOCKED);
+    }
+    let result: VerificationResult;
+    try {
+      result = await this.authService.verify(settings.serviceId, userId, token);
+    } catch (error) {
+      if (isMalformedToken(error)) throw this.createException(TwoFactorErrorCode.INVALID);
+      await this.store.decrement(attemptsKey);
+      return this.onVerigatorError(error, context, userId, token);
+    }
+    if (result.verified) {
+      await Promise.all([this.store.delete(attemptsKey), this.store.delete(cooldownKey)]);
+      if (successKey !== undefined && settings.maxAge > 0) {
+        await this.store.set(successKey, String(Date.now()), settings.maxAge);
+      }
+      return true;
+    }
+    if (result.status?.throttled) {
+      await this.store.delete(cooldownKey);
+      throw this.createException(TwoFactorErrorCode.THROTTLED);
+    }
+    if (result.status?.expired) {
+      await this.store.delete(cooldownKey);
+      throw this.createException(TwoFactorErrorCode.EXPIRED);
+    }
+    throw this.createException(TwoFactorErrorCode.INVALID);
+  }
+
+  /**
+   * Handles a failed Verigator call: with `failOpen` and Verigator unavailable, logs a warning and
+   * lets the request through; otherwise logs the error and fails closed with the status
+   * `VerigatorExceptionFilter` would answer.
+   */
+  protected onVerigatorError(
+    error: unknown,
+    context: ExecutionContext,
+    userId: string,
+    token?: string,
+  ): boolean {
+    if (!(error instanceof VerigatorError)) throw error;
+    const route = `${context.getClass().name}.${context.getHandler().name}`;
+    const detail = redact(JSON.stringify(error.toJSON()), token);
+    if (this.options.failOpen && isVerigatorUnavailable(error)) {
+      this.logger.warn(
+        `failOpen: letting ${route} through for user ${userId} without a second factor, ` +
+          `as Verigator failed: ${detail}`,
+      );
+      return true;
+    }
+    const answer = toVerigatorErrorResponse(error);
+    answer.body.message = redact(answer.body.message, token);
+    this.logger.error(`Verigator failed for ${route}, user ${userId}: ${detail}`);
+    if (answer.retryAfter !== undefined) {
+      this.getRequestResponse(context).response.header('Retry-After', String(answer.retryAfter));
+    }
+    throw new HttpException(answer.body, answer.statusCode);
+  }
+
+  private async getSuccessKey(
+    context: ExecutionContext,
+    settings: TwoFactorRouteSettings,
+    userId: string,
+  ): Promise<string | undefined> {
+    if (settings.maxAge <= 0) return undefined;
+    const sessionKey = await this.getSessionKey(context, userId);
+    if (sessionKey === undefined) return undefined;
+    return this.generateKey('success', settings.serviceId, userId, sessionKey);
+  }
+
+  private async isRemembered(key: string, maxAge: number): Promise<boolean> {
+    const record = await this.store.get(key);
+    const verifiedAt = Number(record?.value);
+    return Number.isFinite(verifiedAt) && Date.now() - verifiedAt < maxAge;
+  }
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+function toAuthMethod(value: string | undefined): AuthMethod | undefined {
+  return AUTH_METHODS.find((method) => method === value);
+}
+
+/** Local validation rejected only the token: nothing was sent. */
+function isMalformedToken(error: unknown): boolean {
+  return (
+    error instanceof InvalidDataError &&
+    error.statusCode === 0 &&
+    error.fields.length > 0 &&
+    error.fields.every((field) => field.field === 'token')
+  );
+}
+
+/** Masks the token as typed and without its spaces (as it was sent). */
+function redact(text: string, token: string | undefined): string {
+  if (!token) return text;
+  return [token, token.replace(/\s/g, '')]
+    .filter((secret) => secret !== '')
+    .reduce((masked, secret) => masked.split(secret).join('***'), text);
+}

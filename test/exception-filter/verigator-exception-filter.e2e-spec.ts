@@ -1,0 +1,159 @@
+import { Body, Controller, Get, INestApplication, Param, Post, UseFilters } from '@nestjs/common';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import request from 'supertest';
+import { UsersService, VerigatorExceptionFilter } from '../../lib';
+import { FakeReply, FakeVerigator } from '../two-factor/fake-verigator';
+import {
+  ADAPTERS,
+  AdapterFactory,
+  CapturingLogger,
+  SERVICE_ID,
+  TEST_PASSWORD,
+  createTestApp,
+} from '../two-factor/two-factor-app';
+
+@UseFilters(VerigatorExceptionFilter)
+@Controller('users')
+class FilteredController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get(':id')
+  get(@Param('id') id: string) {
+    return this.users.get(SERVICE_ID, id);
+  }
+
+  @Post()
+  create(@Body() body: { username: string; phoneNumber: string }) {
+    return this.users.create(SERVICE_ID, body);
+  }
+}
+
+@Controller('bare')
+class BareController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get(':id')
+  get(@Param('id') id: string) {
+    return this.users.get(SERVICE_ID, id);
+  }
+}
+
+const UPSTREAM_DETAIL = 'db-node-7 stack trace';
+
+const detail = { message: UPSTREAM_DETAIL };
+
+/** [upstream answer, HTTP status, reason phrase, code, how the fake answers] */
+const ROWS: [string, number, string, string, FakeReply][] = [
+  ['400', 400, 'Bad Request', 'INVALID_DATA', { status: 400, body: { message: 'bad id' } }],
+  ['422', 400, 'Bad Request', 'INVALID_DATA', { status: 422, body: { message: 'not json' } }],
+  ['404', 404, 'Not Found', 'NO_SUCH_RESOURCE', { status: 404 }],
+  ['409', 409, 'Conflict', 'RESOURCE_ALREADY_EXISTS', { status: 409, body: { message: 'exists' } }],
+  [
+    '429',
+    429,
+    'Too Many Requests',
+    'RATE_LIMITED',
+    { status: 429, headers: { 'Retry-After': '30' } },
+  ],
+  ['401', 502, 'Bad Gateway', 'WRONG_CREDENTIALS', { status: 401, body: detail }],
+  ['403', 502, 'Bad Gateway', 'RESOURCE_FORBIDDEN', { status: 403, body: detail }],
+  ['500', 502, 'Bad Gateway', 'INTERNAL_ERROR', { status: 500, body: detail }],
+  ['non-JSON 200', 502, 'Bad Gateway', 'INVALID_RESPONSE', { status: 200, body: UPSTREAM_DETAIL }],
+  ['418', 502, 'Bad Gateway', 'VERIGATOR_ERROR', { status: 418, body: detail }],
+  ['reset connection', 503, 'Service Unavailable', 'CONNECTION_ERROR', { reset: true }],
+  ['no answer', 504, 'Gateway Timeout', 'REQUEST_TIMEOUT', { hang: true }],
+];
+
+describe.each(ADAPTERS)('VerigatorExceptionFilter (%s)', (_name, adapter: AdapterFactory) => {
+  const fake = new FakeVerigator();
+  let app: INestApplication | undefined;
+  let logger: CapturingLogger;
+
+  beforeAll(() => fake.start());
+  afterAll(() => fake.close());
+  beforeEach(() => fake.reset());
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  async function boot(extra: Parameters<typeof createTestApp>[2] = {}) {
+    ({ app, logger } = await createTestApp(adapter, fake.url, {
+      controllers: [FilteredController, BareController],
+      ...extra,
+    }));
+    return () => request(app!.getHttpServer());
+  }
+
+  describe('per controller', () => {
+    it.each(ROWS)('answers upstream %s with %i', async (_what, status, error, code, reply) => {
+      const http = await boot();
+      fake.fault = reply;
+      const res = await http().get('/users/u-1');
+      expect(res.status).toBe(status);
+      expect(res.body).toMatchObject({ statusCode: status, error, code });
+      expect(typeof res.body.message).toBe('string');
+      if (status >= 429) {
+        expect(res.text).not.toContain(UPSTREAM_DETAIL);
+        expect(res.body.message).toMatch(/two-factor authentication provider/);
+      }
+      if (code === 'INVALID_DATA') expect(res.body.fields).toEqual([]);
+      if (status === 429) expect(res.headers['retry-after']).toBe('30');
+      else expect(res.headers['retry-after']).toBeUndefined();
+    });
+
+    it('names the failing fields of local validation, and sends nothing', async () => {
+      const http = await boot();
+      const res = await http().post('/users').send({ username: 'ann', phoneNumber: 'call me' });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ statusCode: 400, code: 'INVALID_DATA' });
+      expect(res.body.fields).toEqual([{ field: 'phoneNumber', messages: expect.any(Array) }]);
+      expect(res.text).not.toContain('call me');
+      expect(fake.requests).toHaveLength(0);
+    });
+
+    it('logs the full error, without the API password', async () => {
+      const http = await boot();
+      fake.fault = {
+        status: 500,
+        body: { message: `${UPSTREAM_DETAIL} api-user:${TEST_PASSWORD}` },
+      };
+      const res = await http().get('/users/u-1');
+      expect(res.status).toBe(502);
+      const errors = logger.text('error');
+      expect(errors).toContain('INTERNAL_ERROR');
+      expect(errors).toContain(UPSTREAM_DETAIL);
+      expect(logger.text()).not.toContain(TEST_PASSWORD);
+      expect(res.text).not.toContain(TEST_PASSWORD);
+    });
+
+    it('does not touch routes of other controllers', async () => {
+      const http = await boot();
+      fake.fault = { status: 404 };
+      expect((await http().get('/bare/u-1')).body.code).toBeUndefined();
+    });
+  });
+
+  describe('globally', () => {
+    it('works through app.useGlobalFilters', async () => {
+      const http = await boot({
+        beforeInit: (nest) =>
+          nest.useGlobalFilters(new VerigatorExceptionFilter(nest.get(HttpAdapterHost))),
+      });
+      fake.fault = { reset: true };
+      const res = await http().get('/bare/u-1');
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ statusCode: 503, code: 'CONNECTION_ERROR' });
+    });
+
+    it('works as APP_FILTER', async () => {
+      const http = await boot({
+        providers: [{ provide: APP_FILTER, useClass: VerigatorExceptionFilter }],
+      });
+      fake.fault = { status: 429, headers: { 'Retry-After': '5' } };
+      const res = await http().get('/bare/u-1');
+      expect(res.status).toBe(429);
+      expect(res.headers['retry-after']).toBe('5');
+    });
+  });
+});

@@ -1,0 +1,603 @@
+import {
+  Controller,
+  ExecutionContext,
+  INestApplication,
+  Injectable,
+  Post,
+  Provider,
+  UseGuards,
+} from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import request from 'supertest';
+import {
+  InMemoryTwoFactorStore,
+  RequireTwoFactor,
+  SkipTwoFactor,
+  TwoFactorGuard,
+  TwoFactorModuleOptions,
+  TwoFactorStore,
+} from '../../lib';
+import { EXPIRED_TOKEN, FakeVerigator, THROTTLED_TOKEN, VALID_TOKEN } from './fake-verigator';
+import {
+  ADAPTERS,
+  AdapterFactory,
+  CapturingLogger,
+  FakeLoginGuard,
+  SERVICE_ID,
+  TEST_PASSWORD,
+  createTestApp,
+} from './two-factor-app';
+
+@Controller('account')
+class AccountController {
+  @RequireTwoFactor()
+  @Post('transfer')
+  transfer() {
+    return { done: true };
+  }
+
+  @RequireTwoFactor({ method: 'totp' })
+  @Post('totp')
+  totp() {
+    return { done: true };
+  }
+
+  @RequireTwoFactor({ maxAge: 400 })
+  @Post('remembered')
+  remembered() {
+    return { done: true };
+  }
+
+  @RequireTwoFactor({ serviceId: 'svc-other' })
+  @Post('other-service')
+  otherService() {
+    return { done: true };
+  }
+
+  @UseGuards(TwoFactorGuard)
+  @Post('plain')
+  plain() {
+    return { done: true };
+  }
+}
+
+@RequireTwoFactor({ method: 'totp' })
+@Controller('class')
+class ClassLevelController {
+  @Post('inherits')
+  inherits() {
+    return { done: true };
+  }
+
+  @RequireTwoFactor({ method: 'sms' })
+  @Post('overrides')
+  overrides() {
+    return { done: true };
+  }
+
+  @SkipTwoFactor()
+  @Post('skipped')
+  skipped() {
+    return { done: true };
+  }
+}
+
+/** Reads the user from `x-account` and the code from `?code=`. */
+@Injectable()
+class QueryTokenGuard extends TwoFactorGuard {
+  protected override async getUserId(context: ExecutionContext): Promise<string | undefined> {
+    return this.getRequestResponse(context).request.headers['x-account'];
+  }
+
+  protected override async getToken(context: ExecutionContext): Promise<string | undefined> {
+    return this.getRequestResponse(context).request.query.code;
+  }
+}
+
+@Controller('custom')
+class CustomGuardController {
+  @RequireTwoFactor({ guard: QueryTokenGuard })
+  @Post()
+  act() {
+    return { done: true };
+  }
+}
+
+describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) => {
+  const fake = new FakeVerigator();
+  let app: INestApplication | undefined;
+  let logger: CapturingLogger;
+
+  beforeAll(() => fake.start());
+  afterAll(() => fake.close());
+  beforeEach(() => fake.reset());
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  async function boot(twoFactor: TwoFactorModuleOptions = {}, extra: { global?: boolean } = {}) {
+    const providers: Provider[] = [{ provide: APP_GUARD, useClass: FakeLoginGuard }];
+    if (extra.global) providers.push({ provide: APP_GUARD, useClass: TwoFactorGuard });
+    ({ app, logger } = await createTestApp(adapter, fake.url, {
+      options: { twoFactor },
+      controllers: [AccountController, ClassLevelController, CustomGuardController],
+      providers: [...providers, QueryTokenGuard],
+    }));
+    return () => request(app!.getHttpServer());
+  }
+
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  describe('finding the user', () => {
+    it('answers 401 TWO_FACTOR_USER_UNKNOWN without a user, calling nobody', async () => {
+      const http = await boot();
+      const res = await http().post('/account/transfer').set('x-verigator-token', VALID_TOKEN);
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ statusCode: 401, code: 'TWO_FACTOR_USER_UNKNOWN' });
+      expect(fake.requests).toHaveLength(0);
+    });
+
+    it('reads the user and the token through option functions', async () => {
+      const http = await boot({
+        userId: (req) => req.headers['x-account'],
+        token: (req) => req.headers['x-code'],
+      });
+      const res = await http()
+        .post('/account/transfer')
+        .set('x-account', 'u-9')
+        .set('x-code', VALID_TOKEN);
+      expect(res.status).toBe(201);
+      expect(fake.verifies[0].path).toBe(`/v1/service/service/${SERVICE_ID}/users/u-9/auth`);
+    });
+
+    it('reads them through an overriding subclass', async () => {
+      const http = await boot();
+      const missing = await http().post('/custom').set('x-user', 'u-1');
+      expect(missing.body.code).toBe('TWO_FACTOR_USER_UNKNOWN');
+      const ok = await http().post(`/custom?code=${VALID_TOKEN}`).set('x-account', 'u-2');
+      expect(ok.status).toBe(201);
+      expect(fake.verifies.map((r) => [r.path, r.body])).toEqual([
+        [`/v1/service/service/${SERVICE_ID}/users/u-2/auth`, { token: VALID_TOKEN }],
+      ]);
+    });
+  });
+
+  describe('without token', () => {
+    it('sends one code per cooldown and answers 401 TWO_FACTOR_REQUIRED with the method', async () => {
+      const http = await boot();
+      const first = await http().post('/account/transfer').set('x-user', 'u-1');
+      const second = await http().post('/account/transfer').set('x-user', 'u-1');
+      for (const res of [first, second]) {
+        expect(res.status).toBe(401);
+        expect(res.body).toEqual({
+          statusCode: 401,
+          error: 'Unauthorized',
+          code: 'TWO_FACTOR_REQUIRED',
+          method: 'sms',
+          message: 'Enter the verification code to continue',
+        });
+      }
+      expect(fake.initiates.map((r) => [r.path, r.body])).toEqual([
+        [`/v1/service/service/${SERVICE_ID}/users/u-1/auth`, { method: 'sms' }],
+      ]);
+    });
+
+    it('sends one code for concurrent requests', async () => {
+      const http = await boot();
+      fake.initiateDelayMs = 100;
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => http().post('/account/transfer').set('x-user', 'u-1')),
+      );
+      expect(answers.map((r) => r.body.code)).toEqual(Array(6).fill('TWO_FACTOR_REQUIRED'));
+      expect(fake.initiates).toHaveLength(1);
+    });
+
+    it('keeps cooldowns per user', async () => {
+      const http = await boot();
+      await http().post('/account/transfer').set('x-user', 'u-1');
+      await http().post('/account/transfer').set('x-user', 'u-2');
+      expect(fake.initiates).toHaveLength(2);
+    });
+
+    it('answers the method Verigator used (TOTP falling back to SMS), also on repeats', async () => {
+      const http = await boot();
+      const first = await http().post('/account/totp').set('x-user', 'no-app');
+      const repeat = await http().post('/account/totp').set('x-user', 'no-app');
+      expect([first.body.method, repeat.body.method]).toEqual(['sms', 'sms']);
+      fake.totpUsers.add('has-app');
+      const app = await http().post('/account/totp').set('x-user', 'has-app');
+      expect(app.body.method).toBe('totp');
+      expect(fake.initiates.map((r) => r.body.method)).toEqual(['totp', 'totp']);
+    });
+
+    it('sends a new code once the cooldown has passed', async () => {
+      const http = await boot({ cooldown: 150 });
+      await http().post('/account/transfer').set('x-user', 'u-1');
+      await sleep(200);
+      await http().post('/account/transfer').set('x-user', 'u-1');
+      expect(fake.initiates).toHaveLength(2);
+    });
+
+    it('releases the cooldown when sending fails, so the next request sends again', async () => {
+      const http = await boot();
+      fake.fault = { status: 500, body: { message: 'boom' } };
+      const failed = await http().post('/account/transfer').set('x-user', 'u-1');
+      expect(failed.status).toBe(502);
+      fake.fault = undefined;
+      const retried = await http().post('/account/transfer').set('x-user', 'u-1');
+      expect(retried.body.code).toBe('TWO_FACTOR_REQUIRED');
+      expect(fake.initiates).toHaveLength(2);
+    });
+
+    it('frees the cooldown after a success, so the next protected action sends a code', async () => {
+      const http = await boot();
+      await http().post('/account/transfer').set('x-user', 'u-1');
+      await http()
+        .post('/account/transfer')
+        .set('x-user', 'u-1')
+        .set('x-verigator-token', VALID_TOKEN);
+      await http().post('/account/transfer').set('x-user', 'u-1');
+      expect(fake.initiates).toHaveLength(2);
+    });
+  });
+
+  describe('with a token', () => {
+    it('lets a verified request through and sends the token to Verigator', async () => {
+      const http = await boot();
+      const res = await http()
+        .post('/account/transfer')
+        .set('x-user', 'u-1')
+        .set('x-verigator-token', VALID_TOKEN);
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({ done: true });
+      expect(fake.verifies.map((r) => r.body)).toEqual([{ token: VALID_TOKEN }]);
+      expect(fake.initiates).toHaveLength(0);
+    });
+
+    it.each([
+      ['654321', 401, 'TWO_FACTOR_INVALID'],
+      [EXPIRED_TOKEN, 401, 'TWO_FACTOR_EXPIRED'],
+      [THROTTLED_TOKEN, 429, 'TWO_FACTOR_THROTTLED'],
+    ])('answers token %s with %i %s', async (token, status, code) => {
+      const http = await boot();
+      const res = await http()
+        .post('/account/transfer')
+        .set('x-user', 'u-1')
+        .set('x-verigator-token', token);
+      expect(res.status).toBe(status);
+      expect(res.body).toMatchObject({ statusCode: status, code });
+      expect(fake.verifies).toHaveLength(1);
+    });
+
+    it('answers a malformed token 401 TWO_FACTOR_INVALID without calling Verigator', async () => {
+      const http = await boot();
+      const res = await http()
+        .post('/account/transfer')
+        .set('x-user', 'u-1')
+        .set('x-verigator-token', 'abc');
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('TWO_FACTOR_INVALID');
+      expect(fake.requests).toHaveLength(0);
+    });
+
+    it('locks out after maxAttempts failures: 429 with Retry-After, Verigator not called', async () => {
+      const http = await boot({ maxAttempts: 3, window: 700 });
+      const send = (token: string) =>
+        http().post('/account/transfer').set('x-user', 'u-1').set('x-verigator-token', token);
+      expect((await send('111111')).status).toBe(401);
+      expect((await send('abc')).status).toBe(401);
+      expect((await send('111112')).status).toBe(401);
+      const locked = await send(VALID_TOKEN);
+      expect(locked.status).toBe(429);
+      expect(locked.body).toMatchObject({ statusCode: 429, code: 'TWO_FACTOR_LOCKED' });
+      expect(locked.headers['retry-after']).toBe('1');
+      expect(fake.verifies).toHaveLength(2);
+      const other = await http()
+        .post('/account/transfer')
+        .set('x-user', 'u-2')
+        .set('x-verigator-token', VALID_TOKEN);
+      expect(other.status).toBe(201);
+      await sleep(750);
+      expect((await send(VALID_TOKEN)).status).toBe(201);
+    });
+
+    it('stops parallel guesses at maxAttempts', async () => {
+      const http = await boot({ maxAttempts: 3 });
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          http().post('/account/transfer').set('x-user', 'u-1').set('x-verigator-token', '999999'),
+        ),
+      );
+      expect(answers.filter((r) => r.status === 429)).toHaveLength(5);
+      expect(fake.verifies).toHaveLength(3);
+    });
+
+    it('resets the failure count on success', async () => {
+      const http = await boot({ maxAttempts: 2 });
+      const send = (token: string) =>
+        http().post('/account/transfer').set('x-user', 'u-1').set('x-verigator-token', token);
+      expect((await send('111111')).status).toBe(401);
+      expect((await send(VALID_TOKEN)).status).toBe(201);
+      expect((await send('111111')).status).toBe(401);
+      expect((await send('111111')).status).toBe(401);
+      expect((await send('111111')).status).toBe(429);
+    });
+
+    it('uses the route serviceId over the module one', async () => {
+      const http = await boot();
+      await http()
+        .post('/account/other-service')
+        .set('x-user', 'u-1')
+        .set('x-verigator-token', VALID_TOKEN);
+      expect(fake.verifies[0].path).toBe('/v1/service/service/svc-other/users/u-1/auth');
+    });
+
+    it('uses overridden messages', async () => {
+      const http = await boot({ messages: { TWO_FACTOR_INVALID: 'Nope' } });
+      const res = await http()
+        .post('/account/transfer')
+        .set('x-user', 'u-1')
+        .set('x-verigator-token', '111111');
+      expect(res.body).toMatchObject({ code: 'TWO_FACTOR_INVALID', message: 'Nope' });
+    });
+  });
+
+  describe('maxAge', () => {
+    it('remembers a success for maxAge, then asks again', async () => {
+      const http = await boot();
+      const ok = await http()
+        .post('/account/remembered')
+        .set('x-user', 'u-1')
+        .set('x-verigator-token', VALID_TOKEN);
+      expect(ok.status).toBe(201);
+      expect((await http().post('/account/remembered').set('x-user', 'u-1')).status).toBe(201);
+      expect((await http().post('/account/remembered').set('x-user', 'u-2')).status).toBe(401);
+      expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(401);
+      await sleep(450);
+      const again = await http().post('/account/remembered').set('x-user', 'u-1');
+      expect(again.body.code).toBe('TWO_FACTOR_REQUIRED');
+      expect(fake.verifies).toHaveLength(1);
+    });
+
+    it('binds the remembered success to the session key', async () => {
+      const http = await boot({ sessionKey: (req) => req.headers['x-session'] });
+      await http()
+        .post('/account/remembered')
+        .set('x-user', 'u-1')
+        .set('x-session', 's-1')
+        .set('x-verigator-token', VALID_TOKEN);
+      const same = await http()
+        .post('/account/remembered')
+        .set('x-user', 'u-1')
+        .set('x-session', 's-1');
+      const other = await http()
+        .post('/account/remembered')
+        .set('x-user', 'u-1')
+        .set('x-session', 's-2');
+      const none = await http().post('/account/remembered').set('x-user', 'u-1');
+      expect([same.status, other.status, none.status]).toEqual([201, 401, 401]);
+    });
+
+    it('uses the module maxAge for routes without their own', async () => {
+      const http = await boot({ maxAge: 60_000 });
+      await http()
+        .post('/account/transfer')
+        .set('x-user', 'u-1')
+        .set('x-verigator-token', VALID_TOKEN);
+      expect((await http().post('/account/plain').set('x-user', 'u-1')).status).toBe(201);
+    });
+  });
+
+  describe('metadata', () => {
+    it('lets method metadata beat class metadata', async () => {
+      const http = await boot();
+      await http().post('/class/inherits').set('x-user', 'u-1');
+      await http().post('/class/overrides').set('x-user', 'u-2');
+      expect(fake.initiates.map((r) => r.body.method)).toEqual(['totp', 'sms']);
+      const skipped = await http().post('/class/skipped').set('x-user', 'u-3');
+      expect(skipped.status).toBe(201);
+    });
+
+    it('protects @UseGuards(TwoFactorGuard) routes with the module defaults', async () => {
+      const http = await boot({ method: 'totp' });
+      const res = await http().post('/account/plain').set('x-user', 'u-1');
+      expect(res.body.code).toBe('TWO_FACTOR_REQUIRED');
+      expect(fake.initiates[0].body).toEqual({ method: 'totp' });
+    });
+  });
+
+  describe('as a global APP_GUARD', () => {
+    @Controller('global')
+    class GlobalController {
+      @Post('undecorated')
+      undecorated() {
+        return { done: true };
+      }
+
+      @SkipTwoFactor()
+      @Post('public')
+      open() {
+        return { done: true };
+      }
+
+      @RequireTwoFactor({ method: 'totp' })
+      @Post('decorated')
+      decorated() {
+        return { done: true };
+      }
+    }
+
+    @SkipTwoFactor()
+    @Controller('public')
+    class PublicController {
+      @Post()
+      open() {
+        return { done: true };
+      }
+
+      @RequireTwoFactor()
+      @Post('sensitive')
+      sensitive() {
+        return { done: true };
+      }
+    }
+
+    async function bootGlobal() {
+      ({ app, logger } = await createTestApp(adapter, fake.url, {
+        controllers: [GlobalController, PublicController],
+        providers: [
+          { provide: APP_GUARD, useClass: FakeLoginGuard },
+          { provide: APP_GUARD, useClass: TwoFactorGuard },
+        ],
+      }));
+      return () => request(app!.getHttpServer());
+    }
+
+    it('protects undecorated routes and exempts @SkipTwoFactor ones', async () => {
+      const http = await bootGlobal();
+      const undecorated = await http().post('/global/undecorated').set('x-user', 'u-1');
+      expect(undecorated.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', method: 'sms' });
+      expect((await http().post('/global/public')).status).toBe(201);
+      expect((await http().post('/public')).status).toBe(201);
+      const sensitive = await http().post('/public/sensitive').set('x-user', 'u-2');
+      expect(sensitive.body.code).toBe('TWO_FACTOR_REQUIRED');
+      expect(fake.initiates).toHaveLength(2);
+    });
+
+    it('applies route options and verifies once despite the route guard', async () => {
+      const http = await bootGlobal();
+      const required = await http().post('/global/decorated').set('x-user', 'u-1');
+      expect(fake.initiates[0].body).toEqual({ method: 'totp' });
+      expect(required.body.method).toBe('sms');
+      const ok = await http()
+        .post('/global/decorated')
+        .set('x-user', 'u-1')
+        .set('x-verigator-token', VALID_TOKEN);
+      expect(ok.status).toBe(201);
+      expect(fake.verifies).toHaveLength(1);
+    });
+  });
+
+  describe('when Verigator fails', () => {
+    const cases = [
+      ['unreachable', 503, 'CONNECTION_ERROR', { reset: true }],
+      ['timing out', 504, 'REQUEST_TIMEOUT', { hang: true }],
+      ['answering 500', 502, 'INTERNAL_ERROR', { status: 500, body: { message: 'boom' } }],
+      ['rejecting our credentials', 502, 'WRONG_CREDENTIALS', { status: 401, body: {} }],
+    ] as const;
+
+    it.each(cases)('fails closed when %s: %i %s', async (_what, status, code, fault) => {
+      const http = await boot();
+      fake.fault = fault;
+      const initiate = await http().post('/account/transfer').set('x-user', 'u-1');
+      const verify = await http()
+        .post('/account/transfer')
+        .set('x-user', 'u-1')
+        .set('x-verigator-token', VALID_TOKEN);
+      for (const res of [initiate, verify]) {
+        expect(res.status).toBe(status);
+        expect(res.body).toMatchObject({ statusCode: status, code });
+        expect(JSON.stringify(res.body)).not.toContain('boom');
+      }
+    });
+
+    it('does not count attempts Verigator could not judge', async () => {
+      const http = await boot({ maxAttempts: 2 });
+      fake.fault = { reset: true };
+      for (let i = 0; i < 4; i++) {
+        const res = await http()
+          .post('/account/transfer')
+          .set('x-user', 'u-1')
+          .set('x-verigator-token', VALID_TOKEN);
+        expect(res.status).toBe(503);
+      }
+      fake.fault = undefined;
+      const ok = await http()
+        .post('/account/transfer')
+        .set('x-user', 'u-1')
+        .set('x-verigator-token', VALID_TOKEN);
+      expect(ok.status).toBe(201);
+    });
+
+    it('passes Retry-After on when Verigator rate-limits us', async () => {
+      const http = await boot();
+      fake.fault = { status: 429, body: {}, headers: { 'Retry-After': '7' } };
+      const res = await http().post('/account/transfer').set('x-user', 'u-1');
+      expect(res.status).toBe(429);
+      expect(res.body.code).toBe('RATE_LIMITED');
+      expect(res.headers['retry-after']).toBe('7');
+    });
+
+    it.each(cases.slice(0, 3))(
+      'with failOpen lets the request through when %s, and warns',
+      async (_what, _status, _code, fault) => {
+        const http = await boot({ failOpen: true });
+        fake.fault = fault;
+        const initiate = await http().post('/account/transfer').set('x-user', 'u-7');
+        const verify = await http()
+          .post('/account/transfer')
+          .set('x-user', 'u-7')
+          .set('x-verigator-token', '987650');
+        expect([initiate.status, verify.status]).toEqual([201, 201]);
+        const warnings = logger.text('warn');
+        expect(warnings).toContain('AccountController.transfer');
+        expect(warnings).toContain('u-7');
+        expect(warnings).not.toContain('987650');
+      },
+    );
+
+    it('with failOpen still fails closed on wrong credentials and rate limiting', async () => {
+      const http = await boot({ failOpen: true });
+      fake.fault = { status: 401, body: {} };
+      expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(502);
+      fake.fault = { status: 429, body: {} };
+      expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(429);
+    });
+
+    it('never shows the token nor the API password in bodies or logs', async () => {
+      const token = '864209';
+      const http = await boot();
+      const echo = { message: `bad token ${token} for api-user:${TEST_PASSWORD}` };
+      const bodies: string[] = [];
+      for (const fault of [
+        { status: 400, body: echo },
+        { status: 500, body: echo },
+        { reset: true as const },
+      ]) {
+        fake.fault = fault;
+        const res = await http()
+          .post('/account/transfer')
+          .set('x-user', 'u-1')
+          .set('x-verigator-token', token);
+        bodies.push(res.text);
+      }
+      fake.fault = undefined;
+      bodies.push(
+        (
+          await http()
+            .post('/account/transfer')
+            .set('x-user', 'u-1')
+            .set('x-verigator-token', token)
+        ).text,
+      );
+      expect(bodies[0]).toContain('INVALID_DATA');
+      expect(logger.text()).toContain('bad token');
+      for (const text of [...bodies, logger.text()]) {
+        expect(text).not.toContain(token);
+        expect(text).not.toContain(TEST_PASSWORD);
+      }
+    });
+  });
+
+  describe('store', () => {
+    it('uses the store given in the options', async () => {
+      const store = new InMemoryTwoFactorStore();
+      const setIfAbsent = jest.spyOn(store, 'setIfAbsent');
+      const http = await boot({ store });
+      await http().post('/account/transfer').set('x-user', 'u-1');
+      expect(setIfAbsent).toHaveBeenCalledTimes(1);
+      expect(app!.get(TwoFactorStore)).toBe(store);
+    });
+  });
+});
