@@ -1,7 +1,7 @@
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { VerigatorExceptionFilter, VerigatorModule } from 'nestjs-verigator';
+import { APP_PIPE } from '@nestjs/core';
+import { VerigatorModule } from 'nestjs-verigator';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsStore } from './accounts/accounts.store';
 import { TransfersController } from './transfers/transfers.controller';
@@ -17,7 +17,8 @@ export interface SampleConfig {
 
 /**
  * The sample app: sign-up registers users with Verigator; money transfers and recovery codes
- * need a fresh second factor. Verigator errors become HTTP answers through the global filter.
+ * need a fresh second factor. Verigator errors become HTTP answers through
+ * `VerigatorExceptionFilter`, which `VerigatorModule` registers for the whole app by default.
  */
 @Module({})
 export class AppModule {
@@ -43,7 +44,6 @@ export class AppModule {
       providers: [
         AccountsStore,
         { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, transform: true }) },
-        { provide: APP_FILTER, useClass: VerigatorExceptionFilter },
       ],
     };
   }

@@ -80,6 +80,7 @@ describe.each(ADAPTERS)('VerigatorExceptionFilter (%s)', (_name, adapter: Adapte
   async function boot(extra: Parameters<typeof createTestApp>[2] = {}) {
     ({ app, logger } = await createTestApp(adapter, fake.url, {
       controllers: [FilteredController, BareController],
+      options: { exceptionFilter: false },
       ...extra,
     }));
     return () => request(app!.getHttpServer());
@@ -135,6 +136,21 @@ describe.each(ADAPTERS)('VerigatorExceptionFilter (%s)', (_name, adapter: Adapte
   });
 
   describe('globally', () => {
+    it('is registered by VerigatorModule by default', async () => {
+      const http = await boot({ options: {} });
+      fake.fault = { status: 401, body: detail };
+      const res = await http().get('/bare/u-1');
+      expect(res.status).toBe(502);
+      expect(res.body).toMatchObject({ statusCode: 502, code: 'WRONG_CREDENTIALS' });
+      expect(res.text).not.toContain(UPSTREAM_DETAIL);
+    });
+
+    it("with exceptionFilter: false, Nest's default handler would pass Verigator's 401 on", async () => {
+      const http = await boot();
+      fake.fault = { status: 401, body: detail };
+      expect((await http().get('/bare/u-1')).status).toBe(401);
+    });
+
     it('works through app.useGlobalFilters', async () => {
       const http = await boot({
         beforeInit: (nest) =>

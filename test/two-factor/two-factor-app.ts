@@ -64,7 +64,7 @@ export async function createTestApp(
   adapter: AdapterFactory,
   endpoint: string,
   metadata: ModuleMetadata & {
-    options?: Partial<VerigatorModuleOptions>;
+    options?: Partial<Parameters<typeof VerigatorModule.forRoot>[0]>;
     beforeInit?: (app: INestApplication) => void;
   } = {},
 ): Promise<{ app: INestApplication; logger: CapturingLogger }> {
