@@ -9,7 +9,7 @@ import {
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { VerigatorModule, VerigatorModuleOptions } from '../../lib';
+import { VerigatorModule } from '../../lib';
 
 export const TEST_PASSWORD = 'api-pa55word-never-shown';
 export const SERVICE_ID = 'svc-1';
