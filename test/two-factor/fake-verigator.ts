@@ -1,5 +1,8 @@
-import { AddressInfo } from 'node:net';
-import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
+import { RecordedRequest, RecordingServer, Reply } from '../utils/recording-server';
+
+export { closedPortUrl } from '../utils/recording-server';
+/** How the fake answers one request. */
+export type FakeReply = Reply;
 
 /** A token the fake accepts by default. */
 export const VALID_TOKEN = '123456';
@@ -8,91 +11,52 @@ export const EXPIRED_TOKEN = '222222';
 /** A token the fake reports as throttled by default. */
 export const THROTTLED_TOKEN = '333333';
 
-/** How the fake answers one request. */
-export type FakeReply =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
-  | { hang: true }
-  | { reset: true };
-
-/** A request that reached the fake. */
-export interface FakeRequest {
-  method: string;
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: Record<string, unknown>;
-}
-
 /**
  * A minimal Verigator on 127.0.0.1 for guard and filter tests: `POST .../auth` answers the
  * requested method (TOTP falls back to SMS unless the user is in `totpUsers`), `PUT .../auth`
  * accepts `VALID_TOKEN`. `fault`, when set, answers every request instead.
  */
-export class FakeVerigator {
-  readonly requests: FakeRequest[] = [];
+export class FakeVerigator extends RecordingServer {
   readonly totpUsers = new Set<string>();
   fault?: FakeReply;
   /** Milliseconds before answering an initiate, to widen race windows. */
   initiateDelayMs = 0;
-  private server?: Server;
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
-  }
 
   /** Initiate requests (`POST .../auth`) received. */
-  get initiates(): FakeRequest[] {
-    return this.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/auth'));
+  get initiates(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/auth'));
   }
 
   /** Verify requests (`PUT .../auth`) received. */
-  get verifies(): FakeRequest[] {
-    return this.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/auth'));
-  }
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const request: FakeRequest = {
-          method: req.method ?? '',
-          path: req.url ?? '',
-          headers: req.headers,
-          body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-        };
-        this.requests.push(request);
-        const reply = this.fault ?? this.route(request);
-        const delay = request.method === 'POST' ? this.initiateDelayMs : 0;
-        setTimeout(() => answer(reply, res), delay);
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return this;
+  get verifies(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === 'PUT' && r.url.endsWith('/auth'));
   }
 
   reset(): void {
-    this.requests.length = 0;
+    this.clear();
     this.totpUsers.clear();
     this.fault = undefined;
     this.initiateDelayMs = 0;
   }
 
-  async close(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  protected override delayFor(request: RecordedRequest): number {
+    return request.method === 'POST' ? this.initiateDelayMs : 0;
   }
 
-  private route(request: FakeRequest): FakeReply {
-    const match = /\/users\/([^/]+)\/auth$/.exec(request.path);
+  protected override respond(request: RecordedRequest): FakeReply {
+    return this.fault ?? this.route(request);
+  }
+
+  private route(request: RecordedRequest): FakeReply {
+    const match = /\/users\/([^/]+)\/auth$/.exec(request.url);
     if (!match) return { status: 200, body: { id: 'u1', ctime: 'now', id_in_service: 'x' } };
     const userId = decodeURIComponent(match[1]);
     if (request.method === 'POST') {
-      const wanted = request.body.method;
+      const wanted = request.json.method;
       const method = wanted === 'totp' && !this.totpUsers.has(userId) ? 'sms' : wanted;
       return { status: 200, body: { method, auth_id: 'a1' } };
     }
-    return { status: 200, body: verification(String(request.body.token)) };
+    return { status: 200, body: verification(String(request.json.token)) };
   }
 }
 
@@ -107,25 +71,4 @@ function verification(token: string): object {
   if (token === EXPIRED_TOKEN) return { verified: false, status: status('EXPIRED') };
   if (token === THROTTLED_TOKEN) return { verified: false, status: status('THROTTLED') };
   return { verified: false, status: status('INVALID') };
-}
-
-function answer(reply: FakeReply, res: ServerResponse): void {
-  if ('hang' in reply) return;
-  if ('reset' in reply) {
-    res.socket?.destroy();
-    return;
-  }
-  const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
-  const type = typeof reply.body === 'string' ? 'text/plain' : 'application/json';
-  res.writeHead(reply.status, { 'Content-Type': type, ...reply.headers });
-  res.end(text);
-}
-
-/** An address where nothing listens. */
-export async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
 }

@@ -148,7 +148,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
         .set('x-account', 'u-9')
         .set('x-code', VALID_TOKEN);
       expect(res.status).toBe(201);
-      expect(fake.verifies[0].path).toBe(`/v1/service/service/${SERVICE_ID}/users/u-9/auth`);
+      expect(fake.verifies[0].url).toBe(`/v1/service/service/${SERVICE_ID}/users/u-9/auth`);
     });
 
     it('reads them through an overriding subclass', async () => {
@@ -157,7 +157,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       expect(missing.body.code).toBe('TWO_FACTOR_USER_UNKNOWN');
       const ok = await http().post(`/custom?code=${VALID_TOKEN}`).set('x-account', 'u-2');
       expect(ok.status).toBe(201);
-      expect(fake.verifies.map((r) => [r.path, r.body])).toEqual([
+      expect(fake.verifies.map((r) => [r.url, r.json])).toEqual([
         [`/v1/service/service/${SERVICE_ID}/users/u-2/auth`, { token: VALID_TOKEN }],
       ]);
     });
@@ -178,7 +178,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
           message: 'Enter the verification code to continue',
         });
       }
-      expect(fake.initiates.map((r) => [r.path, r.body])).toEqual([
+      expect(fake.initiates.map((r) => [r.url, r.json])).toEqual([
         [`/v1/service/service/${SERVICE_ID}/users/u-1/auth`, { method: 'sms' }],
       ]);
     });
@@ -208,7 +208,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       fake.totpUsers.add('has-app');
       const app = await http().post('/account/totp').set('x-user', 'has-app');
       expect(app.body.method).toBe('totp');
-      expect(fake.initiates.map((r) => r.body.method)).toEqual(['totp', 'totp']);
+      expect(fake.initiates.map((r) => r.json.method)).toEqual(['totp', 'totp']);
     });
 
     it('sends a new code once the cooldown has passed', async () => {
@@ -251,7 +251,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
         .set('x-verigator-token', VALID_TOKEN);
       expect(res.status).toBe(201);
       expect(res.body).toEqual({ done: true });
-      expect(fake.verifies.map((r) => r.body)).toEqual([{ token: VALID_TOKEN }]);
+      expect(fake.verifies.map((r) => r.json)).toEqual([{ token: VALID_TOKEN }]);
       expect(fake.initiates).toHaveLength(0);
     });
 
@@ -330,7 +330,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
         .post('/account/other-service')
         .set('x-user', 'u-1')
         .set('x-verigator-token', VALID_TOKEN);
-      expect(fake.verifies[0].path).toBe('/v1/service/service/svc-other/users/u-1/auth');
+      expect(fake.verifies[0].url).toBe('/v1/service/service/svc-other/users/u-1/auth');
     });
 
     it('uses overridden messages', async () => {
@@ -394,7 +394,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       const http = await boot();
       await http().post('/class/inherits').set('x-user', 'u-1');
       await http().post('/class/overrides').set('x-user', 'u-2');
-      expect(fake.initiates.map((r) => r.body.method)).toEqual(['totp', 'sms']);
+      expect(fake.initiates.map((r) => r.json.method)).toEqual(['totp', 'sms']);
       const skipped = await http().post('/class/skipped').set('x-user', 'u-3');
       expect(skipped.status).toBe(201);
     });
@@ -403,7 +403,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       const http = await boot({ method: 'totp' });
       const res = await http().post('/account/plain').set('x-user', 'u-1');
       expect(res.body.code).toBe('TWO_FACTOR_REQUIRED');
-      expect(fake.initiates[0].body).toEqual({ method: 'totp' });
+      expect(fake.initiates[0].json).toEqual({ method: 'totp' });
     });
   });
 
@@ -468,7 +468,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
     it('applies route options and verifies once despite the route guard', async () => {
       const http = await bootGlobal();
       const required = await http().post('/global/decorated').set('x-user', 'u-1');
-      expect(fake.initiates[0].body).toEqual({ method: 'totp' });
+      expect(fake.initiates[0].json).toEqual({ method: 'totp' });
       expect(required.body.method).toBe('sms');
       const ok = await http()
         .post('/global/decorated')

@@ -7,7 +7,10 @@ export interface RecordedRequest {
   /** The raw request target, exactly as sent (not decoded). */
   url: string;
   headers: IncomingHttpHeaders;
+  /** The body text. */
   body: string;
+  /** The body parsed as JSON; `{}` when empty or not JSON. */
+  json: Record<string, unknown>;
 }
 
 /** How the recording server answers one request. */
@@ -18,7 +21,7 @@ export type Reply =
 
 /**
  * A real HTTP server on 127.0.0.1 (port 0) that records every request and answers with the
- * queued replies, else with `defaultReply`.
+ * queued replies, else with `respond()` (by default, `replyByDefault`'s reply).
  */
 export class RecordingServer {
   readonly requests: RecordedRequest[] = [];
@@ -35,13 +38,17 @@ export class RecordingServer {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        this.requests.push({
+        const body = Buffer.concat(chunks).toString('utf8');
+        const request = {
           method: req.method ?? '',
           url: req.url ?? '',
           headers: req.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        });
-        this.answer(this.replies.shift() ?? this.defaultReply, res);
+          body,
+          json: parseJson(body),
+        };
+        this.requests.push(request);
+        const reply = this.replies.shift() ?? this.respond(request);
+        setTimeout(() => answer(reply, res), this.delayFor(request));
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -70,21 +77,40 @@ export class RecordingServer {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
-  private answer(reply: Reply, res: ServerResponse): void {
-    if ('hang' in reply) return;
-    if ('reset' in reply) {
-      res.socket?.destroy();
-      return;
-    }
-    const body =
-      reply.body === undefined
-        ? ''
-        : typeof reply.body === 'string'
-          ? reply.body
-          : JSON.stringify(reply.body);
-    const contentType = typeof reply.body === 'string' ? 'text/html' : 'application/json';
-    res.writeHead(reply.status, { 'Content-Type': contentType, ...reply.headers });
-    res.end(body);
+  /** The reply to a request when none is queued; override to route. */
+  protected respond(_request: RecordedRequest): Reply {
+    return this.defaultReply;
+  }
+
+  /** Milliseconds to wait before answering; override to widen race windows. */
+  protected delayFor(_request: RecordedRequest): number {
+    return 0;
+  }
+}
+
+function answer(reply: Reply, res: ServerResponse): void {
+  if ('hang' in reply) return;
+  if ('reset' in reply) {
+    res.socket?.destroy();
+    return;
+  }
+  const body =
+    reply.body === undefined
+      ? ''
+      : typeof reply.body === 'string'
+        ? reply.body
+        : JSON.stringify(reply.body);
+  const contentType = typeof reply.body === 'string' ? 'text/html' : 'application/json';
+  res.writeHead(reply.status, { 'Content-Type': contentType, ...reply.headers });
+  res.end(body);
+}
+
+function parseJson(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }
 
