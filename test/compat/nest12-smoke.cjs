@@ -1,0 +1,42 @@
+/* Nest 12 smoke test: the built package, loaded from CommonJS, against the simulator. */
+const assert = require('node:assert/strict');
+require('reflect-metadata');
+const { NestFactory } = require('@nestjs/core');
+const { Module } = require('@nestjs/common');
+const {
+  VerigatorModule,
+  ServicesService,
+  UsersService,
+  AuthService,
+  NoSuchResourceError,
+} = require('nestjs-verigator');
+const { VerigatorSimulator } = require('nestjs-verigator/testing');
+
+(async () => {
+  const sim = await VerigatorSimulator.start({ username: 'u', password: 'p' });
+  class AppModule {}
+  Module({
+    imports: [VerigatorModule.forRoot({ username: 'u', password: 'p', endpoint: sim.url })],
+  })(AppModule);
+  const app = await NestFactory.create(AppModule, { logger: false });
+  await app.init();
+  const service = await app.get(ServicesService).create({ fqdn: 'shop.com', name: 'Shop' });
+  const user = await app
+    .get(UsersService)
+    .create(service.id, { username: 'a', phoneNumber: '+3725555555' });
+  const used = await app.get(AuthService).initiate(service.id, user.id, 'sms');
+  const ok = await app.get(AuthService).verify(service.id, user.id, sim.lastCode(user.id));
+  const missing = await app
+    .get(UsersService)
+    .get(service.id, 'nope')
+    .catch((e) => e);
+  assert.equal(used, 'sms');
+  assert.deepEqual(ok, { verified: true });
+  assert.ok(missing instanceof NoSuchResourceError, 'a 404 becomes NoSuchResourceError');
+  console.log('Nest 12 smoke test passed');
+  await app.close();
+  await sim.close();
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
