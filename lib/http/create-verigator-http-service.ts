@@ -33,7 +33,6 @@ export function createVerigatorHttpService(options: ResolvedVerigatorOptions): H
     maxRedirects: 0,
     maxContentLength: MAX_RESPONSE_BYTES,
     transitional: { clarifyTimeoutError: true },
-    proxy: false,
   });
   return new HttpService(instance);
 }
