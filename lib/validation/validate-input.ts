@@ -7,8 +7,8 @@ import { InvalidDataError, InvalidField } from '../errors/invalid-data.error';
  * validates it, before anything is sent.
  * @throws InvalidDataError naming every failing field; the values are never included.
  */
-export function validateInput<T extends object>(type: new () => T, plain: object): T {
-  const instance = plainToInstance(type, plain);
+export function validateInput<T extends object>(type: new () => T, plain: unknown): T {
+  const instance = plainToInstance(type, isObject(plain) ? plain : {});
   const errors = validateSync(instance, { forbidUnknownValues: false });
   if (errors.length > 0) throw InvalidDataError.fromFields(errors.map(toInvalidField));
   return instance;
@@ -16,4 +16,8 @@ export function validateInput<T extends object>(type: new () => T, plain: object
 
 function toInvalidField(error: ValidationError): InvalidField {
   return { field: error.property, messages: Object.values(error.constraints ?? {}) };
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -34,6 +34,23 @@ describe('bad input is refused locally, naming each field, and nothing is sent',
     expect(await fieldsOf(() => client.services.create(input as never))).toEqual(fields);
   });
 
+  it.each([undefined, null, 'coffeeshop.com', ['x']])(
+    'services.create(%p) names both fields',
+    async (input) => {
+      expect(await fieldsOf(() => client.services.create(input as never))).toEqual([
+        'fqdn',
+        'name',
+      ]);
+    },
+  );
+
+  it('users.create without a user object names both fields', async () => {
+    expect(await fieldsOf(() => client.users.create('svc', undefined as never))).toEqual([
+      'phoneNumber',
+      'username',
+    ]);
+  });
+
   it.each([
     ['no plus sign', '3725555555'],
     ['letters', '+372555abc'],
