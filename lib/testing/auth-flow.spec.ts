@@ -6,6 +6,16 @@ const SERVICE = 'svc';
 const USER = 'alice-id';
 const PHONE = '+3725555555';
 const AUTH_PATH = `/v1/service/service/${SERVICE}/users/${USER}/auth`;
+const ONE_USER_SEED = {
+  services: [
+    {
+      id: SERVICE,
+      name: 'S',
+      fqdn: 's.example',
+      users: [{ id: USER, username: 'a', phoneNumber: PHONE }],
+    },
+  ],
+};
 
 async function call(
   sim: VerigatorSimulator,
@@ -137,16 +147,7 @@ describe('VerigatorSimulator authentication', () => {
     it('honours maxVerifyAttempts', async () => {
       const strict = await VerigatorSimulator.start({
         maxVerifyAttempts: 1,
-        seed: {
-          services: [
-            {
-              id: SERVICE,
-              name: 'S',
-              fqdn: 's.example',
-              users: [{ id: USER, username: 'a', phoneNumber: PHONE }],
-            },
-          ],
-        },
+        seed: ONE_USER_SEED,
       });
       try {
         await call(strict, 'POST', AUTH_PATH, { method: 'sms' });
@@ -173,16 +174,7 @@ describe('VerigatorSimulator authentication', () => {
       const quick = await VerigatorSimulator.start({
         codeTtlMs: 1_000,
         clock: () => now,
-        seed: {
-          services: [
-            {
-              id: SERVICE,
-              name: 'S',
-              fqdn: 's.example',
-              users: [{ id: USER, username: 'a', phoneNumber: PHONE }],
-            },
-          ],
-        },
+        seed: ONE_USER_SEED,
       });
       try {
         await call(quick, 'POST', AUTH_PATH, { method: 'sms' });
