@@ -4,7 +4,6 @@ import { AxiosError, AxiosResponse } from 'axios';
 import { Agent } from 'node:http';
 import { firstValueFrom } from 'rxjs';
 import { InvalidResponseError } from '../errors/invalid-response.error';
-import { VerigatorError } from '../errors/verigator.error';
 import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
 import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
 import { mapStatusToError, mapTransportError } from './map-upstream-error';
@@ -90,7 +89,6 @@ export class VerigatorHttpClient implements OnModuleDestroy {
         }),
       );
     } catch (error) {
-      if (error instanceof VerigatorError) throw error;
       const { code, message } = error as AxiosError;
       throw mapTransportError(code, this.redact(String(message)));
     }

@@ -2,8 +2,10 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleApiRequest } from './api-routes';
+import type { ApiContext } from './api-routes';
 import { BoundedLog } from './bounded-log';
 import { CONTROL_PREFIX, handleControlRequest } from './control-routes';
+import type { ControlContext } from './control-routes';
 import { FaultQueue, normalizeFault } from './faults';
 import type { ActiveFault, SimulatorFault } from './faults';
 import { errorResponse, parseTarget, readBody, sendResponse } from './http-io';
@@ -33,14 +35,20 @@ export class VerigatorSimulator {
   private readonly faults = new FaultQueue();
   private readonly requestLog = new BoundedLog<RecordedRequest>();
   private readonly pendingDelays = new Set<() => void>();
+  private readonly controlContext: ControlContext;
   private closed = false;
 
   private constructor(
     private readonly server: Server,
     private readonly state: SimulatorState,
-    private readonly credentials: { username: string; password: string },
-    private readonly createdStatus: number,
+    private readonly apiContext: ApiContext,
   ) {
+    this.controlContext = {
+      state,
+      faults: this.faults,
+      requestLog: this.requestLog,
+      reset: () => this.reset(),
+    };
     const { address, port } = server.address() as AddressInfo;
     this.port = port;
     this.url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
@@ -91,7 +99,7 @@ export class VerigatorSimulator {
         resolve();
       });
     });
-    return new VerigatorSimulator(server, state, { username, password }, createdStatus);
+    return new VerigatorSimulator(server, state, { state, username, password, createdStatus });
   }
 
   /** Base URL to give the client, e.g. `http://127.0.0.1:4010` (no trailing slash). */
@@ -185,14 +193,7 @@ export class VerigatorSimulator {
       return;
     }
     if (request.segments[0] === CONTROL_PREFIX) {
-      this.respond(res, () =>
-        handleControlRequest(request, {
-          state: this.state,
-          faults: this.faults,
-          requestLog: this.requestLog,
-          reset: () => this.reset(),
-        }),
-      );
+      this.respond(res, () => handleControlRequest(request, this.controlContext));
       return;
     }
     this.requestLog.push(recordRequest(method, target, req.headers, rawBody));
@@ -200,14 +201,7 @@ export class VerigatorSimulator {
     if (fault && (await this.applyFault(fault, req, res))) {
       return;
     }
-    this.respond(res, () =>
-      handleApiRequest(request, {
-        state: this.state,
-        username: this.credentials.username,
-        password: this.credentials.password,
-        createdStatus: this.createdStatus,
-      }),
-    );
+    this.respond(res, () => handleApiRequest(request, this.apiContext));
   }
 
   /** Runs a fault; resolves `true` when it answered (or dropped) the request itself. */
