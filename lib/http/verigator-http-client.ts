@@ -2,7 +2,6 @@ import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AxiosError, AxiosResponse } from 'axios';
 import { Agent } from 'node:http';
-import { firstValueFrom } from 'rxjs';
 import { InvalidResponseError } from '../errors/invalid-response.error';
 import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
 import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
@@ -11,6 +10,8 @@ import { ParsedBody, parseBody } from './parse-body';
 
 /** HTTP methods the Verigator API uses. */
 export type VerigatorHttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+const JSON_CONTENT = { 'Content-Type': 'application/json' };
 
 /** Longest upstream body text kept on an error, in characters. */
 const MAX_ERROR_BODY_CHARS = 2048;
@@ -73,24 +74,32 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     return { status: response.status, parsed };
   }
 
+  /**
+   * Sends through the module's axios instance (`HttpService.axiosRef`): the Observable wrapper
+   * would cancel a token, and so build a `CanceledError`, after every successful answer. One
+   * timer is the call's whole deadline, connect to last body byte; axios' own timeout is off.
+   */
   private async send(
     method: VerigatorHttpMethod,
     url: string,
     data?: object,
   ): Promise<AxiosResponse<string>> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.options.timeout);
     try {
-      return await firstValueFrom(
-        this.http.request<string>({
-          method,
-          url,
-          data,
-          headers: data === undefined ? undefined : { 'Content-Type': 'application/json' },
-          signal: AbortSignal.timeout(this.options.timeout),
-        }),
-      );
+      return await this.http.axiosRef.request<string>({
+        method,
+        url,
+        data,
+        headers: data === undefined ? undefined : JSON_CONTENT,
+        timeout: 0,
+        signal: deadline.signal,
+      });
     } catch (error) {
       const { code, message } = error as AxiosError;
       throw mapTransportError(code, this.redact(String(message)));
+    } finally {
+      clearTimeout(timer);
     }
   }
 
