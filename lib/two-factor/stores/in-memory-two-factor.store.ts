@@ -5,7 +5,8 @@ import { TwoFactorStore, TwoFactorStoreCounter, TwoFactorStoreRecord } from './t
 export interface InMemoryTwoFactorStoreOptions {
   /**
    * Most records held at once. When full, expired records go first, then the least recently
-   * written ones, so memory stays bounded whatever the number of users.
+   * written ones (a counter is written by its first increment), so memory stays bounded
+   * whatever the number of users.
    * @default 100000
    */
   maxEntries?: number;
@@ -46,8 +47,9 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
   }
 
   async get(key: string): Promise<TwoFactorStoreRecord | undefined> {
-    const entry = this.live(key);
-    return entry && { value: entry.value, ttlMs: entry.expiresAt - this.now() };
+    const now = this.now();
+    const entry = this.live(key, now);
+    return entry && { value: entry.value, ttlMs: entry.expiresAt - now };
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
@@ -55,33 +57,37 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    if (this.live(key)) return false;
-    this.write(key, { value, expiresAt: this.now() + ttlMs });
+    const now = this.now();
+    if (this.live(key, now)) return false;
+    this.write(key, { value, expiresAt: now + ttlMs });
     return true;
   }
 
+  /** Updates a live counter in place: it keeps its place and its window from the first hit. */
   async increment(key: string, ttlMs: number): Promise<TwoFactorStoreCounter> {
-    const entry = this.live(key);
-    const count = entry ? (Number.parseInt(entry.value, 10) || 0) + 1 : 1;
-    const expiresAt = entry ? entry.expiresAt : this.now() + ttlMs;
-    this.write(key, { value: String(count), expiresAt });
-    return { count, ttlMs: expiresAt - this.now() };
+    const now = this.now();
+    const entry = this.live(key, now);
+    if (!entry) {
+      this.write(key, { value: '1', expiresAt: now + ttlMs });
+      return { count: 1, ttlMs };
+    }
+    const count = (Number.parseInt(entry.value, 10) || 0) + 1;
+    entry.value = String(count);
+    return { count, ttlMs: entry.expiresAt - now };
   }
 
   async decrement(key: string): Promise<void> {
-    const entry = this.live(key);
-    if (!entry) return;
-    const count = Math.max(0, (Number.parseInt(entry.value, 10) || 0) - 1);
-    this.write(key, { value: String(count), expiresAt: entry.expiresAt });
+    const entry = this.live(key, this.now());
+    if (entry) entry.value = String(Math.max(0, (Number.parseInt(entry.value, 10) || 0) - 1));
   }
 
   async delete(key: string): Promise<void> {
     this.entries.delete(key);
   }
 
-  private live(key: string): Entry | undefined {
+  private live(key: string, now: number): Entry | undefined {
     const entry = this.entries.get(key);
-    if (entry && entry.expiresAt <= this.now()) {
+    if (entry && entry.expiresAt <= now) {
       this.entries.delete(key);
       return undefined;
     }
