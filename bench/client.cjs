@@ -11,6 +11,9 @@ const axios = require('axios');
 const { Pool } = require('undici');
 const { NestFactory } = require('@nestjs/core');
 const { AuthService, ServicesService, VerigatorModule } = require('../dist');
+const { Test } = require('@nestjs/testing');
+const { createVerigatorHttpService } = require('../dist/http/create-verigator-http-service');
+const { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } = require('../dist/verigator.constants');
 const { UPSTREAM } = require('./lib/upstream.cjs');
 const { allocationPerCall, drive } = require('./lib/drive.cjs');
 const { spread } = require('./lib/stats.cjs');
@@ -44,6 +47,7 @@ async function contenders(url) {
   );
   const services = app.get(ServicesService);
   const auth = app.get(AuthService);
+  const viaNodeHttp = await clientOnNodeHttp(url);
   const undiciCall = async (method, path, body) => {
     const res = await pool.request({
       method,
@@ -59,6 +63,12 @@ async function contenders(url) {
       get: () => services.get(serviceId),
       verify: () => auth.verify(serviceId, userId, token),
       close: () => app.close(),
+    },
+    {
+      name: 'client-node-http',
+      get: () => viaNodeHttp.get(ServicesService).get(serviceId),
+      verify: () => viaNodeHttp.get(AuthService).verify(serviceId, userId, token),
+      close: () => viaNodeHttp.close(),
     },
     {
       name: 'axios',
@@ -91,6 +101,36 @@ async function contenders(url) {
       throw new Error(`${c.name}: bad verify ${JSON.stringify(verified)}`);
   }
   return list;
+}
+
+/**
+ * The transport comparison: the same module with axios' own node:http adapter (keep-alive agent)
+ * under its HttpService instead of the undici adapter it ships with.
+ */
+async function clientOnNodeHttp(url) {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      VerigatorModule.forRoot({
+        username: UPSTREAM.username,
+        password: UPSTREAM.password,
+        endpoint: url,
+      }),
+    ],
+  })
+    .overrideProvider(VERIGATOR_HTTP_SERVICE)
+    .useFactory({
+      factory: (options) => {
+        const http = createVerigatorHttpService(options);
+        Object.assign(http.axiosRef.defaults, {
+          adapter: 'http',
+          httpAgent: new Agent({ keepAlive: true }),
+        });
+        return http;
+      },
+      inject: [VERIGATOR_OPTIONS],
+    })
+    .compile();
+  return moduleRef.init();
 }
 
 /**

@@ -53,10 +53,11 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     await this.exchange(method, path);
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     const defaults = this.http.axiosRef.defaults;
     (defaults.httpAgent as Agent | undefined)?.destroy();
     (defaults.httpsAgent as Agent | undefined)?.destroy();
+    await (defaults.adapter as { close?: () => Promise<void> } | undefined)?.close?.();
   }
 
   private async exchange(

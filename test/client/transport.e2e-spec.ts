@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import axios from 'axios';
 import { Server, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { RequestTimeoutError, ServicesService, VerigatorModule } from '../../lib';
+import { RequestTimeoutError, ServicesService, VerigatorError, VerigatorModule } from '../../lib';
 import { VERIGATOR_HTTP_SERVICE } from '../../lib/verigator.constants';
 import { TEST_PASSWORD, TEST_USERNAME, createVerigatorApp } from '../utils/create-verigator-app';
 
@@ -68,6 +68,27 @@ describe('The deadline of one call (`timeout`)', () => {
       await expect(services.get('s')).rejects.toBeInstanceOf(RequestTimeoutError);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('The body cap', () => {
+  it('refuses an answer over 1 MiB instead of reading it whole', async () => {
+    const { url, server } = await serve((res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ id: 's', name: 'x'.repeat(2 * 1024 * 1024), ctime: 'now' }));
+    });
+    const { app, services } = await createVerigatorApp(url);
+    try {
+      const error = await services.get('s').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(VerigatorError);
+      expect((error as VerigatorError).message).not.toContain('xxxx');
+    } finally {
+      await app.close();
+      await stop(server);
     }
   });
 });
