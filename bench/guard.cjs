@@ -15,28 +15,32 @@ const PAIRS = [
   ['remembered', 'unguarded'],
 ];
 
-function load(url, seconds, connections) {
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url,
-        connections,
-        duration: seconds,
-        headers: { 'x-user': UPSTREAM.userId, 'x-verigator-token': UPSTREAM.token },
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        if (result.non2xx > 0 || result.errors > 0) {
-          return reject(new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`));
-        }
-        resolve({
-          throughput: result.requests.average,
-          p50Us: result.latency.p50 * 1000,
-          p99Us: result.latency.p99 * 1000,
-        });
-      },
-    );
+/** The app process's CPU time so far, in µs (user + system). */
+function appCpu(child) {
+  return new Promise((resolve) => {
+    child.once('message', ({ cpu }) => resolve(cpu.user + cpu.system));
+    child.send('cpu');
   });
+}
+
+async function load(child, url, seconds, connections) {
+  const cpu0 = await appCpu(child);
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    headers: { 'x-user': UPSTREAM.userId, 'x-verigator-token': UPSTREAM.token },
+  });
+  const cpu1 = await appCpu(child);
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  }
+  return {
+    throughput: result.requests.average,
+    appCpuUs: (cpu1 - cpu0) / result.requests.total,
+    p50Us: result.latency.p50 * 1000,
+    p99Us: result.latency.p99 * 1000,
+  };
 }
 
 async function benchGuard(upstreamUrl, { rounds, seconds, connections, log }) {
@@ -47,11 +51,12 @@ async function benchGuard(upstreamUrl, { rounds, seconds, connections, log }) {
   });
   const base = `http://127.0.0.1:${port}/`;
   // Prime the remembered path (its first request verifies), then warm every route up.
-  for (const route of ROUTES) await load(base + route, 1, connections);
+  for (const route of ROUTES) await load(child, base + route, 1, connections);
   const samples = Object.fromEntries(ROUTES.map((r) => [r, []]));
   for (let round = 0; round < rounds; round++) {
     const order = ROUTES.map((_, i) => ROUTES[(i + round) % ROUTES.length]);
-    for (const route of order) samples[route].push(await load(base + route, seconds, connections));
+    for (const route of order)
+      samples[route].push(await load(child, base + route, seconds, connections));
     log(`  guard round ${round + 1}/${rounds} done`);
   }
   child.removeAllListeners('exit');
@@ -61,6 +66,10 @@ async function benchGuard(upstreamUrl, { rounds, seconds, connections, log }) {
     throughput: spread(
       samples[route].map((s) => s.throughput),
       0,
+    ),
+    appCpuUsPerRequest: spread(
+      samples[route].map((s) => s.appCpuUs),
+      1,
     ),
     p50Us: spread(
       samples[route].map((s) => s.p50Us),
@@ -76,6 +85,10 @@ async function benchGuard(upstreamUrl, { rounds, seconds, connections, log }) {
     baseline,
     throughput: spread(
       samples[subject].map((s, i) => s.throughput / samples[baseline][i].throughput),
+      3,
+    ),
+    appCpuPerRequest: spread(
+      samples[subject].map((s, i) => s.appCpuUs / samples[baseline][i].appCpuUs),
       3,
     ),
   }));

@@ -123,7 +123,9 @@ the seconds per guard run. Run it on a quiet machine: other load shows as a wide
   sample counts only when no GC ran during it (watched with a \`gc\` PerformanceObserver), and the
   growth of \`v8.getHeapStatistics().used_heap_size\` is scaled to 100k calls. Memory outside the
   JS heap (socket buffers) is not included.
-- **Guard**: requests per second of one route vs another in the same app, 16 connections.
+- **Guard**: requests per second of one route vs another in the same app, 16 connections, and the
+  app process's CPU time per request (\`process.cpuUsage()\` read over IPC around each run), which
+  three busy processes on a small machine disturb less than throughput.
   \`guarded\` verifies the token in \`@RequireTwoFactor()\` (attempt counter, verify, reset); \`handler-verify\`
   calls \`AuthService.verify\` in the handler. \`remembered\` passes on a remembered success (\`maxAge\`);
   \`unguarded\` has no guard.
@@ -171,13 +173,19 @@ ${table(
 ## Guard
 
 ${table(
-  ['subject', 'baseline', 'throughput ratio'],
-  guard.ratios.map((r) => [r.subject, r.baseline, f(r.throughput)]),
+  ['subject', 'baseline', 'throughput ratio', 'app CPU per request ratio'],
+  guard.ratios.map((r) => [r.subject, r.baseline, f(r.throughput), f(r.appCpuPerRequest)]),
 )}
 
 ${table(
-  ['route', 'requests/s', 'p50 µs', 'p99 µs'],
-  guard.routes.map((r) => [r.route, f(r.throughput), f(r.p50Us), f(r.p99Us)]),
+  ['route', 'requests/s', 'app CPU µs/request', 'p50 µs', 'p99 µs'],
+  guard.routes.map((r) => [
+    r.route,
+    f(r.throughput),
+    f(r.appCpuUsPerRequest),
+    f(r.p50Us),
+    f(r.p99Us),
+  ]),
 )}
 
 ## Stores

@@ -25,7 +25,8 @@ const AXIOS_CODE_OF: Record<string, string> = {
  * keep-alive, the proxy environment variables (`EnvHttpProxyAgent`), redirects not followed,
  * `maxContentLength`, `validateStatus`, `signal` and `timeout` (one deadline), text bodies, and
  * errors with the codes the Node adapter gives (`ECONNREFUSED`, `ECONNRESET`, `ETIMEDOUT`,
- * `ERR_CANCELED`), so every mapping above it holds.
+ * `ERR_CANCELED`), so every mapping above it holds. It sends no `Accept-Encoding`, so bodies
+ * arrive uncompressed and are never decompressed.
  */
 export function createUndiciAdapter(
   dispatcher: Dispatcher = new EnvHttpProxyAgent(),
@@ -40,8 +41,8 @@ export function createUndiciAdapter(
       const answer = await dispatcher.request({
         ...target(config),
         method: (config.method ?? 'get').toUpperCase() as Dispatcher.HttpMethod,
-        headers: AxiosHeaders.from(config.headers).toJSON(true) as Record<string, string>,
-        body: config.data as string | undefined,
+        headers: config.headers.toJSON(true) as Record<string, string>,
+        body: config.data as string | Buffer | undefined,
         signal: signal as AbortSignal | undefined,
       });
       const data = await readText(answer.body, config);
@@ -109,6 +110,7 @@ async function readText(
   return chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
 }
 
+/** The failure as the axios Node adapter would have reported it. */
 function toAxiosError(
   error: unknown,
   config: InternalAxiosRequestConfig,
