@@ -6,14 +6,13 @@ import { firstValueFrom } from 'rxjs';
 import { InvalidResponseError } from '../errors/invalid-response.error';
 import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
 import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
+import { boundErrorBody } from './bound-error-body';
 import { mapStatusToError, mapTransportError } from './map-upstream-error';
+import { createSecretMasker } from './mask-secrets';
 import { ParsedBody, parseBody } from './parse-body';
 
 /** HTTP methods the Verigator API uses. */
 export type VerigatorHttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-/** Longest upstream body text kept on an error, in characters. */
-const MAX_ERROR_BODY_CHARS = 2048;
 
 /**
  * The single place every Verigator call goes through: send, then map the outcome to a parsed
@@ -22,10 +21,18 @@ const MAX_ERROR_BODY_CHARS = 2048;
  */
 @Injectable()
 export class VerigatorHttpClient implements OnModuleDestroy {
+  private readonly timeout: number;
+  /** Bounds and masks what an error keeps; private, so inspection never reaches the password. */
+  readonly #keepOnError: (value: unknown) => unknown;
+
   constructor(
     @Inject(VERIGATOR_HTTP_SERVICE) private readonly http: HttpService,
-    @Inject(VERIGATOR_OPTIONS) private readonly options: ResolvedVerigatorOptions,
-  ) {}
+    @Inject(VERIGATOR_OPTIONS) options: ResolvedVerigatorOptions,
+  ) {
+    this.timeout = options.timeout;
+    const mask = createSecretMasker([`${options.username}:${options.password}`, options.password]);
+    this.#keepOnError = (value) => mask(boundErrorBody(value));
+  }
 
   /**
    * Sends one request and resolves to the parsed JSON body (undefined when empty) of a 2xx answer.
@@ -37,7 +44,7 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     if (!parsed.isJson) {
       throw new InvalidResponseError(`Verigator answered ${status} with a non-JSON body`, {
         statusCode: status,
-        body: parsed.value,
+        body: this.#keepOnError(parsed.value),
       });
     }
     return parsed.value;
@@ -64,11 +71,11 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     body?: object,
   ): Promise<{ status: number; parsed: ParsedBody }> {
     const response = await this.send(method, path, body);
-    const text = this.redact(typeof response.data === 'string' ? response.data : '');
-    const parsed = parseBody(text);
-    if (!parsed.isJson) parsed.value = truncate(text);
+    // A success body is data: parsed exactly as sent. Only what an error keeps is masked.
+    const parsed = parseBody(typeof response.data === 'string' ? response.data : '');
     if (response.status < 200 || response.status > 299) {
-      throw mapStatusToError(response.status, parsed.value, header(response, 'retry-after'));
+      const kept = this.#keepOnError(parsed.value);
+      throw mapStatusToError(response.status, kept, header(response, 'retry-after'));
     }
     return { status: response.status, parsed };
   }
@@ -85,25 +92,17 @@ export class VerigatorHttpClient implements OnModuleDestroy {
           url,
           data,
           headers: data === undefined ? undefined : { 'Content-Type': 'application/json' },
-          signal: AbortSignal.timeout(this.options.timeout),
+          signal: AbortSignal.timeout(this.timeout),
         }),
       );
     } catch (error) {
       const { code, message } = error as AxiosError;
-      throw mapTransportError(code, this.redact(String(message)));
+      throw mapTransportError(code, String(this.#keepOnError(String(message))));
     }
-  }
-
-  private redact(text: string): string {
-    return text.split(this.options.password).join('***');
   }
 }
 
 function header(response: AxiosResponse, name: string): string | undefined {
   const value: unknown = response.headers?.[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-function truncate(text: string): string {
-  return text.length > MAX_ERROR_BODY_CHARS ? `${text.slice(0, MAX_ERROR_BODY_CHARS)}…` : text;
 }

@@ -12,10 +12,11 @@ export interface VerigatorModuleOptions {
    */
   endpoint?: string;
   /**
-   * Milliseconds a call may take before it fails with `RequestTimeoutError`.
+   * Milliseconds a call may take before it fails with `RequestTimeoutError`. A numeric string
+   * (`'5000'`, as `ConfigService` reads it from the environment) is accepted.
    * @default 5000
    */
-  timeout?: number;
+  timeout?: number | string;
   /** The Verigator service id used when a route does not name one (by the guard). */
   serviceId?: string;
   /**
@@ -23,10 +24,18 @@ export interface VerigatorModuleOptions {
    * @default cooldown 60 s, maxAttempts 5 per 15 min window, maxAge 0, failOpen false, in-memory store
    */
   twoFactor?: TwoFactorModuleOptions;
+  /**
+   * Replaces some of the messages end users read for a `VerigatorError`, by its `code`
+   * (through `VerigatorExceptionFilter` and `TwoFactorGuard`).
+   * @default VERIGATOR_ERROR_MESSAGES
+   */
+  errorMessages?: Partial<Record<string, string>>;
 }
 
 /** Module options after validation, with every default applied. */
 export interface ResolvedVerigatorOptions extends VerigatorModuleOptions {
   endpoint: string;
   timeout: number;
+  /** Every end-user message by code: the defaults with `errorMessages` applied. */
+  errorMessages: Record<string, string>;
 }

@@ -86,4 +86,6 @@ export interface ResolvedTwoFactorOptions extends Required<
   sessionKey?: TwoFactorRequestReader;
   store?: TwoFactorStore;
   messages: Partial<Record<TwoFactorErrorCode, string>>;
+  /** End-user messages for a failed Verigator call, by `VerigatorError` code. */
+  errorMessages?: Readonly<Record<string, string>>;
 }
