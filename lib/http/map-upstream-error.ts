@@ -84,7 +84,7 @@ function readMessage(body: unknown): string | undefined {
 function parseRetryAfter(header: string | undefined): number | undefined {
   if (!header || header.trim() === '') return undefined;
   const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return clampRetryAfter(seconds);
+  if (!Number.isNaN(seconds)) return clampRetryAfter(seconds);
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : clampRetryAfter((date - Date.now()) / 1000);
 }
