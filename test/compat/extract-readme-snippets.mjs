@@ -4,6 +4,8 @@
 // Usage: node extract-readme-snippets.mjs README.md OUT_DIR
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import console from 'node:console';
+import process from 'node:process';
 
 /** Where each README snippet lives in the consumer project. */
 const SNIPPET_FILES = {

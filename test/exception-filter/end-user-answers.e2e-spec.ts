@@ -53,7 +53,7 @@ describe.each(ADAPTERS)('end users read only our words (%s)', (_name, adapter: A
     app = undefined;
   });
 
-  async function boot(options: Parameters<typeof createTestApp>[2]['options'] = {}) {
+  async function boot(options: NonNullable<Parameters<typeof createTestApp>[2]>['options'] = {}) {
     ({ app, logger } = await createTestApp(adapter, fake.url, {
       controllers: [NewedFilterController, BareController],
       options: { exceptionFilter: false, ...options },

@@ -47,7 +47,7 @@ describe.each(ADAPTERS)('TwoFactorGuard answers (%s)', (_name, adapter: AdapterF
     app = undefined;
   });
 
-  async function boot(options: Parameters<typeof createTestApp>[2]['options'] = {}) {
+  async function boot(options: NonNullable<Parameters<typeof createTestApp>[2]>['options'] = {}) {
     ({ app, logger } = await createTestApp(adapter, fake.url, {
       controllers: [AccountController],
       options,
