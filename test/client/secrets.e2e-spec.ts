@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { Logger } from '@nestjs/common';
-import { VerigatorError, VerigatorExceptionFilter } from '../../lib';
+import { TwoFactorGuard, VerigatorError, VerigatorExceptionFilter } from '../../lib';
 import { RecordingServer, Reply, closedPortUrl } from '../utils/recording-server';
 import {
   TEST_PASSWORD,
@@ -137,7 +137,8 @@ describe('the API password never appears, even echoed JSON-escaped or in an insp
   });
 
   it('is not shown by inspecting or serialising a service', () => {
-    for (const service of [client.services, client.users, client.auth]) {
+    const guard = client.app.get(TwoFactorGuard);
+    for (const service of [client.services, client.users, client.auth, guard]) {
       expect(inspect(service)).not.toContain(password);
       expect(inspect(service, { depth: 6 })).not.toContain(password);
       expect(inspect(service, { depth: 6 })).not.toContain('Pa55');
