@@ -277,11 +277,11 @@ export class TwoFactorGuard implements CanActivate {
     const route = `${context.getClass().name}.${context.getHandler().name}`;
     const secrets = token === undefined ? [] : [token, token.replace(/\s/g, '')];
     if (this.options.failOpen && isVerigatorUnavailable(error)) {
-      const detail = describeForLog(JSON.stringify(error.toJSON()), secrets);
       this.logger.warn(
         describeForLog(
           `failOpen: letting ${route} through for user ${userId} without a second factor, ` +
-            `as Verigator failed: ${detail}`,
+            `as Verigator failed: ${JSON.stringify(error.toJSON())}`,
+          secrets,
         ),
       );
       return true;
@@ -289,7 +289,7 @@ export class TwoFactorGuard implements CanActivate {
     const answer = toVerigatorErrorResponse(error, this.options.errorMessages);
     logVerigatorError(
       this.logger,
-      describeForLog(`Verigator failed for ${route}, user ${userId}: `),
+      `Verigator failed for ${route}, user ${userId}: `,
       error,
       secrets,
     );
