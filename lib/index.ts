@@ -31,7 +31,10 @@ export * from './two-factor/stores/two-factor.store';
 export * from './two-factor/stores/in-memory-two-factor.store';
 export { TWO_FACTOR_DEFAULTS } from './verigator.constants';
 export * from './filters/verigator-exception.filter';
-export { VERIGATOR_ERROR_MESSAGES } from './filters/verigator-error-messages';
+export {
+  VERIGATOR_ERROR_MESSAGES,
+  type VerigatorErrorCode,
+} from './filters/verigator-error-messages';
 export {
   httpStatusForVerigatorError,
   type VerigatorErrorResponseBody,

@@ -1,6 +1,6 @@
 import { Provider } from '@nestjs/common';
 import { VerigatorConfigurationError } from './errors/verigator-configuration.error';
-import { VERIGATOR_ERROR_MESSAGES } from './filters/verigator-error-messages';
+import { VERIGATOR_ERROR_MESSAGES, VerigatorErrorCode } from './filters/verigator-error-messages';
 import {
   ResolvedVerigatorOptions,
   VerigatorModuleOptions,
@@ -85,7 +85,7 @@ function toTimeout(value: unknown): number {
   return timeout;
 }
 
-function resolveErrorMessages(messages: unknown): Record<string, string> {
+function resolveErrorMessages(messages: unknown): Record<VerigatorErrorCode, string> {
   if (messages === undefined) return { ...VERIGATOR_ERROR_MESSAGES };
   if (!messages || typeof messages !== 'object') {
     throw new VerigatorConfigurationError('errorMessages', 'must be an object');

@@ -8,7 +8,7 @@ import { RateLimitedError } from '../errors/rate-limited.error';
 import { RequestTimeoutError } from '../errors/request-timeout.error';
 import { ResourceAlreadyExistsError } from '../errors/resource-already-exists.error';
 import { VerigatorError } from '../errors/verigator.error';
-import { VERIGATOR_ERROR_MESSAGES } from './verigator-error-messages';
+import { VERIGATOR_ERROR_MESSAGES, VerigatorErrorCode } from './verigator-error-messages';
 
 /** The body `VerigatorExceptionFilter` (and the guard, failing closed) answers with. */
 export interface VerigatorErrorResponseBody {
@@ -45,7 +45,7 @@ const REASON_PHRASES: Readonly<Record<number, string>> = {
 };
 
 /** The code whose message answers an error of a code with no message of its own (a subclass). */
-const FALLBACK_CODE_BY_STATUS: Readonly<Record<number, string>> = {
+const FALLBACK_CODE_BY_STATUS: Readonly<Record<number, VerigatorErrorCode>> = {
   400: 'INVALID_DATA',
   404: 'NO_SUCH_RESOURCE',
   409: 'RESOURCE_ALREADY_EXISTS',
@@ -91,14 +91,14 @@ export function isVerigatorUnavailable(error: VerigatorError): boolean {
  */
 export function toVerigatorErrorResponse(
   error: VerigatorError,
-  messages: Readonly<Record<string, string>> = VERIGATOR_ERROR_MESSAGES,
+  messages: Readonly<Record<VerigatorErrorCode, string>> = VERIGATOR_ERROR_MESSAGES,
 ): VerigatorErrorResponse {
   const statusCode = httpStatusForVerigatorError(error);
   const fallback = FALLBACK_CODE_BY_STATUS[statusCode];
   const body: VerigatorErrorResponseBody = {
     statusCode,
     error: REASON_PHRASES[statusCode],
-    message: messages[error.code] ?? messages[fallback] ?? VERIGATOR_ERROR_MESSAGES[fallback],
+    message: messages[error.code as VerigatorErrorCode] ?? messages[fallback],
     code: error.code,
   };
   if (error instanceof InvalidDataError) body.fields = error.fields;

@@ -5,7 +5,7 @@ import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options
 import { logVerigatorError } from '../logging/log-verigator-error';
 import { VERIGATOR_OPTIONS } from '../verigator.constants';
 import { sendErrorReply } from './send-error-reply';
-import { VERIGATOR_ERROR_MESSAGES } from './verigator-error-messages';
+import { VERIGATOR_ERROR_MESSAGES, VerigatorErrorCode } from './verigator-error-messages';
 import { VerigatorErrorResponse, toVerigatorErrorResponse } from './verigator-error-response';
 
 /**
@@ -24,7 +24,7 @@ import { VerigatorErrorResponse, toVerigatorErrorResponse } from './verigator-er
 export class VerigatorExceptionFilter implements ExceptionFilter<VerigatorError> {
   protected readonly logger = new Logger('VerigatorExceptionFilter');
   /** The end-user message by error code. */
-  protected readonly messages: Readonly<Record<string, string>>;
+  protected readonly messages: Readonly<Record<VerigatorErrorCode, string>>;
 
   constructor(
     @Optional() protected readonly httpAdapterHost?: HttpAdapterHost,

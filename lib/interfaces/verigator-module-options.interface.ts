@@ -1,3 +1,4 @@
+import { VerigatorErrorCode } from '../filters/verigator-error-messages';
 import { TwoFactorModuleOptions } from '../two-factor/two-factor-options.interface';
 
 /** Options of `VerigatorModule.forRoot()` and of the factory given to `forRootAsync()`. */
@@ -29,7 +30,7 @@ export interface VerigatorModuleOptions {
    * (through `VerigatorExceptionFilter` and `TwoFactorGuard`).
    * @default VERIGATOR_ERROR_MESSAGES
    */
-  errorMessages?: Partial<Record<string, string>>;
+  errorMessages?: Partial<Record<VerigatorErrorCode, string>>;
 }
 
 /** Module options after validation, with every default applied. */
@@ -37,5 +38,5 @@ export interface ResolvedVerigatorOptions extends VerigatorModuleOptions {
   endpoint: string;
   timeout: number;
   /** Every end-user message by code: the defaults with `errorMessages` applied. */
-  errorMessages: Record<string, string>;
+  errorMessages: Readonly<Record<VerigatorErrorCode, string>>;
 }
