@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleApiRequest } from './api-routes';
+import { handleApiRequest, hasServiceCredentials } from './api-routes';
 import type { ApiContext } from './api-routes';
 import { BoundedLog } from './bounded-log';
 import { CONTROL_PREFIX, handleControlRequest } from './control-routes';
@@ -11,6 +11,7 @@ import type { ActiveFault, SimulatorFault } from './faults';
 import { errorResponse, parseTarget, readBody, sendResponse } from './http-io';
 import type { RouteRequest, RouteResponse } from './http-io';
 import { recordRequest } from './recorded-request';
+import { guardRequest, normalizeHostName } from './request-guard';
 import type { RecordedRequest } from './recorded-request';
 import { SimulatorError } from './simulator-error';
 import type { VerigatorSimulatorOptions } from './simulator-options.interface';
@@ -42,6 +43,7 @@ export class VerigatorSimulator {
     private readonly server: Server,
     private readonly state: SimulatorState,
     private readonly apiContext: ApiContext,
+    private readonly allowedHosts: ReadonlySet<string>,
   ) {
     this.controlContext = {
       state,
@@ -76,6 +78,11 @@ export class VerigatorSimulator {
     if (username === '' || username.includes(':')) {
       throw new Error('username must be non-empty and must not contain ":"');
     }
+    if (password === '') {
+      throw new Error('password must be non-empty');
+    }
+    const allowedHosts = new Set((options.allowedHosts ?? []).map(normalizeHostName));
+    allowedHosts.add(normalizeHostName(host));
     if (!(Number.isFinite(codeTtlMs) && codeTtlMs > 0)) {
       throw new Error('codeTtlMs must be a positive number');
     }
@@ -99,7 +106,12 @@ export class VerigatorSimulator {
         resolve();
       });
     });
-    return new VerigatorSimulator(server, state, { state, username, password, createdStatus });
+    return new VerigatorSimulator(
+      server,
+      state,
+      { state, username, password, createdStatus },
+      allowedHosts,
+    );
   }
 
   /** Base URL to give the client, e.g. `http://127.0.0.1:4010` (no trailing slash). */
@@ -169,7 +181,10 @@ export class VerigatorSimulator {
     this.faults.clear();
   }
 
-  /** API requests received so far, oldest first, with `X-Service-Auth` masked. */
+  /**
+   * API requests received so far, oldest first, with `X-Service-Auth` masked; each entry is
+   * bounded (see {@link RecordedRequest}).
+   */
   requests(): RecordedRequest[] {
     return this.requestLog.toArray();
   }
@@ -187,6 +202,7 @@ export class VerigatorSimulator {
     const rawBody = await readBody(req);
     let request: RouteRequest;
     try {
+      guardRequest(req.headers, rawBody, this.allowedHosts);
       request = { method, headers: req.headers, rawBody, ...parseTarget(target) };
     } catch (error) {
       this.fail(res, error);
@@ -196,7 +212,8 @@ export class VerigatorSimulator {
       this.respond(res, () => handleControlRequest(request, this.controlContext));
       return;
     }
-    this.requestLog.push(recordRequest(method, target, req.headers, rawBody));
+    const authenticated = hasServiceCredentials(req.headers, this.apiContext);
+    this.requestLog.push(recordRequest(method, target, req.headers, rawBody, authenticated));
     const fault = this.faults.take(method, request.pathname);
     if (fault && (await this.applyFault(fault, req, res))) {
       return;
@@ -225,13 +242,14 @@ export class VerigatorSimulator {
     }
     const response: RouteResponse =
       typeof fault.body === 'string'
-        ? { status: fault.status, text: fault.body }
+        ? { status: fault.status, text: fault.body, headers: fault.headers }
         : {
             status: fault.status,
             body:
               fault.body === undefined
                 ? { message: `Injected fault (status ${fault.status})` }
                 : fault.body,
+            headers: fault.headers,
           };
     sendResponse(res, response);
     return true;
