@@ -50,7 +50,7 @@ export function recordRequest(
     }
     let kept = maskHeader(name, Array.isArray(value) ? value.join(', ') : value);
     if (kept.length > RECORDED_HEADER_VALUE_LIMIT) {
-      kept = kept.slice(0, RECORDED_HEADER_VALUE_LIMIT);
+      kept = detachedPrefix(kept, RECORDED_HEADER_VALUE_LIMIT);
       truncated = true;
     }
     budget -= name.length + kept.length;
@@ -62,19 +62,27 @@ export function recordRequest(
   }
   let body: unknown = null;
   if (authenticated && rawBody.length > RECORDED_BODY_LIMIT) {
-    body = rawBody.slice(0, RECORDED_BODY_LIMIT);
+    body = detachedPrefix(rawBody, RECORDED_BODY_LIMIT);
     truncated = true;
   } else if (authenticated) {
     body = parseBody(rawBody);
   }
   return {
     method: method.slice(0, 32),
-    path: path.slice(0, RECORDED_PATH_LIMIT),
+    path: detachedPrefix(path, RECORDED_PATH_LIMIT),
     body,
     headers: copy,
     authenticated,
     truncated,
   };
+}
+
+/**
+ * The first `length` characters as a new string: V8 may implement `slice` as a view that keeps
+ * the whole original (a 1 MiB body) alive.
+ */
+function detachedPrefix(text: string, length: number): string {
+  return text.length <= length ? text : Buffer.from(text.slice(0, length), 'utf8').toString('utf8');
 }
 
 function maskHeader(name: string, value: string): string {
