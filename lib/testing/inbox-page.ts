@@ -15,6 +15,7 @@ const ASSETS: Readonly<Record<string, { file: string; type: string }>> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/_simulator/inbox/inbox.js': { file: 'inbox.js', type: 'text/javascript; charset=utf-8' },
   '/_simulator/inbox/inbox.css': { file: 'inbox.css', type: 'text/css; charset=utf-8' },
+  '/_simulator/inbox/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
 
 const cache = new Map<string, string>();
