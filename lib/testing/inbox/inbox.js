@@ -159,30 +159,39 @@
     );
     item.querySelector('.enrol').addEventListener('click', () => enrol(service.id, user.id));
     if (device && user.hasDevice) {
+      item.append(deviceView(service, user, key, device));
+    }
+    return item;
+  }
+
+  /**
+   * The device's QR code and current code. Kept across refreshes (same node while the device is
+   * the same), so the image neither reloads nor flickers when the lists are redrawn.
+   */
+  function deviceView(service, user, key, device) {
+    if (device.view === undefined) {
       const base = `${CONTROL}/service/${encodeURIComponent(service.id)}/users/${encodeURIComponent(user.id)}`;
-      item.append(
+      device.view = el(
+        'div',
+        { class: 'device' },
+        el('img', {
+          class: 'qr',
+          src: `${base}/qr.svg?v=${device.version}`,
+          alt: 'QR code of the otpauth:// URL: scan it with an authenticator app',
+          width: 200,
+          height: 200,
+        }),
         el(
           'div',
-          { class: 'device' },
-          el('img', {
-            class: 'qr',
-            src: `${base}/qr.svg?v=${device.version}`,
-            alt: 'QR code of the otpauth:// URL: scan it with an authenticator app',
-            width: 200,
-            height: 200,
-          }),
-          el(
-            'div',
-            { class: 'totp' },
-            el('span', { class: 'hint' }, 'Current code'),
-            el('span', { class: 'totp-code', 'data-totp': key }, device.code ?? '······'),
-            el('span', { class: 'totp-left', 'data-totp-left': key }, secondsLeft(device)),
-            device.otpauthUrl ? el('code', { class: 'otpauth' }, device.otpauthUrl) : undefined,
-          ),
+          { class: 'totp' },
+          el('span', { class: 'hint' }, 'Current code'),
+          el('span', { class: 'totp-code', 'data-totp': key }, device.code ?? ''),
+          el('span', { class: 'totp-left', 'data-totp-left': key }, secondsLeft(device)),
+          device.otpauthUrl ? el('code', { class: 'otpauth' }, device.otpauthUrl) : undefined,
         ),
       );
     }
-    return item;
+    return device.view;
   }
 
   function secondsLeft(device) {
@@ -198,6 +207,7 @@
     const key = `${serviceId}/${userId}`;
     devices.set(key, { otpauthUrl: enrolled.otpauthUrl, version: Date.now() });
     await refreshTotp(serviceId, userId);
+    showCode(key);
     scheduleRefresh();
   }
 
