@@ -139,6 +139,12 @@ const MARKUP_NAME = '<img src=x onerror="window.__injected = true">';
       timeout: 2000,
     });
     expect(await page.$eval('#faults li', (node) => node.textContent)).toContain('Retry-After: 9');
+    // the form is emptied for the next fault, and no error is shown
+    await page.waitForFunction(
+      () => document.querySelector<HTMLInputElement>('#fault-form input[name=path]')?.value === '',
+      { timeout: 1000 },
+    );
+    expect(await page.$eval('#fault-error', (node) => node.textContent)).toBe('');
     const faults = await fetch(`${sim().url}/_simulator/faults`).then((r) => r.json());
     expect(faults).toEqual([
       expect.objectContaining({

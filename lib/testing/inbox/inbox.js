@@ -293,7 +293,7 @@
     for (const name of ['status', 'delayMs', 'times']) {
       if (text(name)) fault[name] = Number(text(name));
     }
-    if (data.get('reset')) fault.reset = true;
+    if (data.get('resetConnection')) fault.reset = true;
     if (text('headers')) {
       fault.headers = {};
       for (const line of text('headers').split('\n')) {
