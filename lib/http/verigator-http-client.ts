@@ -8,32 +8,59 @@ import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options
 import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
 import { mapStatusToError, mapTransportError } from './map-upstream-error';
 import { ParsedBody, parseBody } from './parse-body';
+import { CallDeadline } from './resilience/call-deadline';
+import { EndpointCircuit } from './resilience/endpoint-circuit';
+import { withFailover } from './resilience/failover';
+import { ResilienceEvents } from './resilience/resilience-event';
+import { createRetryPolicy } from './resilience/retry-policy';
 
 /** HTTP methods the Verigator API uses. */
 export type VerigatorHttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Per-call overrides of the module's `timeout` and `retries` (the health check's probe). */
+export interface VerigatorCallOptions {
+  timeout?: number;
+  retries?: number;
+}
 
 /** Longest upstream body text kept on an error, in characters. */
 const MAX_ERROR_BODY_CHARS = 2048;
 
 /**
- * The single place every Verigator call goes through: send, then map the outcome to a parsed
- * body or to one of the library's errors. Retries, endpoint failover and a circuit breaker
- * belong here, around `send`.
+ * The single place every Verigator call goes through. Composes the resilience policies of
+ * `./resilience` around one attempt (send, then map the answer to a parsed body or an error):
+ * retry (what is safe to repeat: operation-safety.ts) around failover across the endpoints,
+ * each endpoint behind its own circuit breaker, all within one deadline per call.
  */
 @Injectable()
 export class VerigatorHttpClient implements OnModuleDestroy {
+  /** Breaker state changes, retries and failovers; subscribe to observe them. */
+  readonly events = new ResilienceEvents();
+  /** The endpoint, then the fallback endpoints, each with its circuit breaker. */
+  readonly circuits: readonly EndpointCircuit[];
+
   constructor(
     @Inject(VERIGATOR_HTTP_SERVICE) private readonly http: HttpService,
     @Inject(VERIGATOR_OPTIONS) private readonly options: ResolvedVerigatorOptions,
-  ) {}
+  ) {
+    this.circuits = [options.endpoint, ...options.fallbackEndpoints].map(
+      (endpoint) =>
+        new EndpointCircuit(endpoint.replace(/\/+$/, ''), options.circuitBreaker, this.events),
+    );
+  }
 
   /**
    * Sends one request and resolves to the parsed JSON body (undefined when empty) of a 2xx answer.
    * @throws InvalidResponseError for a 2xx whose body is not JSON; another `VerigatorError`
    * subclass for every other failure.
    */
-  async request(method: VerigatorHttpMethod, path: string, body?: object): Promise<unknown> {
-    const { status, parsed } = await this.exchange(method, path, body);
+  async request(
+    method: VerigatorHttpMethod,
+    path: string,
+    body?: object,
+    call?: VerigatorCallOptions,
+  ): Promise<unknown> {
+    const { status, parsed } = await this.exchange(method, path, body, call);
     if (!parsed.isJson) {
       throw new InvalidResponseError(`Verigator answered ${status} with a non-JSON body`, {
         statusCode: status,
@@ -62,8 +89,33 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     method: VerigatorHttpMethod,
     path: string,
     body?: object,
+    call: VerigatorCallOptions = {},
   ): Promise<{ status: number; parsed: ParsedBody }> {
-    const response = await this.send(method, path, body);
+    const deadline = new CallDeadline(call.timeout ?? this.options.timeout);
+    const retries = call.retries ?? this.options.retries;
+    const retry = createRetryPolicy(method, retries, deadline, this.events);
+    let lastError: unknown;
+    return retry.execute(async () => {
+      // A back-off wait that ran into the deadline: report what failed, send nothing more.
+      if (deadline.signal.aborted && lastError) throw lastError;
+      try {
+        return await withFailover(method, this.circuits, this.events, (endpoint) =>
+          this.attempt(endpoint, method, path, body, deadline.signal),
+        );
+      } catch (error) {
+        throw (lastError = error);
+      }
+    }, deadline.signal);
+  }
+
+  private async attempt(
+    endpoint: string,
+    method: VerigatorHttpMethod,
+    path: string,
+    body: object | undefined,
+    signal: AbortSignal,
+  ): Promise<{ status: number; parsed: ParsedBody }> {
+    const response = await this.send(endpoint, method, path, body, signal);
     const text = this.redact(typeof response.data === 'string' ? response.data : '');
     const parsed = parseBody(text);
     if (!parsed.isJson) parsed.value = truncate(text);
@@ -74,18 +126,21 @@ export class VerigatorHttpClient implements OnModuleDestroy {
   }
 
   private async send(
+    baseURL: string,
     method: VerigatorHttpMethod,
     url: string,
-    data?: object,
+    data: object | undefined,
+    signal: AbortSignal,
   ): Promise<AxiosResponse<string>> {
     try {
       return await firstValueFrom(
         this.http.request<string>({
+          baseURL,
           method,
           url,
           data,
           headers: data === undefined ? undefined : { 'Content-Type': 'application/json' },
-          signal: AbortSignal.timeout(this.options.timeout),
+          signal,
         }),
       );
     } catch (error) {

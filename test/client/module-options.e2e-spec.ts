@@ -52,6 +52,9 @@ describe('VerigatorModule configuration', () => {
       password: 'p',
       endpoint: 'https://api.verigator.com',
       timeout: 5000,
+      fallbackEndpoints: [],
+      retries: 2,
+      circuitBreaker: { threshold: 5, halfOpenAfter: 30000 },
     });
     await moduleRef.close();
   });

@@ -190,7 +190,8 @@ describe('the sample app', () => {
     });
 
     it('RateLimitedError -> 429', async () => {
-      sim().injectFault({ path: '/users$', status: 429 });
+      // Lasts through the retries a read gets.
+      sim().injectFault({ path: '/users$', status: 429, times: 3 });
       const res = await request(http).get('/users').expect(429);
       expect(res.body.code).toBe('RATE_LIMITED');
     });
@@ -214,7 +215,7 @@ describe('the sample app', () => {
     });
 
     it('ConnectionError -> 503', async () => {
-      sim().injectFault({ path: '/users$', reset: true });
+      sim().injectFault({ path: '/users$', reset: true, times: 3 });
       const res = await request(http).get('/users').expect(503);
       expect(res.body.code).toBe('CONNECTION_ERROR');
     });

@@ -1,0 +1,94 @@
+import {
+  ExponentialBackoff,
+  IBackoff,
+  IBackoffFactory,
+  IRetryBackoffContext,
+  RetryPolicy,
+  fullJitterGenerator,
+  handleWhen,
+  retry,
+} from 'cockatiel';
+import { RateLimitedError } from '../../errors/rate-limited.error';
+import type { VerigatorHttpMethod } from '../verigator-http-client';
+import { CallDeadline } from './call-deadline';
+import { mayRetry } from './operation-safety';
+import { ResilienceEvents } from './resilience-event';
+
+/** First back-off delay, in milliseconds; each retry doubles the ceiling (full jitter). */
+const INITIAL_DELAY_MS = 100;
+/** Longest back-off delay before `Retry-After` or the deadline clamp, in milliseconds. */
+const MAX_DELAY_MS = 2000;
+
+/**
+ * The retry policy of one call: at most `retries` retries, only where `mayRetry` allows it for
+ * the method (see operation-safety.ts), exponential back-off with full jitter, a `Retry-After`
+ * honoured as the minimum wait, every wait clamped to the deadline, and no retry at all when
+ * the wait `Retry-After` asks for would pass the deadline.
+ */
+export function createRetryPolicy(
+  method: VerigatorHttpMethod,
+  retries: number,
+  deadline: CallDeadline,
+  events: ResilienceEvents,
+): RetryPolicy {
+  const policy = retry(
+    handleWhen(
+      (error) =>
+        mayRetry(method, error) &&
+        retryAfterMs(error) < deadline.remaining() &&
+        deadline.remaining() > 0,
+    ),
+    { maxAttempts: retries, backoff: new DeadlineBackoffFactory(deadline) },
+  );
+  policy.onRetry(({ attempt, delay, ...reason }) =>
+    events.emit({
+      type: 'retry',
+      method,
+      attempt,
+      delayMs: delay,
+      errorCode: 'error' in reason ? errorCode(reason.error) : 'UNKNOWN',
+    }),
+  );
+  return policy;
+}
+
+/** Exponential back-off with full jitter, at least `Retry-After`, at most the time left. */
+class DeadlineBackoffFactory implements IBackoffFactory<IRetryBackoffContext<unknown>> {
+  private readonly exponential = new ExponentialBackoff({
+    generator: fullJitterGenerator,
+    initialDelay: INITIAL_DELAY_MS,
+    maxDelay: MAX_DELAY_MS,
+  });
+
+  constructor(private readonly deadline: CallDeadline) {}
+
+  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+    return this.step(this.exponential.next(), context);
+  }
+
+  private step(
+    jitter: IBackoff<unknown>,
+    context: IRetryBackoffContext<unknown>,
+  ): IBackoff<IRetryBackoffContext<unknown>> {
+    const wanted = Math.max(
+      jitter.duration,
+      'error' in context.result ? retryAfterMs(context.result.error) : 0,
+    );
+    return {
+      duration: Math.min(wanted, this.deadline.remaining()),
+      next: (nextContext) => this.step(jitter.next(undefined), nextContext),
+    };
+  }
+}
+
+/** The wait a 429's `Retry-After` asks for, in milliseconds; 0 without one. */
+function retryAfterMs(error: unknown): number {
+  return error instanceof RateLimitedError && error.retryAfter !== undefined
+    ? error.retryAfter * 1000
+    : 0;
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : 'UNKNOWN';
+}
