@@ -41,3 +41,4 @@ export {
   httpStatusForVerigatorError,
   type VerigatorErrorResponseBody,
 } from './filters/verigator-error-response';
+export * from './health/verigator-health.indicator';
