@@ -147,6 +147,15 @@ describe('the sample app', () => {
     expect(sim().requests()).toHaveLength(0);
   });
 
+  it('GET /health reports Verigator up, then down (unreachable) without credentials', async () => {
+    const up = await request(http).get('/health').expect(200);
+    expect(up.body.info.verigator).toMatchObject({ status: 'up' });
+    sim().injectFault({ reset: true });
+    const down = await request(http).get('/health').expect(503);
+    expect(down.body.error.verigator).toMatchObject({ status: 'down', reason: 'unreachable' });
+    expect(down.text).not.toContain(sample.config.VERIGATOR_PASSWORD);
+  });
+
   describe('Verigator failures through the exception filter and the guard', () => {
     it('fails closed when Verigator fails while sending the code', async () => {
       const account = await signUp();
