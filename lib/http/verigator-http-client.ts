@@ -12,6 +12,7 @@ import { CallDeadline } from './resilience/call-deadline';
 import { EndpointCircuit } from './resilience/endpoint-circuit';
 import { withFailover } from './resilience/failover';
 import { ResilienceEvents } from './resilience/resilience-event';
+import { ResilientCall } from './resilience/resilient-call';
 import { createRetryPolicy } from './resilience/retry-policy';
 
 /** HTTP methods the Verigator API uses. */
@@ -34,8 +35,8 @@ const MAX_ERROR_BODY_CHARS = 2048;
  */
 @Injectable()
 export class VerigatorHttpClient implements OnModuleDestroy {
-  /** Breaker state changes, retries and failovers; subscribe to observe them. */
-  readonly events = new ResilienceEvents();
+  /** Breaker state changes, retries and failovers: the hook the audit trail subscribes to. */
+  readonly resilience = new ResilienceEvents();
   /** The endpoint, then the fallback endpoints, each with its circuit breaker. */
   readonly circuits: readonly EndpointCircuit[];
 
@@ -45,7 +46,7 @@ export class VerigatorHttpClient implements OnModuleDestroy {
   ) {
     this.circuits = [options.endpoint, ...options.fallbackEndpoints].map(
       (endpoint) =>
-        new EndpointCircuit(endpoint.replace(/\/+$/, ''), options.circuitBreaker, this.events),
+        new EndpointCircuit(endpoint.replace(/\/+$/, ''), options.circuitBreaker, this.resilience),
     );
   }
 
@@ -89,23 +90,28 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     method: VerigatorHttpMethod,
     path: string,
     body?: object,
-    call: VerigatorCallOptions = {},
+    options: VerigatorCallOptions = {},
   ): Promise<{ status: number; parsed: ParsedBody }> {
-    const deadline = new CallDeadline(call.timeout ?? this.options.timeout);
-    const retries = call.retries ?? this.options.retries;
-    const retry = createRetryPolicy(method, retries, deadline, this.events);
+    const call: ResilientCall = {
+      method,
+      path,
+      retries: options.retries ?? this.options.retries,
+      deadline: new CallDeadline(options.timeout ?? this.options.timeout),
+      lastEndpoint: this.circuits[0].endpoint,
+    };
+    const { signal } = call.deadline;
     let lastError: unknown;
-    return retry.execute(async () => {
+    return createRetryPolicy(call, this.resilience).execute(async () => {
       // A back-off wait that ran into the deadline: report what failed, send nothing more.
-      if (deadline.signal.aborted && lastError) throw lastError;
+      if (signal.aborted && lastError) throw lastError;
       try {
-        return await withFailover(method, this.circuits, this.events, (endpoint) =>
-          this.attempt(endpoint, method, path, body, deadline.signal),
+        return await withFailover(call, this.circuits, this.resilience, (endpoint) =>
+          this.attempt(endpoint, method, path, body, signal),
         );
       } catch (error) {
         throw (lastError = error);
       }
-    }, deadline.signal);
+    }, signal);
   }
 
   private async attempt(

@@ -20,7 +20,7 @@ describe('a circuit breaker per endpoint', () => {
       circuitBreaker: { threshold: 3, halfOpenAfter: HALF_OPEN_AFTER },
     });
     events = [];
-    client.app.get(VerigatorHttpClient).events.subscribe((e) => events.push(e));
+    client.app.get(VerigatorHttpClient).resilience.subscribe((e) => events.push(e));
   });
   afterEach(async () => {
     await client.app.close();

@@ -24,7 +24,7 @@ describe('failover to fallbackEndpoints', () => {
       fallbackEndpoints: [sim.url],
     });
     const events: ResilienceEvent[] = [];
-    client.app.get(VerigatorHttpClient).events.subscribe((e) => events.push(e));
+    client.app.get(VerigatorHttpClient).resilience.subscribe((e) => events.push(e));
     try {
       const service = await client.services.create({ fqdn: 'shop.com', name: 'Shop' });
       const user = await client.users.create(service.id, {

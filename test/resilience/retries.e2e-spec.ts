@@ -7,6 +7,8 @@ import {
   ResourceAlreadyExistsError,
   VerigatorError,
 } from '../../lib';
+import { ResilienceEvent, RetryEvent } from '../../lib/http/resilience/resilience-event';
+import { VerigatorHttpClient } from '../../lib/http/verigator-http-client';
 import { RecordingServer, Reply } from '../utils/recording-server';
 import { VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
 
@@ -59,6 +61,28 @@ describe('retries follow what is safe to repeat', () => {
       expect(error).toBeInstanceOf(VerigatorError);
       expect(upstream.requests).toHaveLength(3);
     });
+  });
+
+  it('reports each retry to the resilience hook: path, endpoint, attempt, wait and error', async () => {
+    const events: ResilienceEvent[] = [];
+    const unsubscribe = client.app
+      .get(VerigatorHttpClient)
+      .resilience.subscribe((event) => events.push(event));
+    try {
+      upstream.reply({ status: 503, body: {} }, { reset: true });
+      await expect(client.services.get('svc-1')).resolves.toMatchObject({ id: 'svc-1' });
+      expect(events).toEqual([
+        expect.objectContaining({ type: 'retry', method: 'GET', attempt: 1 }),
+        expect.objectContaining({ type: 'retry', method: 'GET', attempt: 2 }),
+      ]);
+      const [first, second] = events as RetryEvent[];
+      expect(first).toMatchObject({ path: '/v1/service/service/svc-1', endpoint: upstream.url });
+      expect(first.error).toBeInstanceOf(InternalError);
+      expect(second.error).toBeInstanceOf(ConnectionError);
+      expect(first.delayMs).toBeGreaterThanOrEqual(0);
+    } finally {
+      unsubscribe();
+    }
   });
 
   it('a delete is retried like a read', async () => {

@@ -1,7 +1,7 @@
-import type { VerigatorHttpMethod } from '../verigator-http-client';
 import { EndpointCircuit } from './endpoint-circuit';
 import { mayFailOver } from './operation-safety';
 import { ResilienceEvents } from './resilience-event';
+import { ResilientCall } from './resilient-call';
 
 /**
  * Tries the endpoints in order, each through its own circuit, moving to the next only when
@@ -9,24 +9,26 @@ import { ResilienceEvents } from './resilience-event';
  * last endpoint, the error is thrown as is.
  */
 export async function withFailover<T>(
-  method: VerigatorHttpMethod,
+  call: ResilientCall,
   circuits: readonly EndpointCircuit[],
   events: ResilienceEvents,
   attempt: (endpoint: string) => Promise<T>,
 ): Promise<T> {
   for (let i = 0; ; i++) {
     const circuit = circuits[i];
+    call.lastEndpoint = circuit.endpoint;
     try {
       return await circuit.execute(() => attempt(circuit.endpoint));
     } catch (error) {
       const next = circuits[i + 1];
-      if (!next || !mayFailOver(method, error)) throw error;
+      if (!next || !mayFailOver(call.method, error)) throw error;
       events.emit({
         type: 'failover',
-        method,
+        method: call.method,
+        path: call.path,
         from: circuit.endpoint,
         to: next.endpoint,
-        errorCode: (error as { code?: string }).code ?? 'UNKNOWN',
+        error,
       });
     }
   }

@@ -10,24 +10,31 @@ export interface CircuitStateEvent {
   state: CircuitStateName;
 }
 
-/** A failed attempt is being retried after `delayMs`. */
+/** A failed attempt of a call is being retried after `delayMs`. */
 export interface RetryEvent {
   type: 'retry';
   method: VerigatorHttpMethod;
-  /** 1 for the first retry. */
+  /** The request path, ids included (map it before publishing it anywhere). */
+  path: string;
+  /** The endpoint the failed attempt went to last. */
+  endpoint: string;
+  /** The attempt that failed, from 1. */
   attempt: number;
   delayMs: number;
-  /** The failed attempt's error `code`, e.g. `CONNECTION_ERROR`. */
-  errorCode: string;
+  /** What the failed attempt threw: a `VerigatorError`. */
+  error: unknown;
 }
 
-/** An endpoint could not be reached and the next one is tried. */
+/** An endpoint could not be reached and the call moves on to the next one. */
 export interface FailoverEvent {
   type: 'failover';
   method: VerigatorHttpMethod;
+  /** The request path, ids included (map it before publishing it anywhere). */
+  path: string;
   from: string;
   to: string;
-  errorCode: string;
+  /** Why `from` was given up: a `VerigatorError`. */
+  error: unknown;
 }
 
 /** What the resilience policies report: breaker state changes, retries and failovers. */

@@ -9,10 +9,10 @@ import {
   retry,
 } from 'cockatiel';
 import { RateLimitedError } from '../../errors/rate-limited.error';
-import type { VerigatorHttpMethod } from '../verigator-http-client';
 import { CallDeadline } from './call-deadline';
 import { mayRetry } from './operation-safety';
 import { ResilienceEvents } from './resilience-event';
+import { ResilientCall } from './resilient-call';
 
 /** First back-off delay, in milliseconds; each retry doubles the ceiling (full jitter). */
 const INITIAL_DELAY_MS = 100;
@@ -25,12 +25,8 @@ const MAX_DELAY_MS = 2000;
  * honoured as the minimum wait, every wait clamped to the deadline, and no retry at all when
  * the wait `Retry-After` asks for would pass the deadline.
  */
-export function createRetryPolicy(
-  method: VerigatorHttpMethod,
-  retries: number,
-  deadline: CallDeadline,
-  events: ResilienceEvents,
-): RetryPolicy {
+export function createRetryPolicy(call: ResilientCall, events: ResilienceEvents): RetryPolicy {
+  const { method, path, retries, deadline } = call;
   const policy = retry(
     handleWhen(
       (error) =>
@@ -44,9 +40,11 @@ export function createRetryPolicy(
     events.emit({
       type: 'retry',
       method,
+      path,
+      endpoint: call.lastEndpoint,
       attempt,
       delayMs: delay,
-      errorCode: 'error' in reason ? errorCode(reason.error) : 'UNKNOWN',
+      error: 'error' in reason ? reason.error : undefined,
     }),
   );
   return policy;
@@ -86,9 +84,4 @@ function retryAfterMs(error: unknown): number {
   return error instanceof RateLimitedError && error.retryAfter !== undefined
     ? error.retryAfter * 1000
     : 0;
-}
-
-function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : 'UNKNOWN';
 }
