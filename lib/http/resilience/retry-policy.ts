@@ -18,21 +18,22 @@ import { ResilientCall } from './resilient-call';
 const INITIAL_DELAY_MS = 100;
 /** Longest back-off delay before `Retry-After` or the deadline clamp, in milliseconds. */
 const MAX_DELAY_MS = 2000;
+/** Time a retry must keep for its attempt, in milliseconds: no retry that could only time out. */
+const MIN_ATTEMPT_MS = 100;
 
 /**
  * The retry policy of one call: at most `retries` retries, only where `mayRetry` allows it for
  * the method (see operation-safety.ts), exponential back-off with full jitter, a `Retry-After`
- * honoured as the minimum wait, every wait clamped to the deadline, and no retry at all when
- * the wait `Retry-After` asks for would pass the deadline.
+ * honoured as the minimum wait, every wait clamped so that the attempt after it keeps
+ * `MIN_ATTEMPT_MS` before the deadline, and no retry at all when that time is not left (after
+ * the wait `Retry-After` asks for).
  */
 export function createRetryPolicy(call: ResilientCall, events: ResilienceEvents): RetryPolicy {
   const { method, path, retries, deadline } = call;
   const policy = retry(
     handleWhen(
       (error) =>
-        mayRetry(method, error) &&
-        retryAfterMs(error) < deadline.remaining() &&
-        deadline.remaining() > 0,
+        mayRetry(method, error) && retryAfterMs(error) + MIN_ATTEMPT_MS <= deadline.remaining(),
     ),
     { maxAttempts: retries, backoff: new DeadlineBackoffFactory(deadline) },
   );
@@ -50,7 +51,7 @@ export function createRetryPolicy(call: ResilientCall, events: ResilienceEvents)
   return policy;
 }
 
-/** Exponential back-off with full jitter, at least `Retry-After`, at most the time left. */
+/** Exponential back-off with full jitter, at least `Retry-After`, leaving time for the attempt. */
 class DeadlineBackoffFactory implements IBackoffFactory<IRetryBackoffContext<unknown>> {
   private readonly exponential = new ExponentialBackoff({
     generator: fullJitterGenerator,
@@ -73,7 +74,7 @@ class DeadlineBackoffFactory implements IBackoffFactory<IRetryBackoffContext<unk
       'error' in context.result ? retryAfterMs(context.result.error) : 0,
     );
     return {
-      duration: Math.min(wanted, this.deadline.remaining()),
+      duration: Math.max(0, Math.min(wanted, this.deadline.remaining() - MIN_ATTEMPT_MS)),
       next: (nextContext) => this.step(jitter.next(undefined), nextContext),
     };
   }
