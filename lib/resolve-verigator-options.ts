@@ -6,7 +6,9 @@ import {
 } from './interfaces/verigator-module-options.interface';
 import { VERIGATOR_MODULE_OPTIONS } from './verigator.module-definition';
 import {
+  DEFAULT_VERIGATOR_CIRCUIT_BREAKER,
   DEFAULT_VERIGATOR_ENDPOINT,
+  DEFAULT_VERIGATOR_RETRIES,
   DEFAULT_VERIGATOR_TIMEOUT_MS,
   VERIGATOR_OPTIONS,
 } from './verigator.constants';
@@ -32,7 +34,14 @@ export function resolveVerigatorOptions(
     throw new VerigatorConfigurationError('timeout', 'must be a positive number of milliseconds');
   }
   if (options.serviceId !== undefined) requireNonEmpty(options.serviceId, 'serviceId');
-  return { ...options, endpoint, timeout };
+  return {
+    ...options,
+    endpoint,
+    timeout,
+    fallbackEndpoints: resolveFallbackEndpoints(options.fallbackEndpoints),
+    retries: resolveRetries(options.retries),
+    circuitBreaker: resolveCircuitBreaker(options.circuitBreaker),
+  };
 }
 
 /** Provides the validated options under `VERIGATOR_OPTIONS`, failing bootstrap when unusable. */
@@ -41,6 +50,54 @@ export const resolvedVerigatorOptionsProvider: Provider = {
   useFactory: resolveVerigatorOptions,
   inject: [VERIGATOR_MODULE_OPTIONS],
 };
+
+function resolveFallbackEndpoints(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    throw new VerigatorConfigurationError('fallbackEndpoints', 'must be an array of URLs');
+  }
+  value.forEach((endpoint, i) => {
+    if (!isHttpUrl(endpoint)) {
+      throw new VerigatorConfigurationError(
+        `fallbackEndpoints[${i}]`,
+        'must be an http(s) URL without credentials',
+      );
+    }
+  });
+  return [...(value as string[])];
+}
+
+function resolveRetries(value: unknown): number {
+  if (value === undefined) return DEFAULT_VERIGATOR_RETRIES;
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 10) {
+    throw new VerigatorConfigurationError('retries', 'must be an integer from 0 to 10');
+  }
+  return value as number;
+}
+
+function resolveCircuitBreaker(value: unknown): ResolvedVerigatorOptions['circuitBreaker'] {
+  if (value === false) return false;
+  if (value === undefined) return { ...DEFAULT_VERIGATOR_CIRCUIT_BREAKER };
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new VerigatorConfigurationError('circuitBreaker', 'must be an object or false');
+  }
+  const { threshold = DEFAULT_VERIGATOR_CIRCUIT_BREAKER.threshold } = value as {
+    threshold?: unknown;
+  };
+  const { halfOpenAfter = DEFAULT_VERIGATOR_CIRCUIT_BREAKER.halfOpenAfter } = value as {
+    halfOpenAfter?: unknown;
+  };
+  if (!Number.isInteger(threshold) || (threshold as number) < 1) {
+    throw new VerigatorConfigurationError('circuitBreaker.threshold', 'must be a positive integer');
+  }
+  if (typeof halfOpenAfter !== 'number' || !Number.isFinite(halfOpenAfter) || halfOpenAfter <= 0) {
+    throw new VerigatorConfigurationError(
+      'circuitBreaker.halfOpenAfter',
+      'must be a positive number of milliseconds',
+    );
+  }
+  return { threshold: threshold as number, halfOpenAfter };
+}
 
 function requireNonEmpty(value: unknown, option: string): void {
   if (typeof value !== 'string' || value.trim() === '') {

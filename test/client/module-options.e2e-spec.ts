@@ -52,6 +52,9 @@ describe('VerigatorModule configuration', () => {
       password: 'p',
       endpoint: 'https://api.verigator.com',
       timeout: 5000,
+      fallbackEndpoints: [],
+      retries: 2,
+      circuitBreaker: { threshold: 5, halfOpenAfter: 30000 },
     });
     await moduleRef.close();
   });
@@ -160,6 +163,15 @@ describe('VerigatorModule configuration', () => {
     [{ timeout: -5 }, 'timeout'],
     [{ timeout: Number.NaN }, 'timeout'],
     [{ serviceId: '' }, 'serviceId'],
+    [{ fallbackEndpoints: 'http://127.0.0.1:1' }, 'fallbackEndpoints'],
+    [{ fallbackEndpoints: ['http://127.0.0.1:1', 'ftp://x'] }, 'fallbackEndpoints[1]'],
+    [{ fallbackEndpoints: [`http://user:${TEST_PASSWORD}@127.0.0.1`] }, 'fallbackEndpoints[0]'],
+    [{ retries: -1 }, 'retries'],
+    [{ retries: 1.5 }, 'retries'],
+    [{ retries: 11 }, 'retries'],
+    [{ circuitBreaker: true }, 'circuitBreaker'],
+    [{ circuitBreaker: { threshold: 0 } }, 'circuitBreaker.threshold'],
+    [{ circuitBreaker: { halfOpenAfter: -1 } }, 'circuitBreaker.halfOpenAfter'],
   ])(
     'bad options %p fail bootstrap naming "%s", never printing the password',
     async (bad, name) => {
