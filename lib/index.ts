@@ -3,9 +3,15 @@ export * from './verigator-options.helpers';
 export type { VerigatorModuleExtras } from './verigator.module-definition';
 export type {
   ResolvedVerigatorOptions,
+  VerigatorCircuitBreakerOptions,
   VerigatorModuleOptions,
 } from './interfaces/verigator-module-options.interface';
-export { DEFAULT_VERIGATOR_ENDPOINT, DEFAULT_VERIGATOR_TIMEOUT_MS } from './verigator.constants';
+export {
+  DEFAULT_VERIGATOR_CIRCUIT_BREAKER,
+  DEFAULT_VERIGATOR_ENDPOINT,
+  DEFAULT_VERIGATOR_RETRIES,
+  DEFAULT_VERIGATOR_TIMEOUT_MS,
+} from './verigator.constants';
 export * from './services/services.service';
 export * from './services/users.service';
 export * from './services/auth.service';
@@ -39,3 +45,4 @@ export {
   httpStatusForVerigatorError,
   type VerigatorErrorResponseBody,
 } from './filters/verigator-error-response';
+export * from './health/verigator-health.indicator';

@@ -9,7 +9,9 @@ import { rejectUnknownOptionKeys } from './options/reject-unknown-option-keys';
 import { VERIGATOR_OPTION_KEYS } from './options/verigator-option-keys';
 import { VERIGATOR_MODULE_OPTIONS } from './verigator.module-definition';
 import {
+  DEFAULT_VERIGATOR_CIRCUIT_BREAKER,
   DEFAULT_VERIGATOR_ENDPOINT,
+  DEFAULT_VERIGATOR_RETRIES,
   DEFAULT_VERIGATOR_TIMEOUT_MS,
   VERIGATOR_OPTIONS,
 } from './verigator.constants';
@@ -41,8 +43,15 @@ export function resolveVerigatorOptions(
   }
   const timeout = toTimeout(options.timeout ?? DEFAULT_VERIGATOR_TIMEOUT_MS);
   if (options.serviceId !== undefined) requireNonEmpty(options.serviceId, 'serviceId');
-  const errorMessages = resolveErrorMessages(options.errorMessages);
-  return { ...options, endpoint, timeout, errorMessages };
+  return {
+    ...options,
+    endpoint,
+    timeout,
+    fallbackEndpoints: resolveFallbackEndpoints(options.fallbackEndpoints),
+    retries: resolveRetries(options.retries),
+    circuitBreaker: resolveCircuitBreaker(options.circuitBreaker),
+    errorMessages: resolveErrorMessages(options.errorMessages),
+  };
 }
 
 /** Provides the validated options under `VERIGATOR_OPTIONS`, failing bootstrap when unusable. */
@@ -51,6 +60,55 @@ export const resolvedVerigatorOptionsProvider: Provider = {
   useFactory: resolveVerigatorOptions,
   inject: [VERIGATOR_MODULE_OPTIONS],
 };
+
+function resolveFallbackEndpoints(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    throw new VerigatorConfigurationError('fallbackEndpoints', 'must be an array of URLs');
+  }
+  value.forEach((endpoint, i) => {
+    if (!isHttpUrl(endpoint)) {
+      throw new VerigatorConfigurationError(
+        `fallbackEndpoints[${i}]`,
+        'must be an http(s) URL without credentials, query ("?") or fragment ("#")',
+      );
+    }
+  });
+  return [...(value as string[])];
+}
+
+function resolveRetries(value: unknown): number {
+  if (value === undefined) return DEFAULT_VERIGATOR_RETRIES;
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 10) {
+    throw new VerigatorConfigurationError('retries', 'must be an integer from 0 to 10');
+  }
+  return value as number;
+}
+
+function resolveCircuitBreaker(value: unknown): ResolvedVerigatorOptions['circuitBreaker'] {
+  if (value === false) return false;
+  if (value === undefined) return { ...DEFAULT_VERIGATOR_CIRCUIT_BREAKER };
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new VerigatorConfigurationError('circuitBreaker', 'must be an object or false');
+  }
+  rejectUnknownOptionKeys(value, Object.keys(DEFAULT_VERIGATOR_CIRCUIT_BREAKER), 'circuitBreaker');
+  const { threshold = DEFAULT_VERIGATOR_CIRCUIT_BREAKER.threshold } = value as {
+    threshold?: unknown;
+  };
+  const { halfOpenAfter = DEFAULT_VERIGATOR_CIRCUIT_BREAKER.halfOpenAfter } = value as {
+    halfOpenAfter?: unknown;
+  };
+  if (!Number.isInteger(threshold) || (threshold as number) < 1) {
+    throw new VerigatorConfigurationError('circuitBreaker.threshold', 'must be a positive integer');
+  }
+  if (typeof halfOpenAfter !== 'number' || !Number.isFinite(halfOpenAfter) || halfOpenAfter <= 0) {
+    throw new VerigatorConfigurationError(
+      'circuitBreaker.halfOpenAfter',
+      'must be a positive number of milliseconds',
+    );
+  }
+  return { threshold: threshold as number, halfOpenAfter };
+}
 
 function requireNonEmpty(value: unknown, option: string): asserts value is string {
   if (typeof value !== 'string' || value.trim() === '') {

@@ -22,7 +22,12 @@ describe('Verigator failures become typed errors', () => {
 
   beforeAll(async () => {
     upstream = await new RecordingServer().start();
-    client = await createVerigatorApp(upstream.url, { timeout: 300 });
+    // One answer, one error: no retry, no breaker (resilience has its own suites).
+    client = await createVerigatorApp(upstream.url, {
+      timeout: 300,
+      retries: 0,
+      circuitBreaker: false,
+    });
   });
   afterEach(() => upstream.clear());
   afterAll(async () => {
