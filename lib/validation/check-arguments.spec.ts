@@ -94,6 +94,8 @@ const phones: unknown[] = [
   {},
 ];
 const usernames: unknown[] = [
+  'a\uD800b',
+  '\uDC00',
   'john@example.com',
   '',
   'x'.repeat(255),
@@ -120,6 +122,8 @@ const fqdns: unknown[] = [
   undefined,
 ];
 const names: unknown[] = [
+  'Shop\uDBFF',
+  '😀\uDE00',
   'CoffeeShop',
   '',
   'x'.repeat(100),

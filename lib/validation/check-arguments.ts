@@ -2,6 +2,7 @@ import { isFQDN, isIn, isNotEmpty, isString, length, matches, maxLength } from '
 import { InvalidDataError, InvalidField } from '../errors/invalid-data.error';
 import { AUTH_METHODS, AuthMethod } from '../models/auth-method';
 import { isPossiblePhone } from './is-possible-phone-number.decorator';
+import { isWellFormedText } from './is-well-formed-text';
 
 /*
  * The services' own argument checks: the rules, messages and field order of the DTO classes
@@ -13,6 +14,14 @@ import { isPossiblePhone } from './is-possible-phone-number.decorator';
 /** A predicate and the message when it fails (stacked decorators run bottom-up). */
 type Rule = readonly [test: (value: unknown) => boolean, message: string];
 
+/** `IsWellFormedText()`: no lone surrogate in a string; other values pass. */
+function wellFormed(field: string): Rule {
+  return [
+    (v) => typeof v !== 'string' || isWellFormedText(v),
+    `${field} must be well-formed Unicode text (no lone surrogate)`,
+  ];
+}
+
 /** `IsVerigatorId()`: string, not empty, at most 255 characters, not `.` or `..`. */
 function idRules(field: string): readonly Rule[] {
   return [
@@ -23,6 +32,7 @@ function idRules(field: string): readonly Rule[] {
       `${field} must be at most 255 characters`,
     ],
     [(v) => isString(v) && !DOT_SEGMENT.test(v), `${field} must not be "." or ".."`],
+    wellFormed(field),
   ];
 }
 
@@ -36,10 +46,12 @@ const FQDN: readonly Rule[] = [
   [(v) => isFQDN(v, {}), 'fqdn must be a domain name such as coffeeshop.com'],
 ];
 const NAME: readonly Rule[] = [
+  wellFormed('name'),
   [(v) => length(v, 1, 100), 'name must be 1 to 100 characters'],
   [isString, 'name must be a string'],
 ];
 const USERNAME: readonly Rule[] = [
+  wellFormed('username'),
   [(v) => length(v, 1, 255), 'username must be 1 to 255 characters'],
   [isString, 'username must be a string'],
 ];
