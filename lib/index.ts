@@ -18,6 +18,10 @@ export * from './dto/verify-token.dto';
 export { IsPossiblePhoneNumber } from './validation/is-possible-phone-number.decorator';
 export * from './two-factor/two-factor.guard';
 export * from './two-factor/two-factor.exception';
+export {
+  TwoFactorGuardOrderError,
+  type UnsafeTwoFactorRoute,
+} from './two-factor/two-factor-guard-order.check';
 export type {
   ResolvedTwoFactorOptions,
   TwoFactorModuleOptions,

@@ -6,6 +6,7 @@ import {
   Injectable,
   Logger,
 } from '@nestjs/common';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
 import { InvalidDataError } from '../errors/invalid-data.error';
@@ -30,6 +31,7 @@ import {
   TwoFactorRouteOptions,
 } from './two-factor-options.interface';
 import { TwoFactorStore } from './stores/two-factor.store';
+import { isTwoFactorStep } from './two-factor-step';
 
 /** What a request needs checked: the route's settings with module defaults applied. */
 export interface TwoFactorRouteSettings {
@@ -73,6 +75,7 @@ export class TwoFactorGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const route = this.getRouteOptions(context);
     if (route === undefined) return true;
+    if (!isTwoFactorStep(this.constructor) && this.hasTwoFactorStep(context)) return true;
     if (context.getType() !== 'http') return false;
     const request = this.getRequestResponse(context).request as Record<symbol, unknown>;
     if (request[PASSED] === true) return true;
@@ -92,6 +95,18 @@ export class TwoFactorGuard implements CanActivate {
     );
     if (metadata?.skip) return undefined;
     return metadata?.options ?? {};
+  }
+
+  /**
+   * True when `@RequireTwoFactor()` put its step on the route: as a guard, this one then steps
+   * aside, and the step checks after every guard has run.
+   */
+  protected hasTwoFactorStep(context: ExecutionContext): boolean {
+    return [context.getHandler(), context.getClass()].some((target) =>
+      (this.reflector.get<unknown[] | undefined>(INTERCEPTORS_METADATA, target) ?? []).some(
+        isTwoFactorStep,
+      ),
+    );
   }
 
   /** The adapter's request and response (Express or Fastify). */
