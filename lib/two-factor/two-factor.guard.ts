@@ -32,6 +32,8 @@ import {
 } from './two-factor-options.interface';
 import { TwoFactorStore } from './stores/two-factor.store';
 import { isTwoFactorStep } from './two-factor-step';
+import { isOutcomeUnknown } from './is-outcome-unknown';
+import { TwoFactorStoreKeyKind, twoFactorStoreKey } from './stores/two-factor-store-keys';
 
 /** What a request needs checked: the route's settings with module defaults applied. */
 export interface TwoFactorRouteSettings {
@@ -39,9 +41,6 @@ export interface TwoFactorRouteSettings {
   serviceId: string;
   maxAge: number;
 }
-
-/** The kinds of record the guard keeps in the `TwoFactorStore`. */
-export type TwoFactorStoreKeyKind = 'cooldown' | 'attempts' | 'success';
 
 /** Marks a request that already passed, so a second guard instance does not verify twice. */
 const PASSED = Symbol('verigator.twoFactorPassed');
@@ -167,9 +166,13 @@ export class TwoFactorGuard implements CanActivate {
     return typeof key === 'string' ? key : undefined;
   }
 
-  /** The store key of one kind of record; distinct parts can never collide. */
+  /**
+   * The store key of one kind of record; distinct parts can never collide. Keep the
+   * `verigator-2fa:<kind>:` prefix when overriding: the in-memory store keeps lockouts and send
+   * budgets longest by it (`isTwoFactorSecurityKey`).
+   */
   protected generateKey(kind: TwoFactorStoreKeyKind, ...parts: string[]): string {
-    return ['verigator-2fa', kind, ...parts.map(encodeURIComponent)].join(':');
+    return twoFactorStoreKey(kind, ...parts);
   }
 
   /** The exception answering `code`; override to change bodies beyond `twoFactor.messages`. */
@@ -200,13 +203,15 @@ export class TwoFactorGuard implements CanActivate {
 
   /**
    * Sends a code unless one is fresh (the cooldown claim is atomic, so concurrent requests send
-   * one), then answers 401 `TWO_FACTOR_REQUIRED` with the method Verigator used.
+   * one), then answers 401 `TWO_FACTOR_REQUIRED` with the method Verigator used. Sends nothing
+   * while the user is locked out or has spent the send budget (429).
    */
   protected async requireToken(
     context: ExecutionContext,
     settings: TwoFactorRouteSettings,
     userId: string,
   ): Promise<boolean> {
+    await this.refuseWhileLocked(context, settings, userId);
     const key = this.generateKey('cooldown', settings.serviceId, userId);
     const claimed = await this.store.setIfAbsent(key, settings.method, this.options.cooldown);
     if (!claimed) {
@@ -215,20 +220,55 @@ export class TwoFactorGuard implements CanActivate {
         method: toAuthMethod(record?.value) ?? settings.method,
       });
     }
+    await this.spendSendBudget(context, settings, userId, key);
     let used: AuthMethod;
     try {
       used = await this.authService.initiate(settings.serviceId, userId, settings.method);
     } catch (error) {
       await this.store.delete(key);
+      if (!isOutcomeUnknown(error)) {
+        await this.store.decrement(this.generateKey('sends', settings.serviceId, userId));
+      }
       return this.onVerigatorError(error, context, userId);
     }
     await this.store.set(key, used, this.options.cooldown);
     throw this.createException(TwoFactorErrorCode.REQUIRED, { method: used });
   }
 
+  /** Answers 429 `TWO_FACTOR_LOCKED` when the user has no attempt left, so no code is sent. */
+  protected async refuseWhileLocked(
+    context: ExecutionContext,
+    settings: TwoFactorRouteSettings,
+    userId: string,
+  ): Promise<void> {
+    const attempts = await this.store.get(this.generateKey('attempts', settings.serviceId, userId));
+    if (attempts !== undefined && Number(attempts.value) >= this.options.maxAttempts) {
+      throw this.tooMany(context, TwoFactorErrorCode.LOCKED, attempts.ttlMs);
+    }
+  }
+
+  /**
+   * Counts one send in the user's budget (atomic `increment`); past `maxSends` within
+   * `sendWindow`, frees the cooldown claim and answers 429 `TWO_FACTOR_SEND_LIMITED`.
+   */
+  protected async spendSendBudget(
+    context: ExecutionContext,
+    settings: TwoFactorRouteSettings,
+    userId: string,
+    cooldownKey: string,
+  ): Promise<void> {
+    const sendsKey = this.generateKey('sends', settings.serviceId, userId);
+    const sends = await this.store.increment(sendsKey, this.options.sendWindow);
+    if (sends.count > this.options.maxSends) {
+      await this.store.delete(cooldownKey);
+      throw this.tooMany(context, TwoFactorErrorCode.SEND_LIMITED, sends.ttlMs);
+    }
+  }
+
   /**
    * Counts the attempt (429 `TWO_FACTOR_LOCKED` past `maxAttempts`, without calling Verigator),
-   * then verifies the token.
+   * then verifies the token. An attempt whose outcome is unknown (timeout, connection reset)
+   * stays counted and ends the cooldown, as the code may be spent; other failures are given back.
    */
   protected async verifyToken(
     context: ExecutionContext,
@@ -241,16 +281,15 @@ export class TwoFactorGuard implements CanActivate {
     const cooldownKey = this.generateKey('cooldown', settings.serviceId, userId);
     const attempts = await this.store.increment(attemptsKey, this.options.window);
     if (attempts.count > this.options.maxAttempts) {
-      const { response } = this.getRequestResponse(context);
-      response.header('Retry-After', String(Math.max(1, Math.ceil(attempts.ttlMs / 1000))));
-      throw this.createException(TwoFactorErrorCode.LOCKED);
+      throw this.tooMany(context, TwoFactorErrorCode.LOCKED, attempts.ttlMs);
     }
     let result: VerificationResult;
     try {
       result = await this.authService.verify(settings.serviceId, userId, token);
     } catch (error) {
       if (isMalformedToken(error)) throw this.createException(TwoFactorErrorCode.INVALID);
-      await this.store.decrement(attemptsKey);
+      if (isOutcomeUnknown(error)) await this.store.delete(cooldownKey);
+      else await this.store.decrement(attemptsKey);
       return this.onVerigatorError(error, context, userId, token);
     }
     if (result.verified) {
@@ -269,6 +308,17 @@ export class TwoFactorGuard implements CanActivate {
       throw this.createException(TwoFactorErrorCode.EXPIRED);
     }
     throw this.createException(TwoFactorErrorCode.INVALID);
+  }
+
+  /** A 429 answer (`LOCKED` or `SEND_LIMITED`) with `Retry-After` from the record's time left. */
+  protected tooMany(
+    context: ExecutionContext,
+    code: TwoFactorErrorCode,
+    ttlMs: number,
+  ): HttpException {
+    const { response } = this.getRequestResponse(context);
+    response.header('Retry-After', String(Math.max(1, Math.ceil(ttlMs / 1000))));
+    return this.createException(code);
   }
 
   /**
