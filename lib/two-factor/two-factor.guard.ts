@@ -54,9 +54,14 @@ const PASSED = Symbol('verigator.twoFactorPassed');
  * Which routes it protects: the nearest of `@RequireTwoFactor()` / `@SkipTwoFactor()` (method,
  * else class) decides; with neither, the route is protected with the module defaults. So as a
  * global `APP_GUARD` it protects every route not marked `@SkipTwoFactor()`.
+ *
+ * Order: `@RequireTwoFactor()` runs these checks after every guard (see `twoFactorStepFor`), and
+ * the guard steps aside on its routes. Used as a guard elsewhere, it must come after the login
+ * guard; the module refuses to start otherwise (`TwoFactorGuardOrderError`).
  * @example
- * @UseGuards(TwoFactorGuard) // or @RequireTwoFactor(options)
- * // globally, in the module that imports VerigatorModule:
+ * @RequireTwoFactor(options) // preferred: after every guard, in any decorator order
+ * @UseGuards(LoginGuard, TwoFactorGuard) // the plain guard, last
+ * // globally, in the module that imports VerigatorModule, after a global login guard:
  * providers: [{ provide: APP_GUARD, useClass: TwoFactorGuard }]
  */
 @Injectable()

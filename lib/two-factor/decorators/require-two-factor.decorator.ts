@@ -8,7 +8,10 @@ import { twoFactorStepFor } from '../two-factor-step';
 
 /** Options of `@RequireTwoFactor()`. */
 export interface RequireTwoFactorOptions extends TwoFactorRouteOptions {
-  /** The guard to attach, e.g. your subclass of `TwoFactorGuard`. @default TwoFactorGuard */
+  /**
+   * The guard whose checks run, e.g. your subclass of `TwoFactorGuard`; Nest builds it (as an
+   * interceptor extending it) with its own dependencies. @default TwoFactorGuard
+   */
   guard?: Type<CanActivate>;
 }
 
