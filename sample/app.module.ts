@@ -2,9 +2,11 @@ import { DynamicModule, ExecutionContext, Module, ValidationPipe } from '@nestjs
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { TerminusModule } from '@nestjs/terminus';
 import { VerigatorModule } from 'nestjs-verigator';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsStore } from './accounts/accounts.store';
+import { HealthController } from './health/health.controller';
 import { SAMPLE_RATE_LIMITS, SampleRateLimits } from './sample-settings';
 import { TransfersController } from './transfers/transfers.controller';
 
@@ -42,6 +44,7 @@ export class AppModule {
             ttl: (context) => limitFor(context).ttlMs,
           },
         ]),
+        TerminusModule.forRoot({ logger: false }),
         VerigatorModule.forRootAsync({
           isGlobal: true,
           inject: [ConfigService],
@@ -54,7 +57,7 @@ export class AppModule {
           }),
         }),
       ],
-      controllers: [AccountsController, TransfersController],
+      controllers: [AccountsController, TransfersController, HealthController],
       providers: [
         AccountsStore,
         { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, transform: true }) },

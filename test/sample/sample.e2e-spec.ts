@@ -151,6 +151,15 @@ describe('the sample app', () => {
     expect(sim().requests()).toHaveLength(0);
   });
 
+  it('GET /health reports Verigator up, then down (unreachable) without credentials', async () => {
+    const up = await request(http).get('/health').expect(200);
+    expect(up.body.info.verigator).toMatchObject({ status: 'up' });
+    sim().injectFault({ reset: true });
+    const down = await request(http).get('/health').expect(503);
+    expect(down.body.error.verigator).toMatchObject({ status: 'down', reason: 'unreachable' });
+    expect(down.text).not.toContain(sample.config.VERIGATOR_PASSWORD);
+  });
+
   describe('Verigator failures through the exception filter and the guard', () => {
     /** The path of one user at Verigator, which `GET /users` reads for the caller. */
     const USER_PATH = '/users/[^/]+$';
@@ -194,7 +203,7 @@ describe('the sample app', () => {
     });
 
     it('RateLimitedError -> 429', async () => {
-      sim().injectFault({ method: 'GET', path: USER_PATH, status: 429 });
+      sim().injectFault({ method: 'GET', path: USER_PATH, status: 429, times: 3 });
       const res = await me().expect(429);
       expect(res.body.code).toBe('RATE_LIMITED');
     });
@@ -223,7 +232,7 @@ describe('the sample app', () => {
     });
 
     it('ConnectionError -> 503', async () => {
-      sim().injectFault({ method: 'GET', path: USER_PATH, reset: true });
+      sim().injectFault({ method: 'GET', path: USER_PATH, reset: true, times: 3 });
       const res = await me().expect(503);
       expect(res.body.code).toBe('CONNECTION_ERROR');
     });
