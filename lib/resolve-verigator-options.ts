@@ -32,6 +32,9 @@ export function resolveVerigatorOptions(
     throw new VerigatorConfigurationError('timeout', 'must be a positive number of milliseconds');
   }
   if (options.serviceId !== undefined) requireNonEmpty(options.serviceId, 'serviceId');
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
+    throw new VerigatorConfigurationError('onEvent', 'must be a function');
+  }
   return { ...options, endpoint, timeout };
 }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { VerigatorEventPublisher } from './events/verigator-event-publisher';
 import { verigatorHttpServiceProvider } from './http/create-verigator-http-service';
 import { VerigatorHttpClient } from './http/verigator-http-client';
 import { resolvedVerigatorOptionsProvider } from './resolve-verigator-options';
@@ -29,6 +30,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
   providers: [
     resolvedVerigatorOptionsProvider,
     verigatorHttpServiceProvider,
+    VerigatorEventPublisher,
     VerigatorHttpClient,
     ServicesService,
     UsersService,
@@ -45,6 +47,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     VERIGATOR_TWO_FACTOR_OPTIONS,
     TwoFactorStore,
     TwoFactorGuard,
+    VerigatorEventPublisher,
   ],
 })
 export class VerigatorModule extends ConfigurableVerigatorModule {}

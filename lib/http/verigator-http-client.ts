@@ -4,6 +4,7 @@ import { AxiosError, AxiosResponse } from 'axios';
 import { Agent } from 'node:http';
 import { firstValueFrom } from 'rxjs';
 import { InvalidResponseError } from '../errors/invalid-response.error';
+import { VerigatorEventPublisher } from '../events/verigator-event-publisher';
 import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
 import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
 import { mapStatusToError, mapTransportError } from './map-upstream-error';
@@ -25,6 +26,7 @@ export class VerigatorHttpClient implements OnModuleDestroy {
   constructor(
     @Inject(VERIGATOR_HTTP_SERVICE) private readonly http: HttpService,
     @Inject(VERIGATOR_OPTIONS) private readonly options: ResolvedVerigatorOptions,
+    private readonly events: VerigatorEventPublisher,
   ) {}
 
   /**
@@ -32,7 +34,30 @@ export class VerigatorHttpClient implements OnModuleDestroy {
    * @throws InvalidResponseError for a 2xx whose body is not JSON; another `VerigatorError`
    * subclass for every other failure.
    */
-  async request(method: VerigatorHttpMethod, path: string, body?: object): Promise<unknown> {
+  request(method: VerigatorHttpMethod, path: string, body?: object): Promise<unknown> {
+    return this.events.observeCall(method, path, () => this.requestOnce(method, path, body));
+  }
+
+  /**
+   * Sends one request whose answer carries nothing the caller needs (a delete): any 2xx
+   * succeeds, whatever its body.
+   * @throws VerigatorError (a subclass) for every non-2xx answer or transport failure.
+   */
+  execute(method: VerigatorHttpMethod, path: string): Promise<void> {
+    return this.events.observeCall(method, path, () => this.executeOnce(method, path));
+  }
+
+  onModuleDestroy(): void {
+    const defaults = this.http.axiosRef.defaults;
+    (defaults.httpAgent as Agent | undefined)?.destroy();
+    (defaults.httpsAgent as Agent | undefined)?.destroy();
+  }
+
+  private async requestOnce(
+    method: VerigatorHttpMethod,
+    path: string,
+    body?: object,
+  ): Promise<unknown> {
     const { status, parsed } = await this.exchange(method, path, body);
     if (!parsed.isJson) {
       throw new InvalidResponseError(`Verigator answered ${status} with a non-JSON body`, {
@@ -43,19 +68,8 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     return parsed.value;
   }
 
-  /**
-   * Sends one request whose answer carries nothing the caller needs (a delete): any 2xx
-   * succeeds, whatever its body.
-   * @throws VerigatorError (a subclass) for every non-2xx answer or transport failure.
-   */
-  async execute(method: VerigatorHttpMethod, path: string): Promise<void> {
+  private async executeOnce(method: VerigatorHttpMethod, path: string): Promise<void> {
     await this.exchange(method, path);
-  }
-
-  onModuleDestroy(): void {
-    const defaults = this.http.axiosRef.defaults;
-    (defaults.httpAgent as Agent | undefined)?.destroy();
-    (defaults.httpsAgent as Agent | undefined)?.destroy();
   }
 
   private async exchange(
