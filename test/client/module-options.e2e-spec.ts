@@ -160,6 +160,7 @@ describe('VerigatorModule configuration', () => {
     [{ timeout: -5 }, 'timeout'],
     [{ timeout: Number.NaN }, 'timeout'],
     [{ serviceId: '' }, 'serviceId'],
+    [{ onEvent: 'audit.log' }, 'onEvent'],
   ])(
     'bad options %p fail bootstrap naming "%s", never printing the password',
     async (bad, name) => {
