@@ -4,6 +4,7 @@ import { APP_PIPE } from '@nestjs/core';
 import { VerigatorModule } from 'nestjs-verigator';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsStore } from './accounts/accounts.store';
+import { createAuditLog } from './audit/audit-log';
 import { TransfersController } from './transfers/transfers.controller';
 
 /** Configuration values the sample reads through `ConfigService`. */
@@ -37,6 +38,7 @@ export class AppModule {
             endpoint: settings.get('VERIGATOR_ENDPOINT'),
             serviceId: settings.get('VERIGATOR_SERVICE_ID'),
             timeout: settings.get('VERIGATOR_TIMEOUT_MS'),
+            onEvent: createAuditLog(),
           }),
         }),
       ],
