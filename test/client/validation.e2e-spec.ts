@@ -34,7 +34,7 @@ describe('bad input is refused locally, naming each field, and nothing is sent',
     expect(await fieldsOf(() => client.services.create(input as never))).toEqual(fields);
   });
 
-  it.each([undefined, null, 'coffeeshop.com', ['x']])(
+  it.each([undefined, null, 'coffeeshop.com', ['x'], new Set(['x']), new Date(0)])(
     'services.create(%p) names both fields',
     async (input) => {
       expect(await fieldsOf(() => client.services.create(input as never))).toEqual([
