@@ -1,6 +1,7 @@
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSampleApp } from '../../sample/sample-bootstrap';
+import { sendRequest } from '../utils/send-request';
 
 /** Requests the chaos run sends, at this many at a time. */
 const REQUESTS = 2000;
@@ -37,7 +38,14 @@ describe('the sample app under injected Verigator faults', () => {
     const sim = sample.simulator!;
     const random = mulberry32(20261123);
     const call = (method: string, path: string, headers: Record<string, string>, body: object) =>
-      send(agent, port, method, path, headers, body);
+      sendRequest(
+        port,
+        method,
+        path,
+        { ...headers, 'Content-Type': 'application/json' },
+        JSON.stringify(body),
+        agent,
+      );
 
     try {
       const users: { verigatorId: string; apiKey: string }[] = [];
@@ -152,39 +160,6 @@ function tokenFor(kind: TokenKind, latest: string | undefined, random: () => num
     case 'garbage':
       return ['x', '12', '1234567890123', 'DROP TABLE', '12 34 5a'][Math.floor(random() * 5)];
   }
-}
-
-function send(
-  agent: Agent,
-  port: number,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body: object,
-): Promise<{ status: number; body: string }> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        agent,
-        headers: { ...headers, 'Content-Type': 'application/json' },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
 }
 
 /** Sockets, servers and (referenced) timers alive now, by kind. */
