@@ -72,19 +72,19 @@ describe('services under fuzzed arguments', () => {
   /** Runs one call and throws (failing the property) unless its outcome is a safe one. */
   async function expectSafe(call: () => Promise<unknown>): Promise<void> {
     sim.reset();
-    try {
-      await call();
-    } catch (error) {
-      if (!(error instanceof VerigatorError)) {
-        throw new Error(`raw ${String(error)}`, { cause: error });
-      }
-      if (error instanceof InvalidDataError) {
-        if (error.statusCode !== 0)
-          throw new Error(`the server refused the data: ${error.message}`);
-        if (sim.requests().length > 0) throw new Error('sent despite a local InvalidDataError');
-      } else if (![404, 409].includes(error.statusCode)) {
-        throw new Error(`unexpected ${error.name} ${error.statusCode}`);
-      }
+    const error = await call().then(
+      () => undefined,
+      (rejection: unknown) => rejection ?? new Error('rejected with nothing'),
+    );
+    if (error === undefined) {
+      // it worked
+    } else if (!(error instanceof VerigatorError)) {
+      throw new Error(`raw ${String(error)}`, { cause: error });
+    } else if (error instanceof InvalidDataError) {
+      if (error.statusCode !== 0) throw new Error(`the server refused the data: ${error.message}`);
+      if (sim.requests().length > 0) throw new Error('sent despite a local InvalidDataError');
+    } else if (![404, 409].includes(error.statusCode)) {
+      throw new Error(`unexpected ${error.name} ${error.statusCode}`);
     }
     for (const request of sim.requests()) {
       const violation = contractViolation(request);
