@@ -1,10 +1,9 @@
+import type { VerigatorCallDescription } from './describe-verigator-call';
 import type { VerigatorEventError } from './verigator-event-error';
-import type { VerigatorOperation } from './verigator-call-event';
 
 /** A failed attempt of a call that will be tried again after `delayMs`. */
-export interface VerigatorRetryEvent {
+export interface VerigatorRetryEvent extends VerigatorCallDescription {
   type: 'retry';
-  operation: VerigatorOperation;
   /** The endpoint (base URL) the failed attempt went to. */
   endpoint: string;
   /** The attempt that failed, from 1. */
@@ -16,9 +15,8 @@ export interface VerigatorRetryEvent {
 }
 
 /** A call moving on to the next of `fallbackEndpoints` because `from` could not be reached. */
-export interface VerigatorFailoverEvent {
+export interface VerigatorFailoverEvent extends VerigatorCallDescription {
   type: 'failover';
-  operation: VerigatorOperation;
   from: string;
   to: string;
   error: VerigatorEventError;
