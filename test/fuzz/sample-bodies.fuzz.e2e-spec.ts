@@ -4,7 +4,7 @@ import { SampleApp, createSampleApp } from '../../sample/sample-bootstrap';
 import { sendRequest } from '../utils/send-request';
 import { contractViolation } from './verigator-request-contract';
 
-const RUNS = 100;
+const RUNS = 80;
 
 /** Any JSON value, strings of any UTF-16 code units (lone surrogates included). */
 const anyJson = fc.jsonValue({ maxDepth: 3 });
