@@ -3,9 +3,15 @@ export * from './verigator-options.helpers';
 export type { VerigatorModuleExtras } from './verigator.module-definition';
 export type {
   ResolvedVerigatorOptions,
+  VerigatorCircuitBreakerOptions,
   VerigatorModuleOptions,
 } from './interfaces/verigator-module-options.interface';
-export { DEFAULT_VERIGATOR_ENDPOINT, DEFAULT_VERIGATOR_TIMEOUT_MS } from './verigator.constants';
+export {
+  DEFAULT_VERIGATOR_CIRCUIT_BREAKER,
+  DEFAULT_VERIGATOR_ENDPOINT,
+  DEFAULT_VERIGATOR_RETRIES,
+  DEFAULT_VERIGATOR_TIMEOUT_MS,
+} from './verigator.constants';
 export * from './services/services.service';
 export * from './services/users.service';
 export * from './services/auth.service';
@@ -32,6 +38,10 @@ export * from './two-factor/stores/in-memory-two-factor.store';
 export { TWO_FACTOR_DEFAULTS } from './verigator.constants';
 export * from './filters/verigator-exception.filter';
 export {
+  VERIGATOR_ERROR_MESSAGES,
+  type VerigatorErrorCode,
+} from './filters/verigator-error-messages';
+export {
   httpStatusForVerigatorError,
   type VerigatorErrorResponseBody,
 } from './filters/verigator-error-response';
@@ -54,3 +64,4 @@ export type {
   VerigatorRetryEvent,
 } from './events/verigator-resilience-event';
 export type { VerigatorEventError } from './events/verigator-event-error';
+export * from './health/verigator-health.indicator';

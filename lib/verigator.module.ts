@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { VerigatorEventPublisher } from './events/verigator-event-publisher';
+import { VerigatorHealthIndicator } from './health/verigator-health.indicator';
 import { verigatorHttpServiceProvider } from './http/create-verigator-http-service';
 import { VerigatorHttpClient } from './http/verigator-http-client';
 import { resolvedVerigatorOptionsProvider } from './resolve-verigator-options';
@@ -17,7 +18,8 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
 
 /**
  * Verigator two-factor authentication for Nest: provides `ServicesService`, `UsersService` and
- * `AuthService` over the module's own HTTP client, and `TwoFactorGuard` with its `TwoFactorStore`.
+ * `AuthService` over the module's own HTTP client, `TwoFactorGuard` with its `TwoFactorStore`,
+ * and `VerigatorHealthIndicator` for `@nestjs/terminus`.
  * @example
  * VerigatorModule.forRoot({ username: 'api-user', password: process.env.VERIGATOR_PASSWORD! })
  * VerigatorModule.forRootAsync({
@@ -38,6 +40,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     twoFactorOptionsProvider,
     twoFactorStoreProvider,
     TwoFactorGuard,
+    VerigatorHealthIndicator,
   ],
   exports: [
     VERIGATOR_OPTIONS,
@@ -48,6 +51,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     TwoFactorStore,
     TwoFactorGuard,
     VerigatorEventPublisher,
+    VerigatorHealthIndicator,
   ],
 })
 export class VerigatorModule extends ConfigurableVerigatorModule {}

@@ -1,10 +1,12 @@
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { VerigatorModule } from 'nestjs-verigator';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsStore } from './accounts/accounts.store';
 import { createAuditLog } from './audit/audit-log';
+import { HealthController } from './health/health.controller';
 import { TransfersController } from './transfers/transfers.controller';
 
 /** Configuration values the sample reads through `ConfigService`. */
@@ -29,6 +31,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
+        TerminusModule.forRoot({ logger: false }),
         VerigatorModule.forRootAsync({
           isGlobal: true,
           inject: [ConfigService],
@@ -42,7 +45,7 @@ export class AppModule {
           }),
         }),
       ],
-      controllers: [AccountsController, TransfersController],
+      controllers: [AccountsController, TransfersController, HealthController],
       providers: [
         AccountsStore,
         { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, transform: true }) },

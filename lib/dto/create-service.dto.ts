@@ -1,4 +1,5 @@
 import { IsFQDN, IsString, Length, Matches } from 'class-validator';
+import { IsWellFormedText } from '../validation/is-well-formed-text';
 
 /** Registers a service: `ServicesService.create()`, or a controller body with `ValidationPipe`. */
 export class CreateServiceDto {
@@ -10,5 +11,6 @@ export class CreateServiceDto {
   @Matches(/\S/, { message: 'name must not be blank' })
   @IsString({ message: 'name must be a string' })
   @Length(1, 100, { message: 'name must be 1 to 100 characters' })
+  @IsWellFormedText()
   name!: string;
 }

@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsString, Length, Matches } from 'class-validator';
 import { IsPossiblePhoneNumber } from '../validation/is-possible-phone-number.decorator';
+import { IsWellFormedText } from '../validation/is-well-formed-text';
 
 /** Adds a user to a service: `UsersService.create()`, or a controller body with `ValidationPipe`. */
 export class CreateUserDto {
@@ -8,6 +9,7 @@ export class CreateUserDto {
   @Matches(/\S/, { message: 'username must not be blank' })
   @IsString({ message: 'username must be a string' })
   @Length(1, 255, { message: 'username must be 1 to 255 characters' })
+  @IsWellFormedText()
   username!: string;
 
   /**

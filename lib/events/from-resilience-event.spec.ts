@@ -1,9 +1,9 @@
 import { ConnectionError } from '../errors/connection.error';
 import { RequestTimeoutError } from '../errors/request-timeout.error';
 import { buildVerigatorPath } from '../http/build-verigator-path';
-import { fromResilienceReport } from './from-resilience-event';
+import { fromResilienceEvent } from './from-resilience-event';
 
-describe('fromResilienceReport', () => {
+describe('fromResilienceEvent', () => {
   const path = buildVerigatorPath('svc 1', 'users', 'u/1', 'auth');
 
   it.each([
@@ -11,7 +11,7 @@ describe('fromResilienceReport', () => {
     ['half-open', 'breakerHalfOpened'],
     ['closed', 'breakerClosed'],
   ] as const)('a breaker turning %s is %s', (state, type) => {
-    expect(fromResilienceReport({ type: 'circuit', endpoint: 'http://a', state })).toEqual({
+    expect(fromResilienceEvent({ type: 'circuit', endpoint: 'http://a', state })).toEqual({
       type,
       endpoint: 'http://a',
     });
@@ -21,7 +21,7 @@ describe('fromResilienceReport', () => {
     const error = new RequestTimeoutError('Verigator did not answer in time', {
       cause: new Error('secret detail'),
     });
-    const event = fromResilienceReport({
+    const event = fromResilienceEvent({
       type: 'retry',
       method: 'GET',
       path: buildVerigatorPath('svc 1', 'users', 'u/1'),
@@ -47,7 +47,7 @@ describe('fromResilienceReport', () => {
 
   it('a failover names both endpoints', () => {
     expect(
-      fromResilienceReport({
+      fromResilienceEvent({
         type: 'failover',
         method: 'POST',
         path,

@@ -1,23 +1,7 @@
+import type { ResilienceEvent } from '../http/resilience/resilience-event';
 import { describeVerigatorCall } from './describe-verigator-call';
 import type { VerigatorEventInput } from './verigator-event';
 import { toVerigatorEventError } from './verigator-event-error';
-
-/**
- * What the client's resilience policies report (`VerigatorHttpClient.resilience`): raw, with the
- * request path ids included and the error as thrown.
- */
-export type ResilienceReport =
-  | { type: 'circuit'; endpoint: string; state: 'closed' | 'open' | 'half-open' }
-  | {
-      type: 'retry';
-      method: string;
-      path: string;
-      endpoint: string;
-      attempt: number;
-      delayMs: number;
-      error: unknown;
-    }
-  | { type: 'failover'; method: string; path: string; from: string; to: string; error: unknown };
 
 const BREAKER_EVENTS = {
   open: 'breakerOpened',
@@ -25,8 +9,11 @@ const BREAKER_EVENTS = {
   closed: 'breakerClosed',
 } as const;
 
-/** The audit-trail event for a resilience report: path as a template, error summarised. */
-export function fromResilienceReport(report: ResilienceReport): VerigatorEventInput {
+/**
+ * The audit-trail event for what a resilience policy reported (`VerigatorHttpClient.resilience`):
+ * the path as a template with the ids in fields, the error summarised.
+ */
+export function fromResilienceEvent(report: ResilienceEvent): VerigatorEventInput {
   switch (report.type) {
     case 'circuit':
       return { type: BREAKER_EVENTS[report.state], endpoint: report.endpoint };

@@ -5,6 +5,8 @@ import {
   VerigatorModuleOptions,
 } from '../interfaces/verigator-module-options.interface';
 import { AUTH_METHODS } from '../models/auth-method';
+import { rejectUnknownOptionKeys } from '../options/reject-unknown-option-keys';
+import { TWO_FACTOR_OPTION_KEYS } from '../options/two-factor-option-keys';
 import {
   TWO_FACTOR_DEFAULTS,
   VERIGATOR_OPTIONS,
@@ -23,12 +25,14 @@ const READERS = ['userId', 'token', 'sessionKey'] as const;
  * @throws VerigatorConfigurationError naming the first unusable option.
  */
 export function resolveTwoFactorOptions(
-  options: Pick<VerigatorModuleOptions, 'twoFactor' | 'serviceId'>,
+  options: Pick<VerigatorModuleOptions, 'twoFactor' | 'serviceId'> &
+    Partial<Pick<ResolvedVerigatorOptions, 'errorMessages'>>,
 ): ResolvedTwoFactorOptions {
   const given = options.twoFactor ?? {};
   if (typeof given !== 'object') {
     throw new VerigatorConfigurationError('twoFactor', 'must be an object');
   }
+  rejectUnknownOptionKeys(given, TWO_FACTOR_OPTION_KEYS, 'twoFactor');
   const route = checkTwoFactorRouteOptions(given, 'twoFactor');
   const resolved: ResolvedTwoFactorOptions = {
     method: route.method ?? TWO_FACTOR_DEFAULTS.method,
@@ -43,6 +47,7 @@ export function resolveTwoFactorOptions(
     sessionKey: given.sessionKey,
     store: given.store,
     messages: given.messages ?? {},
+    errorMessages: options.errorMessages,
   };
   requireDuration(resolved.cooldown, 'twoFactor.cooldown', false);
   requireDuration(resolved.window, 'twoFactor.window', false);

@@ -1,4 +1,5 @@
 import { ExecutionContext } from '@nestjs/common';
+import { VerigatorErrorCode } from '../filters/verigator-error-messages';
 import { AuthMethod } from '../models/auth-method';
 import { TwoFactorErrorCode } from './two-factor.exception';
 import { TwoFactorStore } from './stores/two-factor.store';
@@ -86,4 +87,6 @@ export interface ResolvedTwoFactorOptions extends Required<
   sessionKey?: TwoFactorRequestReader;
   store?: TwoFactorStore;
   messages: Partial<Record<TwoFactorErrorCode, string>>;
+  /** End-user messages for a failed Verigator call, by `VerigatorError` code. */
+  errorMessages?: Readonly<Record<VerigatorErrorCode, string>>;
 }

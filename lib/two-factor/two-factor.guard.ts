@@ -19,9 +19,11 @@ import {
   isVerigatorUnavailable,
   toVerigatorErrorResponse,
 } from '../filters/verigator-error-response';
+import { describeForLog, logVerigatorError } from '../logging/log-verigator-error';
 import { AUTH_METHODS, AuthMethod } from '../models/auth-method';
 import { VerificationResult } from '../models/verification-result.model';
 import { AuthService } from '../services/auth.service';
+import { isWellFormedText } from '../validation/is-well-formed-text';
 import {
   DEFAULT_TWO_FACTOR_TOKEN_HEADER,
   TWO_FACTOR_METADATA,
@@ -143,13 +145,17 @@ export class TwoFactorGuard implements CanActivate {
     return serviceId;
   }
 
-  /** The Verigator user id: the `twoFactor.userId` option, else `request.user?.verigatorId`. */
+  /**
+   * The Verigator user id: the `twoFactor.userId` option, else `request.user?.verigatorId`;
+   * `undefined` (an unknown user) unless a well-formed non-empty string.
+   */
   protected async getUserId(context: ExecutionContext): Promise<string | undefined> {
     const { request } = this.getRequestResponse(context);
     const userId: unknown = this.options.userId
       ? await this.options.userId(request, context)
       : request.user?.verigatorId;
-    return nonEmptyString(userId);
+    const id = nonEmptyString(userId);
+    return id !== undefined && isWellFormedText(id) ? id : undefined;
   }
 
   /** The code the user typed: the `twoFactor.token` option, else the `X-Verigator-Token` header. */
@@ -306,7 +312,7 @@ export class TwoFactorGuard implements CanActivate {
   ): boolean {
     if (!(error instanceof VerigatorError)) throw error;
     const route = routeName(context);
-    const detail = redact(JSON.stringify(error.toJSON()), token);
+    const secrets = token === undefined ? [] : [token, token.replace(/\s/g, '')];
     const unavailable = isVerigatorUnavailable(error);
     const passed = this.options.failOpen && unavailable;
     this.emitEvent(context, {
@@ -316,14 +322,21 @@ export class TwoFactorGuard implements CanActivate {
     });
     if (passed) {
       this.logger.warn(
-        `failOpen: letting ${route} through for user ${userId} without a second factor, ` +
-          `as Verigator failed: ${detail}`,
+        describeForLog(
+          `failOpen: letting ${route} through for user ${userId} without a second factor, ` +
+            `as Verigator failed: ${JSON.stringify(error.toJSON())}`,
+          secrets,
+        ),
       );
       return true;
     }
-    const answer = toVerigatorErrorResponse(error);
-    answer.body.message = redact(answer.body.message, token);
-    this.logger.error(`Verigator failed for ${route}, user ${userId}: ${detail}`);
+    const answer = toVerigatorErrorResponse(error, this.options.errorMessages);
+    logVerigatorError(
+      this.logger,
+      `Verigator failed for ${route}, user ${userId}: `,
+      error,
+      secrets,
+    );
     if (answer.retryAfter !== undefined) {
       this.getRequestResponse(context).response.header('Retry-After', String(answer.retryAfter));
     }
@@ -397,12 +410,4 @@ function isMalformedToken(error: unknown): boolean {
     error.fields.length > 0 &&
     error.fields.every((field) => field.field === 'token')
   );
-}
-
-/** Masks the token as typed and without its spaces (as it was sent). */
-function redact(text: string, token: string | undefined): string {
-  if (!token) return text;
-  return [token, token.replace(/\s/g, '')]
-    .filter((secret) => secret !== '')
-    .reduce((masked, secret) => masked.split(secret).join('***'), text);
 }

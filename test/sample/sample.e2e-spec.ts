@@ -147,6 +147,15 @@ describe('the sample app', () => {
     expect(sim().requests()).toHaveLength(0);
   });
 
+  it('GET /health reports Verigator up, then down (unreachable) without credentials', async () => {
+    const up = await request(http).get('/health').expect(200);
+    expect(up.body.info.verigator).toMatchObject({ status: 'up' });
+    sim().injectFault({ reset: true });
+    const down = await request(http).get('/health').expect(503);
+    expect(down.body.error.verigator).toMatchObject({ status: 'down', reason: 'unreachable' });
+    expect(down.text).not.toContain(sample.config.VERIGATOR_PASSWORD);
+  });
+
   describe('Verigator failures through the exception filter and the guard', () => {
     it('fails closed when Verigator fails while sending the code', async () => {
       const account = await signUp();
@@ -190,7 +199,8 @@ describe('the sample app', () => {
     });
 
     it('RateLimitedError -> 429', async () => {
-      sim().injectFault({ path: '/users$', status: 429 });
+      // Lasts through the retries a read gets.
+      sim().injectFault({ path: '/users$', status: 429, times: 3 });
       const res = await request(http).get('/users').expect(429);
       expect(res.body.code).toBe('RATE_LIMITED');
     });
@@ -214,7 +224,7 @@ describe('the sample app', () => {
     });
 
     it('ConnectionError -> 503', async () => {
-      sim().injectFault({ path: '/users$', reset: true });
+      sim().injectFault({ path: '/users$', reset: true, times: 3 });
       const res = await request(http).get('/users').expect(503);
       expect(res.body.code).toBe('CONNECTION_ERROR');
     });
