@@ -20,6 +20,7 @@ import {
   TEST_PASSWORD,
   createTestApp,
 } from '../two-factor/two-factor-app';
+import { closedPortUrl } from '../utils/recording-server';
 
 const PHONE = '+3725555555';
 const USER = 'user-alice';
@@ -223,6 +224,48 @@ describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory)
         'NO_SUCH_RESOURCE',
       ],
     ]);
+  });
+
+  it('records retries, failover and breaker changes with the call they belong to', async () => {
+    events = [];
+    const dead = await closedPortUrl();
+    ({ app, logger } = await createTestApp(adapter, dead, {
+      options: {
+        onEvent: (event) => void events.push(event),
+        fallbackEndpoints: [sim.url],
+        circuitBreaker: { threshold: 2, halfOpenAfter: 60_000 },
+        timeout: 2000,
+      },
+    }));
+    const users = app.get(UsersService);
+    sim.injectFault({ method: 'GET', path: '/users/', status: 503 });
+    await users.get(SERVICE_ID, USER);
+
+    const dump = events.map((e) => [e.type, 'operation' in e ? e.operation : e.endpoint]);
+    // attempt 1: the dead port fails over to the simulator, which answers 503: retried; attempt 2:
+    // the dead port's second failure opens its breaker (threshold 2), then the simulator answers
+    expect(dump).toEqual([
+      ['failover', 'users.get'],
+      ['retry', 'users.get'],
+      ['breakerOpened', dead],
+      ['failover', 'users.get'],
+      ['call', 'users.get'],
+    ]);
+    expect(events[0]).toMatchObject({
+      from: dead,
+      to: sim.url,
+      path: '/v1/service/service/{serviceId}/users/{userId}',
+      userId: USER,
+      error: { code: 'CONNECTION_ERROR' },
+    });
+    expect(events[1]).toMatchObject({
+      endpoint: sim.url,
+      attempt: 1,
+      delayMs: expect.any(Number),
+      error: { name: 'InternalError', statusCode: 503 },
+    });
+    expect(events[4]).toMatchObject({ outcome: 'success' });
+    expect(JSON.stringify(events)).not.toContain(TEST_PASSWORD);
   });
 
   it('publishes the same events on the diagnostics channels', async () => {
