@@ -241,7 +241,10 @@ describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory)
     sim.injectFault({ method: 'GET', path: '/users/', status: 503 });
     await users.get(SERVICE_ID, USER);
 
-    const dump = events.map((e) => [e.type, 'operation' in e ? e.operation : e.endpoint]);
+    const dump = events.map((e) => [
+      e.type,
+      'operation' in e ? e.operation : 'endpoint' in e ? e.endpoint : e.route,
+    ]);
     // attempt 1: the dead port fails over to the simulator, which answers 503: retried; attempt 2:
     // the dead port's second failure opens its breaker (threshold 2), then the simulator answers
     expect(dump).toEqual([
