@@ -24,6 +24,10 @@ export * from './dto/verify-token.dto';
 export { IsPossiblePhoneNumber } from './validation/is-possible-phone-number.decorator';
 export * from './two-factor/two-factor.guard';
 export * from './two-factor/two-factor.exception';
+export {
+  TwoFactorGuardOrderError,
+  type UnsafeTwoFactorRoute,
+} from './two-factor/two-factor-guard-order.check';
 export type {
   ResolvedTwoFactorOptions,
   TwoFactorModuleOptions,
@@ -34,6 +38,7 @@ export type {
 export * from './two-factor/decorators/require-two-factor.decorator';
 export * from './two-factor/decorators/skip-two-factor.decorator';
 export * from './two-factor/stores/two-factor.store';
+export * from './two-factor/stores/two-factor-store-keys';
 export * from './two-factor/stores/in-memory-two-factor.store';
 export { TWO_FACTOR_DEFAULTS } from './verigator.constants';
 export * from './filters/verigator-exception.filter';

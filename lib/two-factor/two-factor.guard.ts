@@ -6,6 +6,7 @@ import {
   Injectable,
   Logger,
 } from '@nestjs/common';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import { performance } from 'node:perf_hooks';
 import { Reflector } from '@nestjs/core';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
@@ -37,6 +38,9 @@ import {
   TwoFactorRouteOptions,
 } from './two-factor-options.interface';
 import { TwoFactorStore } from './stores/two-factor.store';
+import { isTwoFactorStep } from './two-factor-step';
+import { isOutcomeUnknown } from './is-outcome-unknown';
+import { TwoFactorStoreKeyKind, twoFactorStoreKey } from './stores/two-factor-store-keys';
 
 /** What a request needs checked: the route's settings with module defaults applied. */
 export interface TwoFactorRouteSettings {
@@ -44,9 +48,6 @@ export interface TwoFactorRouteSettings {
   serviceId: string;
   maxAge: number;
 }
-
-/** The kinds of record the guard keeps in the `TwoFactorStore`. */
-export type TwoFactorStoreKeyKind = 'cooldown' | 'attempts' | 'success';
 
 /** Marks a request that already passed, so a second guard instance does not verify twice. */
 const PASSED = Symbol('verigator.twoFactorPassed');
@@ -74,9 +75,14 @@ interface TwoFactorEventScope {
  * Which routes it protects: the nearest of `@RequireTwoFactor()` / `@SkipTwoFactor()` (method,
  * else class) decides; with neither, the route is protected with the module defaults. So as a
  * global `APP_GUARD` it protects every route not marked `@SkipTwoFactor()`.
+ *
+ * Order: `@RequireTwoFactor()` runs these checks after every guard (see `twoFactorStepFor`), and
+ * the guard steps aside on its routes. Used as a guard elsewhere, it must come after the login
+ * guard; the module refuses to start otherwise (`TwoFactorGuardOrderError`).
  * @example
- * @UseGuards(TwoFactorGuard) // or @RequireTwoFactor(options)
- * // globally, in the module that imports VerigatorModule:
+ * @RequireTwoFactor(options) // preferred: after every guard, in any decorator order
+ * @UseGuards(LoginGuard, TwoFactorGuard) // the plain guard, last
+ * // globally, in the module that imports VerigatorModule, after a global login guard:
  * providers: [{ provide: APP_GUARD, useClass: TwoFactorGuard }]
  */
 @Injectable()
@@ -96,6 +102,7 @@ export class TwoFactorGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const route = this.getRouteOptions(context);
     if (route === undefined) return true;
+    if (!isTwoFactorStep(this.constructor) && this.hasTwoFactorStep(context)) return true;
     if (context.getType() !== 'http') return false;
     const request = this.getRequestResponse(context).request as Record<symbol, unknown>;
     if (request[PASSED] === true) return true;
@@ -116,6 +123,18 @@ export class TwoFactorGuard implements CanActivate {
     );
     if (metadata?.skip) return undefined;
     return metadata?.options ?? {};
+  }
+
+  /**
+   * True when `@RequireTwoFactor()` put its step on the route: as a guard, this one then steps
+   * aside, and the step checks after every guard has run.
+   */
+  protected hasTwoFactorStep(context: ExecutionContext): boolean {
+    return [context.getHandler(), context.getClass()].some((target) =>
+      (this.reflector.get<unknown[] | undefined>(INTERCEPTORS_METADATA, target) ?? []).some(
+        isTwoFactorStep,
+      ),
+    );
   }
 
   /** The adapter's request and response (Express or Fastify). */
@@ -180,9 +199,13 @@ export class TwoFactorGuard implements CanActivate {
     return typeof key === 'string' ? key : undefined;
   }
 
-  /** The store key of one kind of record; distinct parts can never collide. */
+  /**
+   * The store key of one kind of record; distinct parts can never collide. Keep the
+   * `verigator-2fa:<kind>:` prefix when overriding: the in-memory store keeps lockouts and send
+   * budgets longest by it (`isTwoFactorSecurityKey`).
+   */
   protected generateKey(kind: TwoFactorStoreKeyKind, ...parts: string[]): string {
-    return ['verigator-2fa', kind, ...parts.map(encodeURIComponent)].join(':');
+    return twoFactorStoreKey(kind, ...parts);
   }
 
   /** The exception answering `code`; override to change bodies beyond `twoFactor.messages`. */
@@ -218,13 +241,15 @@ export class TwoFactorGuard implements CanActivate {
 
   /**
    * Sends a code unless one is fresh (the cooldown claim is atomic, so concurrent requests send
-   * one), then answers 401 `TWO_FACTOR_REQUIRED` with the method Verigator used.
+   * one), then answers 401 `TWO_FACTOR_REQUIRED` with the method Verigator used. Sends nothing
+   * while the user is locked out or has spent the send budget (429).
    */
   protected async requireToken(
     context: ExecutionContext,
     settings: TwoFactorRouteSettings,
     userId: string,
   ): Promise<boolean> {
+    await this.refuseWhileLocked(context, settings, userId);
     const key = this.generateKey('cooldown', settings.serviceId, userId);
     const claimed = await this.store.setIfAbsent(key, settings.method, this.options.cooldown);
     if (!claimed) {
@@ -234,11 +259,15 @@ export class TwoFactorGuard implements CanActivate {
         method: toAuthMethod(record?.value) ?? settings.method,
       });
     }
+    await this.spendSendBudget(context, settings, userId, key);
     let used: AuthMethod;
     try {
       used = await this.authService.initiate(settings.serviceId, userId, settings.method);
     } catch (error) {
       await this.store.delete(key);
+      if (!isOutcomeUnknown(error)) {
+        await this.store.decrement(this.generateKey('sends', settings.serviceId, userId));
+      }
       return this.onVerigatorError(error, context, userId);
     }
     await this.store.set(key, used, this.options.cooldown);
@@ -246,9 +275,40 @@ export class TwoFactorGuard implements CanActivate {
     throw this.createException(TwoFactorErrorCode.REQUIRED, { method: used });
   }
 
+  /** Answers 429 `TWO_FACTOR_LOCKED` when the user has no attempt left, so no code is sent. */
+  protected async refuseWhileLocked(
+    context: ExecutionContext,
+    settings: TwoFactorRouteSettings,
+    userId: string,
+  ): Promise<void> {
+    const attempts = await this.store.get(this.generateKey('attempts', settings.serviceId, userId));
+    if (attempts !== undefined && Number(attempts.value) >= this.options.maxAttempts) {
+      throw this.tooMany(context, TwoFactorErrorCode.LOCKED, attempts.ttlMs);
+    }
+  }
+
+  /**
+   * Counts one send in the user's budget (atomic `increment`); past `maxSends` within
+   * `sendWindow`, frees the cooldown claim and answers 429 `TWO_FACTOR_SEND_LIMITED`.
+   */
+  protected async spendSendBudget(
+    context: ExecutionContext,
+    settings: TwoFactorRouteSettings,
+    userId: string,
+    cooldownKey: string,
+  ): Promise<void> {
+    const sendsKey = this.generateKey('sends', settings.serviceId, userId);
+    const sends = await this.store.increment(sendsKey, this.options.sendWindow);
+    if (sends.count > this.options.maxSends) {
+      await this.store.delete(cooldownKey);
+      throw this.tooMany(context, TwoFactorErrorCode.SEND_LIMITED, sends.ttlMs);
+    }
+  }
+
   /**
    * Counts the attempt (429 `TWO_FACTOR_LOCKED` past `maxAttempts`, without calling Verigator),
-   * then verifies the token.
+   * then verifies the token. An attempt whose outcome is unknown (timeout, connection reset)
+   * stays counted and ends the cooldown, as the code may be spent; other failures are given back.
    */
   protected async verifyToken(
     context: ExecutionContext,
@@ -261,10 +321,7 @@ export class TwoFactorGuard implements CanActivate {
     const cooldownKey = this.generateKey('cooldown', settings.serviceId, userId);
     const attempts = await this.store.increment(attemptsKey, this.options.window);
     if (attempts.count > this.options.maxAttempts) {
-      const { response } = this.getRequestResponse(context);
-      response.header('Retry-After', String(Math.max(1, Math.ceil(attempts.ttlMs / 1000))));
-      this.emitEvent(context, { type: 'lockedOut', outcome: 'refused' });
-      throw this.createException(TwoFactorErrorCode.LOCKED);
+      throw this.tooMany(context, TwoFactorErrorCode.LOCKED, attempts.ttlMs);
     }
     let result: VerificationResult;
     try {
@@ -274,7 +331,8 @@ export class TwoFactorGuard implements CanActivate {
         this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'malformed' });
         throw this.createException(TwoFactorErrorCode.INVALID);
       }
-      await this.store.decrement(attemptsKey);
+      if (isOutcomeUnknown(error)) await this.store.delete(cooldownKey);
+      else await this.store.decrement(attemptsKey);
       return this.onVerigatorError(error, context, userId, token);
     }
     if (result.verified) {
@@ -297,6 +355,23 @@ export class TwoFactorGuard implements CanActivate {
     }
     this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'invalid' });
     throw this.createException(TwoFactorErrorCode.INVALID);
+  }
+
+  /** A 429 answer (`LOCKED` or `SEND_LIMITED`) with `Retry-After` from the record's time left. */
+  protected tooMany(
+    context: ExecutionContext,
+    code: TwoFactorErrorCode,
+    ttlMs: number,
+  ): HttpException {
+    const { response } = this.getRequestResponse(context);
+    response.header('Retry-After', String(Math.max(1, Math.ceil(ttlMs / 1000))));
+    this.emitEvent(
+      context,
+      code === TwoFactorErrorCode.SEND_LIMITED
+        ? { type: 'sendRefused', outcome: 'refused', reason: 'budget' }
+        : { type: 'lockedOut', outcome: 'refused' },
+    );
+    return this.createException(code);
   }
 
   /**

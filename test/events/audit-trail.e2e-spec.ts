@@ -165,6 +165,23 @@ describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory)
     expect(JSON.stringify(events)).not.toContain('not-a-code');
   });
 
+  it('records a send refused by the send budget, and no send while locked out', async () => {
+    await start({ twoFactor: { maxSends: 1, cooldown: 1, maxAttempts: 1 } });
+    await post('/account/transfer').expect(401);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await post('/account/transfer').expect(429);
+    const code = sim.lastCode(USER)!;
+    await post('/account/transfer', code === '000000' ? '111111' : '000000').expect(401);
+    await post('/account/transfer').expect(429);
+    expect(guardEvents().map((e) => [e.type, e.outcome, e.reason])).toEqual([
+      ['codeSent', 'refused', undefined],
+      ['sendRefused', 'refused', 'budget'],
+      ['failed', 'refused', 'invalid'],
+      ['lockedOut', 'refused', undefined],
+    ]);
+    expect(sim.messages({ userId: USER })).toHaveLength(1);
+  });
+
   it('records Verigator being unavailable, failing closed, then open with failOpen', async () => {
     await start();
     sim.injectFault({ method: 'POST', path: '/auth$', status: 503 });
