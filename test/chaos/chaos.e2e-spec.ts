@@ -3,6 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { createSampleApp } from '../../sample/sample-bootstrap';
 import { sendRequest } from '../utils/send-request';
 
+/** The sample's per-IP throttling would answer most of this one client's requests with 429. */
+const NO_RATE_LIMITS = {
+  signUp: { limit: 1_000_000, ttlMs: 60_000 },
+  twoFactor: { limit: 1_000_000, ttlMs: 60_000 },
+};
+
 /** Requests the chaos run sends, at this many at a time. */
 const REQUESTS = 2000;
 const CONCURRENCY = 50;
@@ -31,7 +37,10 @@ interface Outcome {
 describe('the sample app under injected Verigator faults', () => {
   it('lets only valid codes through, answers only known statuses, sends one code per request and leaks nothing', async () => {
     const resourcesBefore = countResources();
-    const sample = await createSampleApp({ port: 0, timeoutMs: TIMEOUT_MS }, false);
+    const sample = await createSampleApp(
+      { port: 0, timeoutMs: TIMEOUT_MS, rateLimits: NO_RATE_LIMITS },
+      false,
+    );
     await sample.app.listen(0, '127.0.0.1');
     const { port } = sample.app.getHttpServer().address() as AddressInfo;
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });

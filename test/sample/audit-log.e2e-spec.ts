@@ -3,6 +3,12 @@ import { App } from 'supertest/types';
 import { SampleApp, createSampleApp } from '../../sample/sample-bootstrap';
 import { CapturingLogger } from '../two-factor/two-factor-app';
 
+/** The sample's per-IP throttling would answer most of this one client's requests with 429. */
+const NO_RATE_LIMITS = {
+  signUp: { limit: 1_000_000, ttlMs: 60_000 },
+  twoFactor: { limit: 1_000_000, ttlMs: 60_000 },
+};
+
 /** The sample's audit log: what it writes for the SMS walkthrough, and what it never writes. */
 describe('the sample audit log', () => {
   let sample: SampleApp;
@@ -10,7 +16,7 @@ describe('the sample audit log', () => {
   const logger = new CapturingLogger();
 
   beforeAll(async () => {
-    sample = await createSampleApp({ port: 0, timeoutMs: 500 }, false);
+    sample = await createSampleApp({ port: 0, timeoutMs: 500, rateLimits: NO_RATE_LIMITS }, false);
     sample.app.useLogger(logger);
     await sample.app.init();
     http = sample.app.getHttpServer();
