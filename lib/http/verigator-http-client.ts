@@ -3,6 +3,9 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AxiosError, AxiosResponse } from 'axios';
 import { Agent } from 'node:http';
 import { InvalidResponseError } from '../errors/invalid-response.error';
+import { fromResilienceEvent } from '../events/from-resilience-event';
+import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
+import { VerigatorEventPublisher } from '../events/verigator-event-publisher';
 import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
 import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
 import { boundErrorBody } from './bound-error-body';
@@ -47,6 +50,7 @@ export class VerigatorHttpClient implements OnModuleDestroy {
   constructor(
     @Inject(VERIGATOR_HTTP_SERVICE) private readonly http: HttpService,
     @Inject(VERIGATOR_OPTIONS) options: ResolvedVerigatorOptions,
+    private readonly events: VerigatorEventPublisher,
   ) {
     this.defaults = { timeout: options.timeout, retries: options.retries };
     const mask = createSecretMasker([`${options.username}:${options.password}`, options.password]);
@@ -55,6 +59,11 @@ export class VerigatorHttpClient implements OnModuleDestroy {
       (endpoint) =>
         new EndpointCircuit(endpoint.replace(/\/+$/, ''), options.circuitBreaker, this.resilience),
     );
+    this.resilience.subscribe((event) => {
+      if (events.isObserved(VERIGATOR_CHANNELS.clientResilience)) {
+        events.publish(fromResilienceEvent(event));
+      }
+    });
   }
 
   /**
@@ -62,7 +71,32 @@ export class VerigatorHttpClient implements OnModuleDestroy {
    * @throws InvalidResponseError for a 2xx whose body is not JSON; another `VerigatorError`
    * subclass for every other failure.
    */
-  async request(
+  request(
+    method: VerigatorHttpMethod,
+    path: string,
+    body?: object,
+    call?: VerigatorCallOptions,
+  ): Promise<unknown> {
+    return this.events.observeCall(method, path, () => this.requestOnce(method, path, body, call));
+  }
+
+  /**
+   * Sends one request whose answer carries nothing the caller needs (a delete): any 2xx
+   * succeeds, whatever its body.
+   * @throws VerigatorError (a subclass) for every non-2xx answer or transport failure.
+   */
+  execute(method: VerigatorHttpMethod, path: string): Promise<void> {
+    return this.events.observeCall(method, path, () => this.executeOnce(method, path));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const defaults = this.http.axiosRef.defaults;
+    (defaults.httpAgent as Agent | undefined)?.destroy();
+    (defaults.httpsAgent as Agent | undefined)?.destroy();
+    await (defaults.adapter as { close?: () => Promise<void> } | undefined)?.close?.();
+  }
+
+  private async requestOnce(
     method: VerigatorHttpMethod,
     path: string,
     body?: object,
@@ -78,20 +112,8 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     return parsed.value;
   }
 
-  /**
-   * Sends one request whose answer carries nothing the caller needs (a delete): any 2xx
-   * succeeds, whatever its body.
-   * @throws VerigatorError (a subclass) for every non-2xx answer or transport failure.
-   */
-  async execute(method: VerigatorHttpMethod, path: string): Promise<void> {
+  private async executeOnce(method: VerigatorHttpMethod, path: string): Promise<void> {
     await this.exchange(method, path);
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    const defaults = this.http.axiosRef.defaults;
-    (defaults.httpAgent as Agent | undefined)?.destroy();
-    (defaults.httpsAgent as Agent | undefined)?.destroy();
-    await (defaults.adapter as { close?: () => Promise<void> } | undefined)?.close?.();
   }
 
   private async exchange(

@@ -206,6 +206,9 @@ describe('The hand-written argument checks agree with the DTO classes', () => {
       ...mixed(300, () => ({ username: pick(usernames), phoneNumber: pick(phones) })),
       { username: 'a', phoneNumber: '+3725555555', extra: 1 },
       Object.create({ username: 'inherited', phoneNumber: '+3725555555' }),
+      ...[new Date(0), new Set(), new Map(), Buffer.from('x'), Promise.resolve()].map((whole) =>
+        Object.assign(whole, { username: 'a', phoneNumber: '+3725555555' }),
+      ),
       undefined,
       null,
       'john',
@@ -228,6 +231,9 @@ describe('The hand-written argument checks agree with the DTO classes', () => {
       ...names.map((name) => ({ fqdn: 'coffeeshop.com', name })),
       ...mixed(200, () => ({ fqdn: pick(fqdns), name: pick(names) })),
       Object.create({ fqdn: 'coffeeshop.com', name: 'CoffeeShop' }),
+      ...[new Date(0), new Set(), new Map(), Buffer.from('x'), Promise.resolve()].map((whole) =>
+        Object.assign(whole, { fqdn: 'coffeeshop.com', name: 'CoffeeShop' }),
+      ),
       undefined,
       null,
       'coffeeshop.com',

@@ -22,6 +22,11 @@ function wellFormed(field: string): Rule {
   ];
 }
 
+/** `@Matches(/\S/)`: a string with something besides whitespace. */
+function notBlank(field: string): Rule {
+  return [(v) => isString(v) && matches(v, NOT_BLANK), `${field} must not be blank`];
+}
+
 /** `IsVerigatorId()`: string, not empty, at most 255 characters, not `.` or `..`. */
 function idRules(field: string): readonly Rule[] {
   return [
@@ -38,6 +43,7 @@ function idRules(field: string): readonly Rule[] {
 
 const DOT_SEGMENT = /^\.{1,2}$/;
 const TOKEN_PATTERN = /^\d{4,12}$/;
+const NOT_BLANK = /\S/;
 const PHONE_PUNCTUATION = /[\s\-.()]/g;
 const WHITESPACE = /\s/g;
 const SERVICE_ID = idRules('serviceId');
@@ -49,11 +55,13 @@ const NAME: readonly Rule[] = [
   wellFormed('name'),
   [(v) => length(v, 1, 100), 'name must be 1 to 100 characters'],
   [isString, 'name must be a string'],
+  notBlank('name'),
 ];
 const USERNAME: readonly Rule[] = [
   wellFormed('username'),
   [(v) => length(v, 1, 255), 'username must be 1 to 255 characters'],
   [isString, 'username must be a string'],
+  notBlank('username'),
 ];
 const PHONE_NUMBER: readonly Rule[] = [
   [isPossiblePhone, 'phoneNumber must be a phone number with its country prefix, e.g. +3725555555'],
@@ -82,13 +90,33 @@ class Checks {
   }
 }
 
-/** Reads a property the way class-transformer copies one: own and enumerable only. */
+/**
+ * Reads a property the way class-transformer copies one: own and enumerable only, and nothing
+ * from the values it converts as a whole instead of copying (dates, sets, maps, buffers, promises).
+ */
 function own(plain: unknown, key: string): unknown {
+  return typeof plain === 'object' && plain !== null && !isConvertedWhole(plain)
+    ? spreadOwn(plain, key)
+    : undefined;
+}
+
+/** Reads a property as `{ ...plain }` copies one: own and enumerable only. */
+function spreadOwn(plain: unknown, key: string): unknown {
   return typeof plain === 'object' &&
     plain !== null &&
     Object.prototype.propertyIsEnumerable.call(plain, key)
     ? (plain as Record<string, unknown>)[key]
     : undefined;
+}
+
+function isConvertedWhole(value: object): boolean {
+  return (
+    value instanceof Date ||
+    value instanceof Set ||
+    value instanceof Map ||
+    Buffer.isBuffer(value) ||
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** `CreateUserDto`'s transform: spaces, dashes, dots and parentheses removed from strings. */
@@ -119,13 +147,16 @@ export function checkCreateService(service: unknown): { fqdn: string; name: stri
   return { fqdn: fqdn as string, name: name as string };
 }
 
-/** `CreateUserArgs`; resolves to the checked, normalised fields. @throws InvalidDataError */
+/**
+ * `CreateUserArgs` of `{ ...user, serviceId }`; resolves to the checked, normalised fields.
+ * @throws InvalidDataError
+ */
 export function checkCreateUser(
   serviceId: unknown,
   user: unknown,
 ): { username: string; phoneNumber: string } {
-  const username = own(user, 'username');
-  const phoneNumber = normalisePhone(own(user, 'phoneNumber'));
+  const username = spreadOwn(user, 'username');
+  const phoneNumber = normalisePhone(spreadOwn(user, 'phoneNumber'));
   new Checks()
     .field('serviceId', serviceId, SERVICE_ID)
     .field('username', username, USERNAME)
