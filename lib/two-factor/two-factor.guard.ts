@@ -30,6 +30,7 @@ import {
   TwoFactorRouteOptions,
 } from './two-factor-options.interface';
 import { TwoFactorStore } from './stores/two-factor.store';
+import { TwoFactorStoreError } from './stores/two-factor-store.error';
 
 /** What a request needs checked: the route's settings with module defaults applied. */
 export interface TwoFactorRouteSettings {
@@ -76,7 +77,9 @@ export class TwoFactorGuard implements CanActivate {
     if (context.getType() !== 'http') return false;
     const request = this.getRequestResponse(context).request as Record<symbol, unknown>;
     if (request[PASSED] === true) return true;
-    const passed = await this.check(context, route);
+    const passed = await this.check(context, route).catch((error: unknown) =>
+      this.onStoreError(error, context),
+    );
     if (passed) request[PASSED] = true;
     return passed;
   }
@@ -152,9 +155,19 @@ export class TwoFactorGuard implements CanActivate {
     return typeof key === 'string' ? key : undefined;
   }
 
-  /** The store key of one kind of record; distinct parts can never collide. */
-  protected generateKey(kind: TwoFactorStoreKeyKind, ...parts: string[]): string {
-    return ['verigator-2fa', kind, ...parts.map(encodeURIComponent)].join(':');
+  /**
+   * The store key of one kind of record of a user: `verigator-2fa:<kind>:{<service>:<user>}…`.
+   * Parts are URI-encoded, so they can never collide nor hold braces; the braces are a Redis
+   * Cluster hash tag, so one user's records share a slot.
+   */
+  protected generateKey(
+    kind: TwoFactorStoreKeyKind,
+    serviceId: string,
+    userId: string,
+    ...parts: string[]
+  ): string {
+    const user = `{${encodeURIComponent(serviceId)}:${encodeURIComponent(userId)}}`;
+    return ['verigator-2fa', kind, user, ...parts.map(encodeURIComponent)].join(':');
   }
 
   /** The exception answering `code`; override to change bodies beyond `twoFactor.messages`. */
@@ -284,6 +297,17 @@ export class TwoFactorGuard implements CanActivate {
       this.getRequestResponse(context).response.header('Retry-After', String(answer.retryAfter));
     }
     throw new HttpException(answer.body, answer.statusCode);
+  }
+
+  /**
+   * Fails closed when the store failed (`TwoFactorStoreError`): logs it and answers 503
+   * `TWO_FACTOR_UNAVAILABLE`, even with `failOpen` (which concerns Verigator). Rethrows others.
+   */
+  protected onStoreError(error: unknown, context: ExecutionContext): never {
+    if (!(error instanceof TwoFactorStoreError)) throw error;
+    const route = `${context.getClass().name}.${context.getHandler().name}`;
+    this.logger.error(`TwoFactorStore failed for ${route}: ${error.message}`);
+    throw this.createException(TwoFactorErrorCode.UNAVAILABLE);
   }
 
   private async getSuccessKey(

@@ -34,8 +34,8 @@ export interface RedisTwoFactorStoreConnectOptions extends RedisTwoFactorStoreOp
   redis?: RedisOptions;
 }
 
-/** The client statuses in which a command is sent at once (`wait`: lazyConnect, not yet used). */
-const SENDING_STATUSES: ReadonlySet<string> = new Set(['ready', 'wait']);
+/** Client statuses of a first connection (`wait`: lazyConnect, connects on the first command). */
+const FIRST_CONNECTION_STATUSES: ReadonlySet<string> = new Set(['wait', 'connecting', 'connect']);
 /** `head{tag}tail`: the Redis Cluster hash tag the guard puts around the user part of a key. */
 const TAGGED_KEY = /^([^{]*)\{([^}]*)\}(.*)$/;
 
@@ -73,6 +73,8 @@ export class RedisTwoFactorStore implements TwoFactorStore, OnApplicationShutdow
   private readonly commandTimeout: number;
   private readonly hash?: (text: string) => string;
   private ownsClient = false;
+  /** Whether the client was seen ready: from then on, a client not ready means an outage. */
+  private wasReady = false;
 
   constructor(
     /** The ioredis client the store sends its commands through. */
@@ -158,10 +160,14 @@ export class RedisTwoFactorStore implements TwoFactorStore, OnApplicationShutdow
     return `${this.prefix}${head}{${this.hash(tag)}}${tail && `:${this.hash(tail)}`}`;
   }
 
-  /** Sends one command, refusing to queue it while disconnected, within `commandTimeout`. */
+  /**
+   * Sends one command within `commandTimeout`. Once the client has been ready, it refuses to
+   * queue commands while the client reconnects, so none runs late, after its request was answered.
+   */
   private async run<T>(operation: string, command: () => Promise<T>): Promise<T> {
     const status = this.client.status;
-    if (!SENDING_STATUSES.has(status)) {
+    if (status === 'ready') this.wasReady = true;
+    else if (this.wasReady || !FIRST_CONNECTION_STATUSES.has(status)) {
       throw new TwoFactorStoreError(`Redis ${operation} not sent: the client is ${status}`);
     }
     let timer: NodeJS.Timeout | undefined;
