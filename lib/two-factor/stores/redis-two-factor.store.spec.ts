@@ -190,9 +190,9 @@ describeWithRedis('RedisTwoFactorStore', () => {
             code: 'MODULE_NOT_FOUND',
           });
         });
+        type Isolated = typeof import('./redis-two-factor.store');
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const isolated =
-          require('./redis-two-factor.store') as typeof import('./redis-two-factor.store');
+        const isolated: Isolated = require('./redis-two-factor.store');
         expect(() => isolated.RedisTwoFactorStore.connect('redis://127.0.0.1:1')).toThrow(
           'RedisTwoFactorStore.connect() needs the "ioredis" package: run `npm install ioredis`',
         );
