@@ -4,6 +4,8 @@ export interface SampleSettings {
   port: number;
   /** Milliseconds a Verigator call may take (`VERIGATOR_TIMEOUT_MS`); the module default when absent. */
   timeoutMs?: number;
+  /** Redis for the two-factor store (`REDIS_URL`); the in-memory store when absent. */
+  redisUrl?: string;
   /** Verigator connection; absent when the embedded simulator is to be started. */
   verigator?: {
     username: string;
@@ -16,7 +18,7 @@ export interface SampleSettings {
 /**
  * Reads the sample's settings from the environment: `PORT` (default 3000) and, for the real
  * API, `VERIGATOR_USERNAME`, `VERIGATOR_PASSWORD`, `VERIGATOR_SERVICE_ID` and optionally
- * `VERIGATOR_ENDPOINT`; `VERIGATOR_TIMEOUT_MS` in both cases. With none of the `VERIGATOR_*` credentials set, the embedded simulator
+ * `VERIGATOR_ENDPOINT`; `VERIGATOR_TIMEOUT_MS` and `REDIS_URL` in both cases. With none of the `VERIGATOR_*` credentials set, the embedded simulator
  * is used.
  * @throws Error naming the variable when the real-API configuration is incomplete.
  */
@@ -26,8 +28,11 @@ export function readSampleSettings(env: NodeJS.ProcessEnv): SampleSettings {
     throw new Error('PORT must be an integer from 0 to 65535');
   }
   const timeoutMs = env.VERIGATOR_TIMEOUT_MS ? Number(env.VERIGATOR_TIMEOUT_MS) : undefined;
+  const redisUrl = env.REDIS_URL || undefined;
   const { VERIGATOR_USERNAME, VERIGATOR_PASSWORD, VERIGATOR_ENDPOINT, VERIGATOR_SERVICE_ID } = env;
-  if (!VERIGATOR_USERNAME && !VERIGATOR_PASSWORD && !VERIGATOR_ENDPOINT) return { port, timeoutMs };
+  if (!VERIGATOR_USERNAME && !VERIGATOR_PASSWORD && !VERIGATOR_ENDPOINT) {
+    return { port, timeoutMs, redisUrl };
+  }
   for (const [name, value] of Object.entries({
     VERIGATOR_USERNAME,
     VERIGATOR_PASSWORD,
@@ -38,6 +43,7 @@ export function readSampleSettings(env: NodeJS.ProcessEnv): SampleSettings {
   return {
     port,
     timeoutMs,
+    redisUrl,
     verigator: {
       username: VERIGATOR_USERNAME!,
       password: VERIGATOR_PASSWORD!,
