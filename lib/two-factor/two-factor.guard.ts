@@ -252,10 +252,12 @@ export class TwoFactorGuard implements CanActivate {
       return this.onVerigatorError(error, context, userId, token);
     }
     if (result.verified) {
-      await Promise.all([this.store.delete(attemptsKey), this.store.delete(cooldownKey)]);
-      if (successKey !== undefined && settings.maxAge > 0) {
-        await this.store.set(successKey, String(Date.now()), settings.maxAge);
-      }
+      const remember = successKey !== undefined && settings.maxAge > 0;
+      await Promise.all([
+        this.store.delete(attemptsKey),
+        this.store.delete(cooldownKey),
+        remember && this.store.set(successKey, String(Date.now()), settings.maxAge),
+      ]);
       return true;
     }
     if (result.status?.throttled) {
