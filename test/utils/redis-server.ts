@@ -1,6 +1,8 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { AddressInfo, createServer } from 'node:net';
-import { connect } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { AddressInfo, connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Whether `redis-server` can be run here. */
 export const REDIS_SERVER_AVAILABLE =
@@ -30,12 +32,15 @@ export function describeWithRedis(name: string, suite: () => void): void {
 /**
  * A throwaway `redis-server` on 127.0.0.1, without persistence, on a free port found by binding
  * port 0 first (Redis itself refuses `--port 0`). `kill()` and `start()` again on the same port
- * simulate an outage.
+ * simulate an outage. With `cluster: true` it is a one-node Redis Cluster holding every slot.
  */
 export class RedisServer {
   private process?: ChildProcess;
+  private clusterDir?: string;
   /** The port, chosen at the first start. */
   port = 0;
+
+  constructor(private readonly options: { cluster?: boolean } = {}) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -48,13 +53,26 @@ export class RedisServer {
   async start(): Promise<this> {
     for (let tries = this.port === 0 ? 3 : 1; ; tries--) {
       const port = this.port || (await freePort());
-      const child = spawn(
-        'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-        { stdio: 'ignore' },
-      );
+      const args = [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ];
+      if (this.options.cluster) {
+        this.clusterDir ??= mkdtempSync(join(tmpdir(), 'redis-cluster-'));
+        const config = join(this.clusterDir, `nodes-${port}.conf`);
+        args.push('--cluster-enabled', 'yes', '--cluster-config-file', config);
+        args.push('--cluster-announce-ip', '127.0.0.1');
+      }
+      const child = spawn('redis-server', args, { stdio: 'ignore', cwd: tmpdir() });
       try {
         await waitForPing(port, child);
+        if (this.options.cluster) await assignAllSlots(port);
         this.process = child;
         this.port = port;
         return this;
@@ -85,9 +103,10 @@ export class RedisServer {
     });
   }
 
-  /** Stops the server. */
-  stop(): Promise<void> {
-    return this.kill();
+  /** Stops the server and removes its files. */
+  async stop(): Promise<void> {
+    await this.kill();
+    if (this.clusterDir) rmSync(this.clusterDir, { recursive: true, force: true });
   }
 }
 
@@ -111,19 +130,34 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
   throw new Error(`redis-server did not answer on port ${port} within 5 s`);
 }
 
-function ping(port: number): Promise<boolean> {
+/** Gives the one node every slot, then waits until the cluster says it is ok. */
+async function assignAllSlots(port: number): Promise<void> {
+  await send(port, 'CLUSTER ADDSLOTSRANGE 0 16383');
+  const deadline = Date.now() + 5000;
+  while (!(await send(port, 'CLUSTER INFO')).includes('cluster_state:ok')) {
+    if (Date.now() > deadline) throw new Error('the one-node Redis Cluster did not come up');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function ping(port: number): Promise<boolean> {
+  return (await send(port, 'PING')).startsWith('+PONG');
+}
+
+/** Sends one inline command on a fresh connection; resolves to the first reply chunk, or ''. */
+function send(port: number, command: string): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     socket.setTimeout(500);
-    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('connect', () => socket.write(`${command}\r\n`));
     socket.once('data', (data) => {
       socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
+      resolve(data.toString());
     });
-    socket.once('error', () => resolve(false));
+    socket.once('error', () => resolve(''));
     socket.once('timeout', () => {
       socket.destroy();
-      resolve(false);
+      resolve('');
     });
   });
 }

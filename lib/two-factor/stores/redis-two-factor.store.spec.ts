@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import { closedPortUrl } from '../../../test/utils/recording-server';
 import { RedisServer, describeWithRedis } from '../../../test/utils/redis-server';
 import { behavesLikeATwoFactorStore } from '../../../test/utils/two-factor-store-behaviour';
@@ -51,6 +51,20 @@ describeWithRedis('RedisTwoFactorStore', () => {
       () =>
         new RedisTwoFactorStore(redisClient, { prefix: 'app-1:', hashUserIds: { secret: 's' } }),
     );
+  });
+
+  describe('on Redis Cluster (one node holding every slot)', () => {
+    const clusterServer = new RedisServer({ cluster: true });
+    let cluster: Cluster;
+    beforeAll(async () => {
+      await clusterServer.start();
+      cluster = new Cluster([{ host: '127.0.0.1', port: clusterServer.port }]);
+    });
+    afterAll(async () => {
+      cluster.disconnect();
+      await clusterServer.stop();
+    });
+    behavesLikeATwoFactorStore(() => new RedisTwoFactorStore(cluster, { hashUserIds: true }));
   });
 
   describe('keys', () => {
