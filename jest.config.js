@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/lib', '<rootDir>/test', '<rootDir>/sample'],
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
+  // Runs in a throwaway consumer project (test/compat/run-compat.sh), not here.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/compat/'],
   transform: { '^.+\\.ts$': 'ts-jest' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {

@@ -10,7 +10,8 @@
  *  - verify-maxAge:    the same with maxAge (a new session each time): get success (miss) first,
  *                      then set success after
  *  - remembered:       maxAge hit: one get, no Verigator call
- *  - cooldown-repeat:  no token while the cooldown holds: setIfAbsent (taken) + get, 401
+ *  - cooldown-repeat:  no token while the cooldown holds: get attempts (lockout check),
+ *                      setIfAbsent (taken), get the method sent; 401
  */
 require('reflect-metadata');
 const { spawn } = require('node:child_process');

@@ -1,12 +1,17 @@
 import { Provider } from '@nestjs/common';
 import { VerigatorConfigurationError } from './errors/verigator-configuration.error';
+import { VERIGATOR_ERROR_MESSAGES, VerigatorErrorCode } from './filters/verigator-error-messages';
 import {
   ResolvedVerigatorOptions,
   VerigatorModuleOptions,
 } from './interfaces/verigator-module-options.interface';
+import { rejectUnknownOptionKeys } from './options/reject-unknown-option-keys';
+import { VERIGATOR_OPTION_KEYS } from './options/verigator-option-keys';
 import { VERIGATOR_MODULE_OPTIONS } from './verigator.module-definition';
 import {
+  DEFAULT_VERIGATOR_CIRCUIT_BREAKER,
   DEFAULT_VERIGATOR_ENDPOINT,
+  DEFAULT_VERIGATOR_RETRIES,
   DEFAULT_VERIGATOR_TIMEOUT_MS,
   VERIGATOR_OPTIONS,
 } from './verigator.constants';
@@ -21,18 +26,32 @@ export function resolveVerigatorOptions(
   if (!options || typeof options !== 'object') {
     throw new VerigatorConfigurationError('options', 'must be an object');
   }
+  rejectUnknownOptionKeys(options, VERIGATOR_OPTION_KEYS);
   requireNonEmpty(options.username, 'username');
   requireNonEmpty(options.password, 'password');
+  requireHeaderSafe(options.username, 'username');
+  requireHeaderSafe(options.password, 'password');
+  if (options.username.includes(':')) {
+    throw new VerigatorConfigurationError('username', 'must not contain ":"');
+  }
   const endpoint = options.endpoint ?? DEFAULT_VERIGATOR_ENDPOINT;
   if (!isHttpUrl(endpoint)) {
-    throw new VerigatorConfigurationError('endpoint', 'must be an http(s) URL without credentials');
+    throw new VerigatorConfigurationError(
+      'endpoint',
+      'must be an http(s) URL without credentials, query ("?") or fragment ("#")',
+    );
   }
-  const timeout = options.timeout ?? DEFAULT_VERIGATOR_TIMEOUT_MS;
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
-    throw new VerigatorConfigurationError('timeout', 'must be a positive number of milliseconds');
-  }
+  const timeout = toTimeout(options.timeout ?? DEFAULT_VERIGATOR_TIMEOUT_MS);
   if (options.serviceId !== undefined) requireNonEmpty(options.serviceId, 'serviceId');
-  return { ...options, endpoint, timeout };
+  return {
+    ...options,
+    endpoint,
+    timeout,
+    fallbackEndpoints: resolveFallbackEndpoints(options.fallbackEndpoints),
+    retries: resolveRetries(options.retries),
+    circuitBreaker: resolveCircuitBreaker(options.circuitBreaker),
+    errorMessages: resolveErrorMessages(options.errorMessages),
+  };
 }
 
 /** Provides the validated options under `VERIGATOR_OPTIONS`, failing bootstrap when unusable. */
@@ -42,14 +61,104 @@ export const resolvedVerigatorOptionsProvider: Provider = {
   inject: [VERIGATOR_MODULE_OPTIONS],
 };
 
-function requireNonEmpty(value: unknown, option: string): void {
+function resolveFallbackEndpoints(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    throw new VerigatorConfigurationError('fallbackEndpoints', 'must be an array of URLs');
+  }
+  value.forEach((endpoint, i) => {
+    if (!isHttpUrl(endpoint)) {
+      throw new VerigatorConfigurationError(
+        `fallbackEndpoints[${i}]`,
+        'must be an http(s) URL without credentials, query ("?") or fragment ("#")',
+      );
+    }
+  });
+  return [...(value as string[])];
+}
+
+function resolveRetries(value: unknown): number {
+  if (value === undefined) return DEFAULT_VERIGATOR_RETRIES;
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 10) {
+    throw new VerigatorConfigurationError('retries', 'must be an integer from 0 to 10');
+  }
+  return value as number;
+}
+
+function resolveCircuitBreaker(value: unknown): ResolvedVerigatorOptions['circuitBreaker'] {
+  if (value === false) return false;
+  if (value === undefined) return { ...DEFAULT_VERIGATOR_CIRCUIT_BREAKER };
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new VerigatorConfigurationError('circuitBreaker', 'must be an object or false');
+  }
+  rejectUnknownOptionKeys(value, Object.keys(DEFAULT_VERIGATOR_CIRCUIT_BREAKER), 'circuitBreaker');
+  const { threshold = DEFAULT_VERIGATOR_CIRCUIT_BREAKER.threshold } = value as {
+    threshold?: unknown;
+  };
+  const { halfOpenAfter = DEFAULT_VERIGATOR_CIRCUIT_BREAKER.halfOpenAfter } = value as {
+    halfOpenAfter?: unknown;
+  };
+  if (!Number.isInteger(threshold) || (threshold as number) < 1) {
+    throw new VerigatorConfigurationError('circuitBreaker.threshold', 'must be a positive integer');
+  }
+  if (typeof halfOpenAfter !== 'number' || !Number.isFinite(halfOpenAfter) || halfOpenAfter <= 0) {
+    throw new VerigatorConfigurationError(
+      'circuitBreaker.halfOpenAfter',
+      'must be a positive number of milliseconds',
+    );
+  }
+  return { threshold: threshold as number, halfOpenAfter };
+}
+
+function requireNonEmpty(value: unknown, option: string): asserts value is string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new VerigatorConfigurationError(option, 'is required and must be a non-empty string');
   }
 }
 
+/**
+ * The credentials travel in the `X-Service-Auth` header: a value Node would alter or refuse on
+ * the wire (control characters, non-Latin-1, surrounding spaces) would fail every call with a 401
+ * later, so it fails the bootstrap instead. The message never shows the value.
+ */
+function requireHeaderSafe(value: string, option: string): void {
+  // Visible Latin-1 and inner spaces/tabs only (RFC 9110 field-value), no leading/trailing space.
+  if (!/^[\x21-\x7e\x80-\xff]([\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?$/.test(value)) {
+    throw new VerigatorConfigurationError(
+      option,
+      'must be usable in an HTTP header: Latin-1 characters only, no control characters (CR, LF),' +
+        ' no leading or trailing spaces',
+    );
+  }
+}
+
+function toTimeout(value: unknown): number {
+  const timeout = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
+    throw new VerigatorConfigurationError(
+      'timeout',
+      'must be a positive number of milliseconds (a number or a numeric string)',
+    );
+  }
+  return timeout;
+}
+
+function resolveErrorMessages(messages: unknown): Record<VerigatorErrorCode, string> {
+  if (messages === undefined) return { ...VERIGATOR_ERROR_MESSAGES };
+  if (!messages || typeof messages !== 'object') {
+    throw new VerigatorConfigurationError('errorMessages', 'must be an object');
+  }
+  rejectUnknownOptionKeys(messages, Object.keys(VERIGATOR_ERROR_MESSAGES), 'errorMessages');
+  for (const [code, message] of Object.entries(messages)) {
+    if (typeof message !== 'string' || message.trim() === '') {
+      throw new VerigatorConfigurationError(`errorMessages.${code}`, 'must be a non-empty string');
+    }
+  }
+  return { ...VERIGATOR_ERROR_MESSAGES, ...(messages as Record<string, string>) };
+}
+
 function isHttpUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
+  if (typeof value !== 'string' || value.includes('?') || value.includes('#')) return false;
   try {
     const url = new URL(value);
     return (

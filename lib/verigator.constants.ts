@@ -4,6 +4,12 @@ export const DEFAULT_VERIGATOR_ENDPOINT = 'https://api.verigator.com';
 /** How long a call to Verigator may take, in milliseconds, before it fails with a timeout. */
 export const DEFAULT_VERIGATOR_TIMEOUT_MS = 5000;
 
+/** How many times a call is retried when that is safe, by default. */
+export const DEFAULT_VERIGATOR_RETRIES = 2;
+
+/** The per-endpoint circuit breaker's default settings (`halfOpenAfter` in milliseconds). */
+export const DEFAULT_VERIGATOR_CIRCUIT_BREAKER = { threshold: 5, halfOpenAfter: 30_000 } as const;
+
 /** Path prefix of every Verigator API resource. */
 export const VERIGATOR_API_BASE_PATH = '/v1/service/service';
 
@@ -28,6 +34,8 @@ export const TWO_FACTOR_DEFAULTS = {
   cooldown: 60_000,
   maxAttempts: 5,
   window: 15 * 60_000,
+  maxSends: 5,
+  sendWindow: 10 * 60_000,
   maxAge: 0,
   failOpen: false,
 } as const;

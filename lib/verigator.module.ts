@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { VerigatorHealthIndicator } from './health/verigator-health.indicator';
 import { verigatorHttpServiceProvider } from './http/create-verigator-http-service';
 import { VerigatorHttpClient } from './http/verigator-http-client';
 import { resolvedVerigatorOptionsProvider } from './resolve-verigator-options';
@@ -11,12 +12,14 @@ import {
 } from './two-factor/resolve-two-factor-options';
 import { TwoFactorStore } from './two-factor/stores/two-factor.store';
 import { TwoFactorGuard } from './two-factor/two-factor.guard';
+import { TwoFactorGuardOrderCheck } from './two-factor/two-factor-guard-order.check';
 import { VERIGATOR_OPTIONS, VERIGATOR_TWO_FACTOR_OPTIONS } from './verigator.constants';
 import { ConfigurableVerigatorModule } from './verigator.module-definition';
 
 /**
  * Verigator two-factor authentication for Nest: provides `ServicesService`, `UsersService` and
- * `AuthService` over the module's own HTTP client, and `TwoFactorGuard` with its `TwoFactorStore`.
+ * `AuthService` over the module's own HTTP client, `TwoFactorGuard` with its `TwoFactorStore`,
+ * and `VerigatorHealthIndicator` for `@nestjs/terminus`.
  * @example
  * VerigatorModule.forRoot({ username: 'api-user', password: process.env.VERIGATOR_PASSWORD! })
  * VerigatorModule.forRootAsync({
@@ -36,6 +39,8 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     twoFactorOptionsProvider,
     twoFactorStoreProvider,
     TwoFactorGuard,
+    TwoFactorGuardOrderCheck,
+    VerigatorHealthIndicator,
   ],
   exports: [
     VERIGATOR_OPTIONS,
@@ -45,6 +50,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     VERIGATOR_TWO_FACTOR_OPTIONS,
     TwoFactorStore,
     TwoFactorGuard,
+    VerigatorHealthIndicator,
   ],
 })
 export class VerigatorModule extends ConfigurableVerigatorModule {}

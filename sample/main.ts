@@ -10,7 +10,8 @@ async function main(): Promise<void> {
   await sample.app.listen(settings.port, '127.0.0.1');
   const appUrl = (await sample.app.getUrl()).replace('[::1]', 'localhost');
   logger.log(`Sample app listening on ${appUrl}`);
-  if (sample.simulator) logger.log(`Verigator simulator: ${sample.simulator.url}`);
+  if (sample.simulator)
+    logger.log(`Verigator simulator inbox (open it in a browser): ${sample.simulator.url}/`);
   process.stdout.write(
     `\n${walkthrough(appUrl, sample.simulator?.url, sample.config.VERIGATOR_SERVICE_ID)}\n\nPress Ctrl+C to stop.\n`,
   );

@@ -1,4 +1,5 @@
 import { IsFQDN, IsString, Length } from 'class-validator';
+import { IsWellFormedText } from '../validation/is-well-formed-text';
 
 /** Registers a service: `ServicesService.create()`, or a controller body with `ValidationPipe`. */
 export class CreateServiceDto {
@@ -9,5 +10,6 @@ export class CreateServiceDto {
   /** Name shown as the issuer in the Verigator app, 1 to 100 characters. */
   @IsString({ message: 'name must be a string' })
   @Length(1, 100, { message: 'name must be 1 to 100 characters' })
+  @IsWellFormedText()
   name!: string;
 }

@@ -9,4 +9,5 @@ export * from './internal.error';
 export * from './invalid-response.error';
 export * from './request-timeout.error';
 export * from './connection.error';
+export * from './circuit-open.error';
 export * from './verigator-configuration.error';

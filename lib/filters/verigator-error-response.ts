@@ -8,13 +8,17 @@ import { RateLimitedError } from '../errors/rate-limited.error';
 import { RequestTimeoutError } from '../errors/request-timeout.error';
 import { ResourceAlreadyExistsError } from '../errors/resource-already-exists.error';
 import { VerigatorError } from '../errors/verigator.error';
+import { VERIGATOR_ERROR_MESSAGES, VerigatorErrorCode } from './verigator-error-messages';
 
 /** The body `VerigatorExceptionFilter` (and the guard, failing closed) answers with. */
 export interface VerigatorErrorResponseBody {
   statusCode: number;
   /** The status' reason phrase, e.g. `Bad Gateway`. */
   error: string;
-  /** The error's message for 400, 404, 409; a generic one otherwise, never the upstream body. */
+  /**
+   * The library's own message for the error's `code` (`VERIGATOR_ERROR_MESSAGES`, or the
+   * `errorMessages` option); never the upstream text.
+   */
   message: string;
   /** The error's `code`, e.g. `CONNECTION_ERROR`. */
   code: string;
@@ -40,11 +44,15 @@ const REASON_PHRASES: Readonly<Record<number, string>> = {
   504: 'Gateway Timeout',
 };
 
-const GENERIC_MESSAGES: Readonly<Record<number, string>> = {
-  429: 'Too many requests to the two-factor authentication provider; retry later',
-  502: 'The two-factor authentication provider failed to process the request',
-  503: 'The two-factor authentication provider could not be reached',
-  504: 'The two-factor authentication provider did not answer in time',
+/** The code whose message answers an error of a code with no message of its own (a subclass). */
+const FALLBACK_CODE_BY_STATUS: Readonly<Record<number, VerigatorErrorCode>> = {
+  400: 'INVALID_DATA',
+  404: 'NO_SUCH_RESOURCE',
+  409: 'RESOURCE_ALREADY_EXISTS',
+  429: 'RATE_LIMITED',
+  502: 'VERIGATOR_ERROR',
+  503: 'CONNECTION_ERROR',
+  504: 'REQUEST_TIMEOUT',
 };
 
 /**
@@ -77,13 +85,20 @@ export function isVerigatorUnavailable(error: VerigatorError): boolean {
   );
 }
 
-/** Builds the answer for a `VerigatorError`; 429 and 5xx answers get a generic message. */
-export function toVerigatorErrorResponse(error: VerigatorError): VerigatorErrorResponse {
+/**
+ * Builds the answer for a `VerigatorError`: the library's own message for its code (from
+ * `messages`), the code, and for local validation the failing fields; never upstream text.
+ */
+export function toVerigatorErrorResponse(
+  error: VerigatorError,
+  messages: Readonly<Record<VerigatorErrorCode, string>> = VERIGATOR_ERROR_MESSAGES,
+): VerigatorErrorResponse {
   const statusCode = httpStatusForVerigatorError(error);
+  const fallback = FALLBACK_CODE_BY_STATUS[statusCode];
   const body: VerigatorErrorResponseBody = {
     statusCode,
     error: REASON_PHRASES[statusCode],
-    message: GENERIC_MESSAGES[statusCode] ?? error.message,
+    message: messages[error.code as VerigatorErrorCode] ?? messages[fallback],
     code: error.code,
   };
   if (error instanceof InvalidDataError) body.fields = error.fields;

@@ -1,35 +1,57 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Inject, Logger, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { VerigatorError } from '../errors/verigator.error';
-import { toVerigatorErrorResponse } from './verigator-error-response';
+import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
+import { logVerigatorError } from '../logging/log-verigator-error';
+import { VERIGATOR_OPTIONS } from '../verigator.constants';
+import { sendErrorReply } from './send-error-reply';
+import { VERIGATOR_ERROR_MESSAGES, VerigatorErrorCode } from './verigator-error-messages';
+import { VerigatorErrorResponse, toVerigatorErrorResponse } from './verigator-error-response';
 
 /**
  * Answers a `VerigatorError` with the Nest error shape `{ statusCode, error, message, code }`
- * (status from `httpStatusForVerigatorError`), adding `Retry-After` for rate limiting, and logs
- * the error. Works with Express and Fastify.
+ * (status from `httpStatusForVerigatorError`, message from `VERIGATOR_ERROR_MESSAGES` or the
+ * `errorMessages` option, never the upstream text), adding `Retry-After` for rate limiting, and
+ * logs the error with personal data masked. Works with Express and Fastify, made by Nest or `new`.
  * @example
  * // per controller (or route)
- * @UseFilters(VerigatorExceptionFilter)
+ * @UseFilters(VerigatorExceptionFilter) // or @UseFilters(new VerigatorExceptionFilter())
  * // globally
- * app.useGlobalFilters(new VerigatorExceptionFilter(app.get(HttpAdapterHost)));
+ * app.useGlobalFilters(new VerigatorExceptionFilter());
  * // or, in a module: { provide: APP_FILTER, useClass: VerigatorExceptionFilter }
  */
 @Catch(VerigatorError)
 export class VerigatorExceptionFilter implements ExceptionFilter<VerigatorError> {
   protected readonly logger = new Logger('VerigatorExceptionFilter');
+  /** The end-user message by error code. */
+  protected readonly messages: Readonly<Record<VerigatorErrorCode, string>>;
 
-  constructor(protected readonly httpAdapterHost: HttpAdapterHost) {}
+  constructor(
+    @Optional() protected readonly httpAdapterHost?: HttpAdapterHost,
+    @Optional()
+    @Inject(VERIGATOR_OPTIONS)
+    options?: Pick<ResolvedVerigatorOptions, 'errorMessages'>,
+  ) {
+    this.messages = options?.errorMessages ?? VERIGATOR_ERROR_MESSAGES;
+  }
 
   catch(error: VerigatorError, host: ArgumentsHost): void {
-    const { statusCode, body, retryAfter } = toVerigatorErrorResponse(error);
-    const log = JSON.stringify(error.toJSON());
-    if (statusCode >= 500) this.logger.error(log);
-    else this.logger.warn(log);
-    const { httpAdapter } = this.httpAdapterHost;
+    const answer = this.buildResponse(error);
+    logVerigatorError(this.logger, '', error);
+    const headers: Record<string, string> =
+      answer.retryAfter === undefined ? {} : { 'Retry-After': String(answer.retryAfter) };
     const response: unknown = host.switchToHttp().getResponse();
-    if (retryAfter !== undefined) {
-      httpAdapter.setHeader(response, 'Retry-After', String(retryAfter));
-    }
-    httpAdapter.reply(response, body, statusCode);
+    sendErrorReply(
+      response,
+      answer.statusCode,
+      answer.body,
+      headers,
+      this.httpAdapterHost?.httpAdapter,
+    );
+  }
+
+  /** The status, body and `Retry-After` to answer with; override to change the answer. */
+  protected buildResponse(error: VerigatorError): VerigatorErrorResponse {
+    return toVerigatorErrorResponse(error, this.messages);
   }
 }

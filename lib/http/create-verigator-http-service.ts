@@ -7,12 +7,12 @@ import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options
 import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
 import { VERIGATOR_USER_AGENT } from './user-agent';
 
-/** Largest response body read from Verigator, in bytes. */
-const MAX_RESPONSE_BYTES = 1024 * 1024;
+/** Largest response body read from Verigator, in bytes; a larger one is an `InvalidResponseError`. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /**
  * Builds the module's own HttpService on a dedicated axios instance (base URL, timeout,
- * keep-alive agents, default headers), so the host app's HttpService settings and ours never mix.
+ * keep-alive agents, default headers, the credentials header), so the host app's HttpService settings and ours never mix.
  * Statuses are not thrown by axios and bodies stay raw text: the request layer maps both itself.
  * Redirects are not followed: they would carry `X-Service-Auth` to wherever they point.
  */
@@ -25,7 +25,6 @@ export function createVerigatorHttpService(options: ResolvedVerigatorOptions): H
     headers: {
       Accept: 'application/json',
       'User-Agent': VERIGATOR_USER_AGENT,
-      'X-Service-Auth': `${options.username}:${options.password}`,
     },
     responseType: 'text',
     transformResponse: [(data: unknown) => data],
@@ -34,6 +33,17 @@ export function createVerigatorHttpService(options: ResolvedVerigatorOptions): H
     maxContentLength: MAX_RESPONSE_BYTES,
     transitional: { clarifyTimeoutError: true },
   });
+  // The credentials header is added per request from this closure, not kept in the instance's
+  // defaults, so that inspecting or serialising a service or its client never shows it.
+  const credentials = `${options.username}:${options.password}`;
+  instance.interceptors.request.use(
+    (config) => {
+      config.headers.set('X-Service-Auth', credentials);
+      return config;
+    },
+    undefined,
+    { synchronous: true },
+  );
   return new HttpService(instance);
 }
 

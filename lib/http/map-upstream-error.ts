@@ -1,6 +1,7 @@
 import { ConnectionError } from '../errors/connection.error';
 import { InternalError } from '../errors/internal.error';
 import { InvalidDataError } from '../errors/invalid-data.error';
+import { InvalidResponseError } from '../errors/invalid-response.error';
 import { NoSuchResourceError } from '../errors/no-such-resource.error';
 import { RateLimitedError } from '../errors/rate-limited.error';
 import { RequestTimeoutError } from '../errors/request-timeout.error';
@@ -19,6 +20,15 @@ const ERROR_BY_STATUS: Record<number, new (message: string, details: object) => 
 };
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
+
+/** Axios' code for an answer it refused to read: here, a body over the 1 MiB cap. */
+const BAD_RESPONSE_CODE = 'ERR_BAD_RESPONSE';
+
+/**
+ * Range `retryAfter` is clamped to, in seconds: a hostile or broken upstream cannot make callers
+ * wait forever (`1e308`) nor go negative. One hour is longer than any real rate-limit window.
+ */
+export const RETRY_AFTER_RANGE = { min: 0, max: 3600 } as const;
 
 /**
  * Maps a non-2xx answer to its error class, by status first; the server's `message` is used
@@ -44,11 +54,17 @@ export function mapStatusToError(
 }
 
 /**
- * Maps a failure with no HTTP answer (axios' error `code`) to `RequestTimeoutError` or
- * `ConnectionError`. The cause keeps only the code and message, never the request config.
+ * Maps a failure with no usable HTTP answer (axios' error `code`) to `RequestTimeoutError`,
+ * `InvalidResponseError` (a body over the size cap) or `ConnectionError`. The cause keeps only
+ * the code and message, never the request config.
  */
 export function mapTransportError(code: string | undefined, message: string): VerigatorError {
   const cause = Object.assign(new Error(message), { code });
+  if (code === BAD_RESPONSE_CODE) {
+    return new InvalidResponseError('Verigator answered with an unreadable or oversized body', {
+      cause,
+    });
+  }
   if (code && TIMEOUT_CODES.has(code)) {
     return new RequestTimeoutError('Verigator did not answer in time', { cause });
   }
@@ -66,9 +82,13 @@ function readMessage(body: unknown): string | undefined {
 }
 
 function parseRetryAfter(header: string | undefined): number | undefined {
-  if (!header) return undefined;
+  if (!header || header.trim() === '') return undefined;
   const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  if (!Number.isNaN(seconds)) return clampRetryAfter(seconds);
   const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+  return Number.isNaN(date) ? undefined : clampRetryAfter((date - Date.now()) / 1000);
+}
+
+function clampRetryAfter(seconds: number): number {
+  return Math.min(RETRY_AFTER_RANGE.max, Math.max(RETRY_AFTER_RANGE.min, Math.ceil(seconds)));
 }

@@ -6,38 +6,72 @@ import { firstValueFrom } from 'rxjs';
 import { InvalidResponseError } from '../errors/invalid-response.error';
 import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
 import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
+import { boundErrorBody } from './bound-error-body';
 import { mapStatusToError, mapTransportError } from './map-upstream-error';
+import { createSecretMasker } from './mask-secrets';
 import { ParsedBody, parseBody } from './parse-body';
+import { CallDeadline } from './resilience/call-deadline';
+import { EndpointCircuit } from './resilience/endpoint-circuit';
+import { withFailover } from './resilience/failover';
+import { ResilienceEvents } from './resilience/resilience-event';
+import { ResilientCall } from './resilience/resilient-call';
+import { createRetryPolicy } from './resilience/retry-policy';
 
 /** HTTP methods the Verigator API uses. */
 export type VerigatorHttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-/** Longest upstream body text kept on an error, in characters. */
-const MAX_ERROR_BODY_CHARS = 2048;
+/** Per-call overrides of the module's `timeout` and `retries` (the health check's probe). */
+export interface VerigatorCallOptions {
+  timeout?: number;
+  retries?: number;
+}
 
 /**
- * The single place every Verigator call goes through: send, then map the outcome to a parsed
- * body or to one of the library's errors. Retries, endpoint failover and a circuit breaker
- * belong here, around `send`.
+ * The single place every Verigator call goes through. Composes the resilience policies of
+ * `./resilience` around one attempt (send, then map the answer to a parsed body or an error):
+ * retry (what is safe to repeat: operation-safety.ts) around failover across the endpoints,
+ * each endpoint behind its own circuit breaker, all within one deadline per call.
  */
 @Injectable()
 export class VerigatorHttpClient implements OnModuleDestroy {
+  /** Breaker state changes, retries and failovers: the hook the audit trail subscribes to. */
+  readonly resilience = new ResilienceEvents();
+  /** The endpoint, then the fallback endpoints, each with its circuit breaker. */
+  readonly circuits: readonly EndpointCircuit[];
+  /** The module's `timeout` and `retries`; not the options object, which holds the password. */
+  private readonly defaults: Required<VerigatorCallOptions>;
+  /** Bounds and masks what an error keeps; private, so inspection never reaches the password. */
+  readonly #keepOnError: (value: unknown) => unknown;
+
   constructor(
     @Inject(VERIGATOR_HTTP_SERVICE) private readonly http: HttpService,
-    @Inject(VERIGATOR_OPTIONS) private readonly options: ResolvedVerigatorOptions,
-  ) {}
+    @Inject(VERIGATOR_OPTIONS) options: ResolvedVerigatorOptions,
+  ) {
+    this.defaults = { timeout: options.timeout, retries: options.retries };
+    const mask = createSecretMasker([`${options.username}:${options.password}`, options.password]);
+    this.#keepOnError = (value) => mask(boundErrorBody(value));
+    this.circuits = [options.endpoint, ...options.fallbackEndpoints].map(
+      (endpoint) =>
+        new EndpointCircuit(endpoint.replace(/\/+$/, ''), options.circuitBreaker, this.resilience),
+    );
+  }
 
   /**
    * Sends one request and resolves to the parsed JSON body (undefined when empty) of a 2xx answer.
    * @throws InvalidResponseError for a 2xx whose body is not JSON; another `VerigatorError`
    * subclass for every other failure.
    */
-  async request(method: VerigatorHttpMethod, path: string, body?: object): Promise<unknown> {
-    const { status, parsed } = await this.exchange(method, path, body);
+  async request(
+    method: VerigatorHttpMethod,
+    path: string,
+    body?: object,
+    call?: VerigatorCallOptions,
+  ): Promise<unknown> {
+    const { status, parsed } = await this.exchange(method, path, body, call);
     if (!parsed.isJson) {
       throw new InvalidResponseError(`Verigator answered ${status} with a non-JSON body`, {
         statusCode: status,
-        body: parsed.value,
+        body: this.#keepOnError(parsed.value),
       });
     }
     return parsed.value;
@@ -62,48 +96,73 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     method: VerigatorHttpMethod,
     path: string,
     body?: object,
+    options: VerigatorCallOptions = {},
   ): Promise<{ status: number; parsed: ParsedBody }> {
-    const response = await this.send(method, path, body);
-    const text = this.redact(typeof response.data === 'string' ? response.data : '');
-    const parsed = parseBody(text);
-    if (!parsed.isJson) parsed.value = truncate(text);
+    const call: ResilientCall = {
+      method,
+      path,
+      retries: options.retries ?? this.defaults.retries,
+      deadline: new CallDeadline(options.timeout ?? this.defaults.timeout),
+      lastEndpoint: this.circuits[0].endpoint,
+    };
+    const { signal } = call.deadline;
+    let lastError: unknown;
+    return createRetryPolicy(call, this.resilience).execute(async () => {
+      // A back-off wait that ran into the deadline: report what failed, send nothing more.
+      if (signal.aborted && lastError) throw lastError;
+      try {
+        return await withFailover(call, this.circuits, this.resilience, (endpoint) =>
+          this.attempt(endpoint, method, path, body, signal),
+        );
+      } catch (error) {
+        throw (lastError = error);
+      }
+    }, signal);
+  }
+
+  private async attempt(
+    endpoint: string,
+    method: VerigatorHttpMethod,
+    path: string,
+    body: object | undefined,
+    signal: AbortSignal,
+  ): Promise<{ status: number; parsed: ParsedBody }> {
+    const response = await this.send(endpoint, method, path, body, signal);
+    // A success body is data: parsed exactly as sent. Only what an error keeps is masked.
+    const parsed = parseBody(typeof response.data === 'string' ? response.data : '');
     if (response.status < 200 || response.status > 299) {
-      throw mapStatusToError(response.status, parsed.value, header(response, 'retry-after'));
+      const kept = this.#keepOnError(parsed.value);
+      throw mapStatusToError(response.status, kept, header(response, 'retry-after'));
     }
     return { status: response.status, parsed };
   }
 
   private async send(
+    baseURL: string,
     method: VerigatorHttpMethod,
     url: string,
-    data?: object,
+    data: object | undefined,
+    signal: AbortSignal,
   ): Promise<AxiosResponse<string>> {
     try {
       return await firstValueFrom(
         this.http.request<string>({
+          baseURL,
           method,
           url,
           data,
           headers: data === undefined ? undefined : { 'Content-Type': 'application/json' },
-          signal: AbortSignal.timeout(this.options.timeout),
+          signal,
         }),
       );
     } catch (error) {
       const { code, message } = error as AxiosError;
-      throw mapTransportError(code, this.redact(String(message)));
+      throw mapTransportError(code, String(this.#keepOnError(String(message))));
     }
-  }
-
-  private redact(text: string): string {
-    return text.split(this.options.password).join('***');
   }
 }
 
 function header(response: AxiosResponse, name: string): string | undefined {
   const value: unknown = response.headers?.[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-function truncate(text: string): string {
-  return text.length > MAX_ERROR_BODY_CHARS ? `${text.slice(0, MAX_ERROR_BODY_CHARS)}…` : text;
 }

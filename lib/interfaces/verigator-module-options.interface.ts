@@ -1,4 +1,19 @@
+import { VerigatorErrorCode } from '../filters/verigator-error-messages';
 import { TwoFactorModuleOptions } from '../two-factor/two-factor-options.interface';
+
+/** Settings of the circuit breaker each endpoint has. */
+export interface VerigatorCircuitBreakerOptions {
+  /**
+   * Consecutive failures (no connection, no answer in time, 5xx) that open an endpoint's circuit.
+   * @default 5
+   */
+  threshold?: number;
+  /**
+   * Milliseconds an open circuit fails fast before it lets one trial call through.
+   * @default 30000
+   */
+  halfOpenAfter?: number;
+}
 
 /** Options of `VerigatorModule.forRoot()` and of the factory given to `forRootAsync()`. */
 export interface VerigatorModuleOptions {
@@ -12,10 +27,30 @@ export interface VerigatorModuleOptions {
    */
   endpoint?: string;
   /**
-   * Milliseconds a call may take before it fails with `RequestTimeoutError`.
+   * Milliseconds a call may take before it fails with `RequestTimeoutError`. Bounds the whole
+   * call: retries, their back-off waits and failover included. A numeric string (`'5000'`, as
+   * `ConfigService` reads it from the environment) is accepted.
    * @default 5000
    */
-  timeout?: number;
+  timeout?: number | string;
+  /**
+   * Endpoints tried in order when the one before cannot be reached (same safety rules as
+   * retries); validated like `endpoint`.
+   * @default []
+   */
+  fallbackEndpoints?: string[];
+  /**
+   * How many times a call may be retried, only when that is safe: reads and deletes on a
+   * connection failure, 429, 502, 503 or 504; anything else only when it provably never
+   * reached Verigator. 0 disables retries.
+   * @default 2
+   */
+  retries?: number;
+  /**
+   * The per-endpoint circuit breaker; `false` disables it.
+   * @default { threshold: 5, halfOpenAfter: 30000 }
+   */
+  circuitBreaker?: VerigatorCircuitBreakerOptions | false;
   /** The Verigator service id used when a route does not name one (by the guard). */
   serviceId?: string;
   /**
@@ -23,10 +58,21 @@ export interface VerigatorModuleOptions {
    * @default cooldown 60 s, maxAttempts 5 per 15 min window, maxAge 0, failOpen false, in-memory store
    */
   twoFactor?: TwoFactorModuleOptions;
+  /**
+   * Replaces some of the messages end users read for a `VerigatorError`, by its `code`
+   * (through `VerigatorExceptionFilter` and `TwoFactorGuard`).
+   * @default VERIGATOR_ERROR_MESSAGES
+   */
+  errorMessages?: Partial<Record<VerigatorErrorCode, string>>;
 }
 
 /** Module options after validation, with every default applied. */
 export interface ResolvedVerigatorOptions extends VerigatorModuleOptions {
   endpoint: string;
   timeout: number;
+  fallbackEndpoints: string[];
+  retries: number;
+  circuitBreaker: Required<VerigatorCircuitBreakerOptions> | false;
+  /** Every end-user message by code: the defaults with `errorMessages` applied. */
+  errorMessages: Readonly<Record<VerigatorErrorCode, string>>;
 }

@@ -323,7 +323,7 @@ describe('VerigatorSimulator API routes', () => {
     });
 
     it.each([
-      ['GET', '/'],
+      ['GET', '/index.html'],
       ['GET', '/v1/service'],
       ['GET', '/v1/service/services'],
       ['GET', '/v1/service/service/s/user/u'],

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { allowMethods } from './http-io';
 import type { RouteRequest, RouteResponse } from './http-io';
 import { SimulatorError } from './simulator-error';
@@ -105,12 +106,26 @@ function authenticate(request: RouteRequest, context: ApiContext): void {
   if (typeof header !== 'string' || header === '') {
     throw new SimulatorError(401, 'Authentication required: missing X-Service-Auth header');
   }
-  const colon = header.indexOf(':');
-  const username = colon === -1 ? header : header.slice(0, colon);
-  const password = colon === -1 ? undefined : header.slice(colon + 1);
-  if (username !== context.username || password !== context.password) {
+  if (!hasServiceCredentials(request.headers, context)) {
     throw new SimulatorError(401, 'Authentication failed: wrong username or password');
   }
+}
+
+/** Whether `X-Service-Auth` carries the simulator's `username:password`. */
+export function hasServiceCredentials(
+  headers: IncomingHttpHeaders,
+  expected: { username: string; password: string },
+): boolean {
+  const header = headers['x-service-auth'];
+  if (typeof header !== 'string') {
+    return false;
+  }
+  const colon = header.indexOf(':');
+  return (
+    colon !== -1 &&
+    header.slice(0, colon) === expected.username &&
+    header.slice(colon + 1) === expected.password
+  );
 }
 
 function serviceJson(service: ServiceRecord): { id: string; name: string; ctime: string } {

@@ -101,6 +101,7 @@ describe('VerigatorSimulator authentication', () => {
           serviceId: SERVICE,
           userId: USER,
           sentAt: '2024-05-01T10:00:00.000Z',
+          status: 'pending',
         },
       ]);
       expect(messages[0].text).toContain(messages[0].code);

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './cli-main';
@@ -37,11 +37,38 @@ describe('verigator-simulator CLI', () => {
     [['--created-status', '202'], '--created-status'],
     [['--seed', '/does/not/exist.json'], 'seed file'],
     [['positional'], 'positional'],
+    [['--password', ''], '--password'],
+    [['--username', ''], '--username'],
   ])('rejects %j with exit code 2 and a message', async (argv, fragment) => {
     const io = fakeIo();
     expect(await runCli(argv, io)).toEqual({ exitCode: 2 });
     expect(io.err[0]).toContain(fragment);
     expect(io.out).toEqual([]);
+  });
+
+  it('prints the package version for --version and exits 0', async () => {
+    const io = fakeIo();
+    const { version } = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'),
+    ) as { version: string };
+    expect(await runCli(['--version'], io)).toEqual({ exitCode: 0 });
+    expect(io.out).toEqual([version]);
+  });
+
+  it('warns on stderr when listening beyond loopback (--host 0.0.0.0), and prints the inbox URL', async () => {
+    const io = fakeIo();
+    const result = await runCli(['--port', '0', '--host', '0.0.0.0'], io);
+    try {
+      expect(result.exitCode).toBe(0);
+      expect(io.err.join('\n')).toMatch(/WARNING.*0\.0\.0\.0.*control API/s);
+      expect(io.out.join('\n')).toContain(`Inbox: ${result.simulator!.url}/`);
+    } finally {
+      await result.simulator?.close();
+    }
+    const quiet = fakeIo();
+    const local = await runCli(['--port', '0'], quiet);
+    await local.simulator?.close();
+    expect(quiet.err).toEqual([]);
   });
 
   it('rejects an invalid seed file naming the field', async () => {

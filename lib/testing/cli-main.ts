@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { validateSeed } from './simulator-seed';
 import type { SimulatorSeed } from './simulator-seed';
@@ -14,7 +15,7 @@ export interface CliIo {
 
 /** The outcome of {@link runCli}. */
 export interface CliResult {
-  /** 0 when running or after `--help`; 1 when it could not start; 2 on bad arguments. */
+  /** 0 when running or after `--help`/`--version`; 1 when it could not start; 2 on bad arguments. */
   exitCode: number;
   /** The running simulator, when it started. */
   simulator?: VerigatorSimulator;
@@ -25,16 +26,21 @@ export interface CliResult {
 /** Usage text of `verigator-simulator`. */
 export const CLI_USAGE = `Usage: verigator-simulator [options]
 
-Runs a local, in-memory Verigator API (no SMS is sent; read codes from /_simulator/messages).
+Runs a local, in-memory Verigator API (no SMS is sent; watch codes arrive in the inbox page at
+the root URL, or read them from /_simulator/messages).
 
 Options:
   --port <n>            port to listen on (default 4010; 0 picks a free port)
-  --host <address>      interface to listen on (default 127.0.0.1)
+  --host <address>      interface to listen on (default 127.0.0.1; anything else exposes the
+                        unauthenticated control API to your network)
+  --allowed-host <name> a host name requests may use besides localhost and IP addresses
+                        (repeatable; e.g. a Docker Compose service name)
   --username <name>     expected X-Service-Auth username (default demo)
-  --password <secret>   expected X-Service-Auth password (default demo)
+  --password <secret>   expected X-Service-Auth password (default demo; not empty)
   --seed <file.json>    services and users to create at start and after every reset
   --code-ttl <seconds>  how long SMS codes stay valid (default 300)
   --created-status <n>  status of successful creates: 201 (docs, default) or 200 (Java client)
+  -v, --version         print the version
   -h, --help            show this help`;
 
 const defaultIo: CliIo = {
@@ -57,12 +63,14 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       options: {
         port: { type: 'string', default: '4010' },
         host: { type: 'string', default: '127.0.0.1' },
+        'allowed-host': { type: 'string', multiple: true, default: [] },
         username: { type: 'string', default: 'demo' },
         password: { type: 'string', default: 'demo' },
         seed: { type: 'string' },
         'code-ttl': { type: 'string' },
         'created-status': { type: 'string', default: '201' },
         help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
       },
     }));
   } catch (error) {
@@ -71,6 +79,16 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
   if (values.help) {
     io.stdout(CLI_USAGE);
     return { exitCode: 0 };
+  }
+  if (values.version) {
+    io.stdout(packageVersion());
+    return { exitCode: 0 };
+  }
+  if (values.username === '' || values.username.includes(':')) {
+    return usageError(io, '--username must be non-empty and must not contain ":"');
+  }
+  if (values.password === '') {
+    return usageError(io, '--password must not be empty');
   }
 
   const port = Number(values.port);
@@ -104,6 +122,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     simulator = await VerigatorSimulator.start({
       port,
       host: values.host,
+      allowedHosts: values['allowed-host'],
       username: values.username,
       password: values.password,
       codeTtlMs,
@@ -119,8 +138,14 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
 
   io.stdout(`Verigator simulator listening on ${simulator.url}`);
   io.stdout(`  X-Service-Auth username: ${values.username} (password as configured)`);
-  io.stdout(`  SMS outbox: ${simulator.url}/_simulator/messages`);
+  io.stdout(`  Inbox: ${simulator.url}/`);
+  io.stdout(`  SMS outbox as JSON: ${simulator.url}/_simulator/messages`);
   io.stdout('  Press Ctrl+C to stop.');
+  if (!isLoopbackUrl(simulator.url)) {
+    io.stderr(
+      `verigator-simulator: WARNING: listening on ${values.host}, beyond this machine: anyone on your network can read codes and drive the unauthenticated control API and inbox page. Use --host 127.0.0.1 unless you need this.`,
+    );
+  }
 
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
@@ -141,4 +166,15 @@ function usageError(io: CliIo, message: string): CliResult {
   io.stderr(`verigator-simulator: ${message}`);
   io.stderr(CLI_USAGE);
   return { exitCode: 2 };
+}
+
+/** The version in this package's package.json (two folders up, in `lib/` and in `dist/`). */
+function packageVersion(): string {
+  const file = join(__dirname, '..', '..', 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return /^127\./.test(host) || host === '[::1]' || /^\[::ffff:127\./.test(host);
 }

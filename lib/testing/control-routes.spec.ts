@@ -278,7 +278,7 @@ describe('VerigatorSimulator control API', () => {
   });
 
   describe('requests', () => {
-    it('lists API requests in order with bodies parsed, and masks the password', async () => {
+    it('lists API requests in order with bodies parsed (when authenticated), and masks the password', async () => {
       await call(
         sim,
         'POST',
@@ -288,6 +288,7 @@ describe('VerigatorSimulator control API', () => {
       );
       await call(sim, 'POST', '/v1/service/service?x=1', 'not json');
       await call(sim, 'GET', `/v1/service/service/${SERVICE}`);
+      await call(sim, 'POST', '/v1/service/service', { fqdn: 'b.example', name: 'B' });
       await call(sim, 'GET', '/_simulator/health');
       const res = await call(sim, 'GET', '/_simulator/requests');
       expect(res.status).toBe(200);
@@ -295,11 +296,13 @@ describe('VerigatorSimulator control API', () => {
         {
           method: 'POST',
           path: '/v1/service/service',
-          body: { fqdn: 'a.example', name: 'A' },
+          body: null,
           headers: expect.objectContaining({
             'x-service-auth': 'demo:***',
             'content-type': 'application/json',
           }),
+          authenticated: false,
+          truncated: false,
         },
         expect.objectContaining({ path: '/v1/service/service?x=1', body: 'not json' }),
         expect.objectContaining({
@@ -307,6 +310,7 @@ describe('VerigatorSimulator control API', () => {
           path: `/v1/service/service/${SERVICE}`,
           body: null,
         }),
+        expect.objectContaining({ body: { fqdn: 'b.example', name: 'B' }, authenticated: true }),
       ]);
       expect(res.text).not.toContain('s3cr');
       expect(JSON.stringify(sim.requests())).not.toContain('demo:demo');

@@ -1,3 +1,4 @@
+import { renderSVG } from 'uqr';
 import type { BoundedLog } from './bounded-log';
 import { normalizeFault } from './faults';
 import type { FaultQueue } from './faults';
@@ -20,10 +21,12 @@ export interface ControlContext {
 }
 
 /**
- * Serves the control API under `/_simulator` (no authentication):
- * `GET health`, `GET messages?to=&userId=`, `POST service/{sid}/users/{uid}/devices`,
- * `GET service/{sid}/users/{uid}/totp` (the device's current code),
- * `GET|POST|DELETE faults`, `GET requests`, `POST reset`.
+ * Serves the control API under `/_simulator` (no authentication; the request guard keeps other
+ * origins out): `GET health`, `GET messages?to=&userId=&limit=`, `GET services`,
+ * `POST service/{sid}/users/{uid}/devices`, `GET service/{sid}/users/{uid}/totp` (the device's
+ * current code and its seconds left), `GET service/{sid}/users/{uid}/qr.svg` (the device's QR
+ * code), `GET|POST|DELETE faults`, `GET requests?limit=`, `POST reset`. `limit` keeps the newest
+ * entries. The event stream (`GET events`) is served by the simulator itself.
  *
  * @throws SimulatorError with the status and message to answer with.
  */
@@ -43,7 +46,11 @@ export function handleControlRequest(
     allowMethods(method, ['GET']);
     const to = request.query.get('to');
     const userId = request.query.get('userId');
-    return { status: 200, body: context.state.messages({ to, userId }) };
+    return { status: 200, body: newest(context.state.messages({ to, userId }), request) };
+  }
+  if (route === 'services') {
+    allowMethods(method, ['GET']);
+    return { status: 200, body: context.state.services() };
   }
   if (route === 'faults') {
     allowMethods(method, ['GET', 'POST', 'DELETE']);
@@ -60,7 +67,7 @@ export function handleControlRequest(
   }
   if (route === 'requests') {
     allowMethods(method, ['GET']);
-    return { status: 200, body: context.requestLog.toArray() };
+    return { status: 200, body: newest(context.requestLog.toArray(), request) };
   }
   if (route === 'reset') {
     allowMethods(method, ['POST']);
@@ -74,12 +81,30 @@ export function handleControlRequest(
   }
   if (userRoute?.action === 'totp') {
     allowMethods(method, ['GET']);
+    return { status: 200, body: context.state.totpNow(userRoute.serviceId, userRoute.userId) };
+  }
+  if (userRoute?.action === 'qr.svg') {
+    allowMethods(method, ['GET']);
+    const { otpauthUrl } = context.state.device(userRoute.serviceId, userRoute.userId);
     return {
       status: 200,
-      body: { code: context.state.totp(userRoute.serviceId, userRoute.userId) },
+      text: renderSVG(otpauthUrl, { border: 2 }),
+      headers: { 'content-type': 'image/svg+xml', 'content-security-policy': "default-src 'none'" },
     };
   }
   throw new SimulatorError(404, `No control route for ${method} ${request.pathname}`);
+}
+
+/** The last `?limit=` entries (all without it). @throws SimulatorError 422 for a bad limit. */
+function newest<T>(entries: T[], request: RouteRequest): T[] {
+  const limit = request.query.get('limit');
+  if (limit === undefined) {
+    return entries;
+  }
+  if (!/^[1-9]\d{0,4}$/.test(limit)) {
+    throw new SimulatorError(422, 'limit must be an integer from 1 to 99999');
+  }
+  return entries.slice(-Number(limit));
 }
 
 /** Matches `service/{sid}/users/{uid}/{action}` with non-empty ids. */

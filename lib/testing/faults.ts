@@ -1,16 +1,23 @@
+import { RE2JS } from 're2js';
 import { SimulatorError } from './simulator-error';
 
 /**
  * A fault for the next matching API requests (never control routes). Give `status` (with an
- * optional `body`), `delayMs`, `reset`, or a combination: the delay comes first, then the reset
- * or the canned response. A delay alone lets the request be served normally afterwards.
+ * optional `body` and `headers`), `delayMs`, `reset`, or a combination: the delay comes first,
+ * then the reset or the canned response. A delay alone lets the request be served normally
+ * afterwards.
  *
  * @example sim.injectFault({ method: 'PUT', path: '/auth$', status: 503, times: 2 })
+ * @example sim.injectFault({ status: 429, headers: { 'Retry-After': '30' } })
  */
 export interface SimulatorFault {
   /** HTTP method to match, any case; all methods when absent. */
   method?: string;
-  /** Regular expression tested against the request path (without the query string). */
+  /**
+   * Regular expression searched in the request path (without the query string), in RE2 syntax:
+   * matched in linear time, so no pattern can stall the simulator; lookaround and
+   * backreferences are refused.
+   */
   path?: string;
   /** How many matching requests it applies to. @default 1 */
   times?: number;
@@ -21,6 +28,8 @@ export interface SimulatorFault {
    * @default {"message": "Injected fault (status N)"}
    */
   body?: unknown;
+  /** Response headers for `status`, e.g. `{ "Retry-After": "30" }`; values are strings. */
+  headers?: Record<string, string>;
   /** Milliseconds to wait before answering. */
   delayMs?: number;
   /** Destroy the connection without answering. */
@@ -34,9 +43,16 @@ export interface ActiveFault {
   remaining: number;
   status?: number;
   body?: unknown;
+  headers?: Record<string, string>;
   delayMs?: number;
   reset: boolean;
 }
+
+/** Header names a fault may not set: the simulator frames the response itself. */
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection']);
+
+/** An RFC 9110 token, as header names must be. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Validates a fault as given by a user.
@@ -48,7 +64,7 @@ export function normalizeFault(input: unknown): ActiveFault {
     throw new SimulatorError(422, 'A fault must be a JSON object');
   }
   const fault = input as Record<string, unknown>;
-  const { method, path, times, status, body, delayMs, reset } = fault;
+  const { method, path, times, status, body, headers, delayMs, reset } = fault;
   if (method !== undefined && (typeof method !== 'string' || method.trim() === '')) {
     throw new SimulatorError(422, 'method must be a non-empty string');
   }
@@ -56,11 +72,7 @@ export function normalizeFault(input: unknown): ActiveFault {
     if (typeof path !== 'string') {
       throw new SimulatorError(422, 'path must be a regular expression string');
     }
-    try {
-      new RegExp(path);
-    } catch {
-      throw new SimulatorError(422, 'path is not a valid regular expression');
-    }
+    compilePath(path);
   }
   if (times !== undefined && !(Number.isInteger(times) && (times as number) >= 1)) {
     throw new SimulatorError(422, 'times must be a positive integer');
@@ -81,12 +93,19 @@ export function normalizeFault(input: unknown): ActiveFault {
   if (status === undefined && !hasBody && delayMs === undefined && reset !== true) {
     throw new SimulatorError(422, 'A fault needs at least one of status, body, delayMs or reset');
   }
+  if (headers !== undefined) {
+    validateHeaders(headers);
+    if (status === undefined && !hasBody) {
+      throw new SimulatorError(422, 'headers need a status (or body) to be sent with');
+    }
+  }
   return {
     method: method === undefined ? undefined : (method as string).toUpperCase(),
     path: path as string | undefined,
     remaining: (times as number | undefined) ?? 1,
     status: (status as number | undefined) ?? (hasBody ? 500 : undefined),
     body,
+    headers: headers === undefined ? undefined : { ...(headers as Record<string, string>) },
     delayMs: delayMs as number | undefined,
     reset: reset === true,
   };
@@ -94,12 +113,12 @@ export function normalizeFault(input: unknown): ActiveFault {
 
 /** Pending faults, consumed first-in first-out among those that match a request. */
 export class FaultQueue {
-  private faults: { fault: ActiveFault; pattern?: RegExp }[] = [];
+  private faults: { fault: ActiveFault; pattern?: RE2JS }[] = [];
 
   add(fault: ActiveFault): void {
     this.faults.push({
       fault,
-      pattern: fault.path === undefined ? undefined : new RegExp(fault.path),
+      pattern: fault.path === undefined ? undefined : compilePath(fault.path),
     });
   }
 
@@ -127,5 +146,35 @@ export class FaultQueue {
       this.faults.splice(index, 1);
     }
     return { ...fault };
+  }
+}
+
+/** Compiles a fault path with RE2 (linear-time matching). @throws SimulatorError 422 */
+function compilePath(path: string): RE2JS {
+  try {
+    return RE2JS.compile(path);
+  } catch {
+    throw new SimulatorError(
+      422,
+      'path is not a valid RE2 regular expression (lookaround and backreferences are not supported)',
+    );
+  }
+}
+
+/** @throws SimulatorError 422 naming `headers` unless it maps header names to safe strings. */
+function validateHeaders(headers: unknown): void {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+    throw new SimulatorError(422, 'headers must be an object of header names to string values');
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name) || FRAMING_HEADERS.has(name.toLowerCase())) {
+      throw new SimulatorError(
+        422,
+        `headers: ${JSON.stringify(name)} is not a header name a fault may set`,
+      );
+    }
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {
+      throw new SimulatorError(422, `headers: the value of ${name} must be a string on one line`);
+    }
   }
 }

@@ -88,20 +88,32 @@ export function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** Writes a route's response; JSON unless it carries `text`. */
+/**
+ * Headers on every response: no MIME sniffing, and no other site may embed or read a response
+ * (no CORS headers are ever sent either).
+ */
+export const SAFETY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+/** Writes a route's response; JSON unless it carries `text`; the route's headers win. */
 export function sendResponse(res: ServerResponse, response: RouteResponse): void {
-  const headers: Record<string, string | number> = { ...response.headers };
+  const headers: Record<string, string | number> = { ...SAFETY_HEADERS };
   let payload = '';
   if (response.status === 204 || response.status === 304) {
     payload = '';
   } else if (response.text !== undefined) {
     payload = response.text;
-    headers['Content-Type'] = 'text/plain; charset=utf-8';
+    headers['content-type'] = 'text/plain; charset=utf-8';
   } else if (response.body !== undefined) {
     payload = JSON.stringify(response.body);
-    headers['Content-Type'] = 'application/json';
+    headers['content-type'] = 'application/json';
   }
-  headers['Content-Length'] = Buffer.byteLength(payload);
+  for (const [name, value] of Object.entries(response.headers ?? {})) {
+    headers[name.toLowerCase()] = value;
+  }
+  headers['content-length'] = Buffer.byteLength(payload);
   res.writeHead(response.status, headers);
   res.end(payload);
 }

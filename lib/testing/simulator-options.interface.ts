@@ -4,11 +4,20 @@ import type { SimulatorSeed } from './simulator-seed';
 export interface VerigatorSimulatorOptions {
   /** TCP port; 0 picks a free one (read it back from `sim.port`). @default 0 */
   port?: number;
-  /** Interface to listen on. @default '127.0.0.1' */
+  /**
+   * Interface to listen on. Anything but loopback exposes the unauthenticated control API to
+   * the network. @default '127.0.0.1'
+   */
   host?: string;
+  /**
+   * Host names (besides `localhost`, `*.localhost` and IP addresses) that requests may carry in
+   * their `Host` header, e.g. a Docker Compose service name. Others get 403, which stops DNS
+   * rebinding. @default []
+   */
+  allowedHosts?: readonly string[];
   /** Username expected in `X-Service-Auth`; must not contain `:`. @default 'demo' */
   username?: string;
-  /** Password expected in `X-Service-Auth`; may contain `:`. @default 'demo' */
+  /** Password expected in `X-Service-Auth`; non-empty, may contain `:`. @default 'demo' */
   password?: string;
   /** How long an SMS code stays valid, in milliseconds. @default 300000 (5 minutes) */
   codeTtlMs?: number;

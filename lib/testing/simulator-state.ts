@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { BoundedLog } from './bounded-log';
 import { SimulatorError } from './simulator-error';
 import type { SimulatorSeed } from './simulator-seed';
-import { acceptTotp, createTotpDevice, currentTotp } from './totp-device';
+import { acceptTotp, createTotpDevice, currentTotp, totpSecondsLeft } from './totp-device';
 import type { EnrolledDevice, TotpDevice } from './totp-device';
 import type { AuthMethod } from './validation';
 
@@ -17,6 +17,23 @@ export interface SimulatorMessage {
   userId: string;
   /** When it was sent, RFC 3339. */
   sentAt: string;
+  /**
+   * What became of the code since: `pending` (still usable), `verified`, `expired`, `throttled`
+   * (too many wrong guesses), or `superseded` (a newer code, a TOTP verify or the user's deletion
+   * replaced it).
+   */
+  status: MessageStatus;
+}
+
+/** What became of an SMS code; see {@link SimulatorMessage.status}. */
+export type MessageStatus = 'pending' | 'verified' | 'expired' | 'throttled' | 'superseded';
+
+/** A service and its users, as listed by `GET /_simulator/services` (for the inbox page). */
+export interface ServiceSummary {
+  id: string;
+  name: string;
+  fqdn: string;
+  users: { id: string; username: string; phoneNumber: string; hasDevice: boolean }[];
 }
 
 /** Narrows `messages()`; both fields must match when both are given. */
@@ -62,6 +79,14 @@ interface PendingCode {
   readonly code: string;
   readonly expiresAt: number;
   failedAttempts: number;
+  verified?: boolean;
+}
+
+/** An outbox entry: the message and the code it carried, to tell what became of it. */
+interface SentMessage {
+  readonly message: Omit<SimulatorMessage, 'status'>;
+  readonly pending: PendingCode;
+  readonly user: UserRecord;
 }
 
 /** What the state needs from the simulator's options. */
@@ -77,8 +102,8 @@ export interface SimulatorStateConfig {
  * outbox. Methods throw {@link SimulatorError} with the status the API answers (404, 409).
  */
 export class SimulatorState {
-  private readonly services = new Map<string, ServiceRecord>();
-  private readonly outbox = new BoundedLog<SimulatorMessage>();
+  private readonly serviceRecords = new Map<string, ServiceRecord>();
+  private readonly outbox = new BoundedLog<SentMessage>();
 
   constructor(private readonly config: SimulatorStateConfig) {
     this.reset();
@@ -86,7 +111,7 @@ export class SimulatorState {
 
   /** Forgets everything, then re-creates the seed's services and users. */
   reset(): void {
-    this.services.clear();
+    this.serviceRecords.clear();
     this.outbox.clear();
     for (const service of this.config.seed?.services ?? []) {
       this.createService({ id: service.id, name: service.name, fqdn: service.fqdn });
@@ -102,7 +127,7 @@ export class SimulatorState {
 
   createService(input: { id?: string; name: string; fqdn: string }): ServiceRecord {
     const id = input.id ?? randomUUID();
-    if (this.services.has(id)) {
+    if (this.serviceRecords.has(id)) {
       throw new SimulatorError(409, `Service ${id} already exists`);
     }
     const service: ServiceRecord = {
@@ -112,12 +137,12 @@ export class SimulatorState {
       ctime: this.now(),
       users: new Map(),
     };
-    this.services.set(id, service);
+    this.serviceRecords.set(id, service);
     return service;
   }
 
   getService(serviceId: string): ServiceRecord {
-    const service = this.services.get(serviceId);
+    const service = this.serviceRecords.get(serviceId);
     if (!service) {
       throw new SimulatorError(404, `Service ${serviceId} not found`);
     }
@@ -132,7 +157,7 @@ export class SimulatorState {
         `Service ${serviceId} still has ${service.users.size} user(s); delete them first`,
       );
     }
-    this.services.delete(serviceId);
+    this.serviceRecords.delete(serviceId);
   }
 
   createUser(
@@ -168,7 +193,7 @@ export class SimulatorState {
   }
 
   deleteUser(serviceId: string, userId: string): void {
-    this.getUser(serviceId, userId);
+    this.getUser(serviceId, userId).pendingCode = undefined;
     this.getService(serviceId).users.delete(userId);
   }
 
@@ -186,14 +211,19 @@ export class SimulatorState {
     }
     const code = randomInt(0, 1_000_000).toString().padStart(6, '0');
     const now = this.config.clock();
-    user.pendingCode = { code, expiresAt: now + this.config.codeTtlMs, failedAttempts: 0 };
+    const pending = { code, expiresAt: now + this.config.codeTtlMs, failedAttempts: 0 };
+    user.pendingCode = pending;
     this.outbox.push({
-      to: user.phoneNumber,
-      text: `${code} is your ${service.name} verification code.`,
-      code,
-      serviceId,
-      userId,
-      sentAt: new Date(now).toISOString(),
+      message: {
+        to: user.phoneNumber,
+        text: `${code} is your ${service.name} verification code.`,
+        code,
+        serviceId,
+        userId,
+        sentAt: new Date(now).toISOString(),
+      },
+      pending,
+      user,
     });
     return 'sms';
   }
@@ -210,6 +240,7 @@ export class SimulatorState {
     const expired = !!pending && now >= pending.expiresAt;
 
     if (pending && !throttled && !expired && token === pending.code) {
+      pending.verified = true;
       user.pendingCode = undefined;
       return { verified: true };
     }
@@ -240,22 +271,69 @@ export class SimulatorState {
 
   /** The code the user's device shows now. */
   totp(serviceId: string, userId: string): string {
+    return currentTotp(this.device(serviceId, userId), this.config.clock());
+  }
+
+  /** The device's current code and the whole seconds until it changes (for the inbox page). */
+  totpNow(serviceId: string, userId: string): { code: string; secondsLeft: number } {
+    const now = this.config.clock();
+    return {
+      code: currentTotp(this.device(serviceId, userId), now),
+      secondsLeft: totpSecondsLeft(now),
+    };
+  }
+
+  /** The user's device, for its `otpauth://` URL and current code. */
+  device(serviceId: string, userId: string): TotpDevice {
     const user = this.getUser(serviceId, userId);
     if (!user.device) {
       throw new SimulatorError(404, `User ${userId} has no TOTP device; enrol one first`);
     }
-    return currentTotp(user.device, this.config.clock());
+    return user.device;
   }
 
-  /** Sent SMS, oldest first. */
+  /** Sent SMS, oldest first, each with what became of its code. */
   messages(filter: MessageFilter = {}): SimulatorMessage[] {
+    const now = this.config.clock();
     return this.outbox
       .toArray()
       .filter(
-        (message) =>
+        ({ message }) =>
           (filter.to === undefined || message.to === filter.to) &&
           (filter.userId === undefined || message.userId === filter.userId),
-      );
+      )
+      .map(({ message, pending, user }) => ({
+        ...message,
+        status: this.statusOf(pending, user, now),
+      }));
+  }
+
+  /** Every service with its users, in creation order. */
+  services(): ServiceSummary[] {
+    return [...this.serviceRecords.values()].map((service) => ({
+      id: service.id,
+      name: service.name,
+      fqdn: service.fqdn,
+      users: [...service.users.values()].map((user) => ({
+        id: user.id,
+        username: user.idInService,
+        phoneNumber: user.phoneNumber,
+        hasDevice: user.device !== undefined,
+      })),
+    }));
+  }
+
+  private statusOf(pending: PendingCode, user: UserRecord, now: number): MessageStatus {
+    if (pending.verified) {
+      return 'verified';
+    }
+    if (user.pendingCode !== pending) {
+      return 'superseded';
+    }
+    if (pending.failedAttempts >= this.config.maxVerifyAttempts) {
+      return 'throttled';
+    }
+    return now >= pending.expiresAt ? 'expired' : 'pending';
   }
 
   private now(): string {

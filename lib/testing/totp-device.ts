@@ -23,6 +23,8 @@ const PERIOD_SECONDS = 30;
 export interface TotpDevice {
   /** Base32 secret shared with the app. */
   readonly secret: string;
+  /** The `otpauth://` URI the device was enrolled with. */
+  readonly otpauthUrl: string;
   /** The time step of the last accepted code; that step and earlier ones are refused (replay). */
   lastAcceptedStep?: number;
 }
@@ -41,10 +43,8 @@ export function createTotpDevice(
   label: string,
 ): { device: TotpDevice; enrolled: EnrolledDevice } {
   const secret = generateSecret({ ...plugins, length: 20 });
-  return {
-    device: { secret },
-    enrolled: { secret, otpauthUrl: generateTotpUri({ issuer, label, secret }) },
-  };
+  const otpauthUrl = generateTotpUri({ issuer, label, secret });
+  return { device: { secret, otpauthUrl }, enrolled: { secret, otpauthUrl } };
 }
 
 /** The code the device shows at `nowMs`. */
@@ -75,6 +75,11 @@ export function acceptTotp(device: TotpDevice, token: string, nowMs: number): bo
   }
   device.lastAcceptedStep = result.timeStep;
   return true;
+}
+
+/** Whole seconds until the device shows its next code, 1 to 30. */
+export function totpSecondsLeft(nowMs: number): number {
+  return PERIOD_SECONDS - (toEpochSeconds(nowMs) % PERIOD_SECONDS);
 }
 
 function toEpochSeconds(nowMs: number): number {

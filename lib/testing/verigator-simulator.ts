@@ -1,27 +1,34 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleApiRequest } from './api-routes';
+import { handleApiRequest, hasServiceCredentials } from './api-routes';
 import type { ApiContext } from './api-routes';
 import { BoundedLog } from './bounded-log';
 import { CONTROL_PREFIX, handleControlRequest } from './control-routes';
 import type { ControlContext } from './control-routes';
 import { FaultQueue, normalizeFault } from './faults';
 import type { ActiveFault, SimulatorFault } from './faults';
-import { errorResponse, parseTarget, readBody, sendResponse } from './http-io';
+import { allowMethods, errorResponse, parseTarget, readBody, sendResponse } from './http-io';
+import { isInboxAsset, serveInboxAsset } from './inbox-page';
 import type { RouteRequest, RouteResponse } from './http-io';
 import { recordRequest } from './recorded-request';
+import { guardRequest, normalizeHostName } from './request-guard';
 import type { RecordedRequest } from './recorded-request';
 import { SimulatorError } from './simulator-error';
+import { SimulatorEvents } from './simulator-events';
 import type { VerigatorSimulatorOptions } from './simulator-options.interface';
 import { validateSeed } from './simulator-seed';
 import { SimulatorState } from './simulator-state';
 import type { MessageFilter, SimulatorMessage } from './simulator-state';
 import type { EnrolledDevice } from './totp-device';
 
+/** The inbox page's event stream. */
+const EVENTS_PATH = `/${CONTROL_PREFIX}/events`;
+
 /**
  * A local, in-memory Verigator: the REST API of `https://api.verigator.com` plus a control API
- * under `/_simulator` for tests and demos. SMS are not sent but kept in an outbox.
+ * under `/_simulator` for tests and demos, and an inbox page at its root URL. SMS are not sent
+ * but kept in an outbox.
  *
  * The SMS outbox and the request log keep the newest 10,000 entries each.
  *
@@ -33,6 +40,7 @@ import type { EnrolledDevice } from './totp-device';
  */
 export class VerigatorSimulator {
   private readonly faults = new FaultQueue();
+  private readonly events = new SimulatorEvents();
   private readonly requestLog = new BoundedLog<RecordedRequest>();
   private readonly pendingDelays = new Set<() => void>();
   private readonly controlContext: ControlContext;
@@ -42,6 +50,7 @@ export class VerigatorSimulator {
     private readonly server: Server,
     private readonly state: SimulatorState,
     private readonly apiContext: ApiContext,
+    private readonly allowedHosts: ReadonlySet<string>,
   ) {
     this.controlContext = {
       state,
@@ -76,6 +85,11 @@ export class VerigatorSimulator {
     if (username === '' || username.includes(':')) {
       throw new Error('username must be non-empty and must not contain ":"');
     }
+    if (password === '') {
+      throw new Error('password must be non-empty');
+    }
+    const allowedHosts = new Set((options.allowedHosts ?? []).map(normalizeHostName));
+    allowedHosts.add(normalizeHostName(host));
     if (!(Number.isFinite(codeTtlMs) && codeTtlMs > 0)) {
       throw new Error('codeTtlMs must be a positive number');
     }
@@ -99,7 +113,12 @@ export class VerigatorSimulator {
         resolve();
       });
     });
-    return new VerigatorSimulator(server, state, { state, username, password, createdStatus });
+    return new VerigatorSimulator(
+      server,
+      state,
+      { state, username, password, createdStatus },
+      allowedHosts,
+    );
   }
 
   /** Base URL to give the client, e.g. `http://127.0.0.1:4010` (no trailing slash). */
@@ -114,6 +133,7 @@ export class VerigatorSimulator {
       return;
     }
     this.closed = true;
+    this.events.close();
     for (const release of this.pendingDelays) {
       release();
     }
@@ -143,7 +163,9 @@ export class VerigatorSimulator {
    * @throws SimulatorError (status 404) for an unknown service or user.
    */
   enrolDevice(serviceId: string, userId: string): EnrolledDevice {
-    return this.state.enrolDevice(serviceId, userId);
+    const enrolled = this.state.enrolDevice(serviceId, userId);
+    this.events.changed();
+    return enrolled;
   }
 
   /**
@@ -162,14 +184,19 @@ export class VerigatorSimulator {
    */
   injectFault(fault: SimulatorFault): void {
     this.faults.add(normalizeFault(fault));
+    this.events.changed();
   }
 
   /** Drops every pending fault. */
   clearFaults(): void {
     this.faults.clear();
+    this.events.changed();
   }
 
-  /** API requests received so far, oldest first, with `X-Service-Auth` masked. */
+  /**
+   * API requests received so far, oldest first, with `X-Service-Auth` masked; each entry is
+   * bounded (see {@link RecordedRequest}).
+   */
   requests(): RecordedRequest[] {
     return this.requestLog.toArray();
   }
@@ -179,6 +206,7 @@ export class VerigatorSimulator {
     this.state.reset();
     this.faults.clear();
     this.requestLog.clear();
+    this.events.changed();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -187,21 +215,49 @@ export class VerigatorSimulator {
     const rawBody = await readBody(req);
     let request: RouteRequest;
     try {
+      guardRequest(req.headers, rawBody, this.allowedHosts);
       request = { method, headers: req.headers, rawBody, ...parseTarget(target) };
     } catch (error) {
       this.fail(res, error);
       return;
     }
-    if (request.segments[0] === CONTROL_PREFIX) {
-      this.respond(res, () => handleControlRequest(request, this.controlContext));
+    if (isInboxAsset(request.pathname)) {
+      this.respond(res, () => serveInboxAsset(method, request.pathname));
       return;
     }
-    this.requestLog.push(recordRequest(method, target, req.headers, rawBody));
+    if (request.pathname === EVENTS_PATH) {
+      this.openEvents(method, res);
+      return;
+    }
+    if (request.segments[0] === CONTROL_PREFIX) {
+      this.respond(res, () => handleControlRequest(request, this.controlContext));
+      if (method !== 'GET') {
+        this.events.changed();
+      }
+      return;
+    }
+    this.events.changed();
+    const authenticated = hasServiceCredentials(req.headers, this.apiContext);
+    this.requestLog.push(recordRequest(method, target, req.headers, rawBody, authenticated));
     const fault = this.faults.take(method, request.pathname);
     if (fault && (await this.applyFault(fault, req, res))) {
       return;
     }
     this.respond(res, () => handleApiRequest(request, this.apiContext));
+    this.events.changed();
+  }
+
+  private openEvents(method: string, res: ServerResponse): void {
+    try {
+      allowMethods(method, ['GET']);
+      if (this.events.full) {
+        throw new SimulatorError(503, 'Too many open event streams');
+      }
+    } catch (error) {
+      this.fail(res, error);
+      return;
+    }
+    this.events.open(res);
   }
 
   /** Runs a fault; resolves `true` when it answered (or dropped) the request itself. */
@@ -225,13 +281,14 @@ export class VerigatorSimulator {
     }
     const response: RouteResponse =
       typeof fault.body === 'string'
-        ? { status: fault.status, text: fault.body }
+        ? { status: fault.status, text: fault.body, headers: fault.headers }
         : {
             status: fault.status,
             body:
               fault.body === undefined
                 ? { message: `Injected fault (status ${fault.status})` }
                 : fault.body,
+            headers: fault.headers,
           };
     sendResponse(res, response);
     return true;

@@ -5,6 +5,8 @@ import {
   VerigatorModuleOptions,
 } from '../interfaces/verigator-module-options.interface';
 import { AUTH_METHODS } from '../models/auth-method';
+import { rejectUnknownOptionKeys } from '../options/reject-unknown-option-keys';
+import { TWO_FACTOR_OPTION_KEYS } from '../options/two-factor-option-keys';
 import {
   TWO_FACTOR_DEFAULTS,
   VERIGATOR_OPTIONS,
@@ -23,12 +25,14 @@ const READERS = ['userId', 'token', 'sessionKey'] as const;
  * @throws VerigatorConfigurationError naming the first unusable option.
  */
 export function resolveTwoFactorOptions(
-  options: Pick<VerigatorModuleOptions, 'twoFactor' | 'serviceId'>,
+  options: Pick<VerigatorModuleOptions, 'twoFactor' | 'serviceId'> &
+    Partial<Pick<ResolvedVerigatorOptions, 'errorMessages'>>,
 ): ResolvedTwoFactorOptions {
   const given = options.twoFactor ?? {};
   if (typeof given !== 'object') {
     throw new VerigatorConfigurationError('twoFactor', 'must be an object');
   }
+  rejectUnknownOptionKeys(given, TWO_FACTOR_OPTION_KEYS, 'twoFactor');
   const route = checkTwoFactorRouteOptions(given, 'twoFactor');
   const resolved: ResolvedTwoFactorOptions = {
     method: route.method ?? TWO_FACTOR_DEFAULTS.method,
@@ -37,18 +41,21 @@ export function resolveTwoFactorOptions(
     cooldown: given.cooldown ?? TWO_FACTOR_DEFAULTS.cooldown,
     maxAttempts: given.maxAttempts ?? TWO_FACTOR_DEFAULTS.maxAttempts,
     window: given.window ?? TWO_FACTOR_DEFAULTS.window,
+    maxSends: given.maxSends ?? TWO_FACTOR_DEFAULTS.maxSends,
+    sendWindow: given.sendWindow ?? TWO_FACTOR_DEFAULTS.sendWindow,
     failOpen: given.failOpen ?? TWO_FACTOR_DEFAULTS.failOpen,
     userId: given.userId,
     token: given.token,
     sessionKey: given.sessionKey,
     store: given.store,
     messages: given.messages ?? {},
+    errorMessages: options.errorMessages,
   };
   requireDuration(resolved.cooldown, 'twoFactor.cooldown', false);
   requireDuration(resolved.window, 'twoFactor.window', false);
-  if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {
-    throw new VerigatorConfigurationError('twoFactor.maxAttempts', 'must be a positive integer');
-  }
+  requireDuration(resolved.sendWindow, 'twoFactor.sendWindow', false);
+  requirePositiveInteger(resolved.maxAttempts, 'twoFactor.maxAttempts');
+  requirePositiveInteger(resolved.maxSends, 'twoFactor.maxSends');
   if (typeof resolved.failOpen !== 'boolean') {
     throw new VerigatorConfigurationError('twoFactor.failOpen', 'must be a boolean');
   }
@@ -112,6 +119,12 @@ function requireDuration(value: unknown, option: string, zeroAllowed: boolean): 
   if (!ok) {
     const bound = zeroAllowed ? 'zero or more' : 'a positive number of';
     throw new VerigatorConfigurationError(option, `must be ${bound} milliseconds`);
+  }
+}
+
+function requirePositiveInteger(value: unknown, option: string): void {
+  if (!Number.isInteger(value) || (value as number) < 1) {
+    throw new VerigatorConfigurationError(option, 'must be a positive integer');
   }
 }
 

@@ -6,6 +6,7 @@ import {
   Injectable,
   Logger,
 } from '@nestjs/common';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
 import { InvalidDataError } from '../errors/invalid-data.error';
@@ -14,9 +15,11 @@ import {
   isVerigatorUnavailable,
   toVerigatorErrorResponse,
 } from '../filters/verigator-error-response';
+import { describeForLog, logVerigatorError } from '../logging/log-verigator-error';
 import { AUTH_METHODS, AuthMethod } from '../models/auth-method';
 import { VerificationResult } from '../models/verification-result.model';
 import { AuthService } from '../services/auth.service';
+import { isWellFormedText } from '../validation/is-well-formed-text';
 import {
   DEFAULT_TWO_FACTOR_TOKEN_HEADER,
   TWO_FACTOR_METADATA,
@@ -31,6 +34,9 @@ import {
 } from './two-factor-options.interface';
 import { TwoFactorStore } from './stores/two-factor.store';
 import { TwoFactorStoreError } from './stores/two-factor-store.error';
+import { isTwoFactorStep } from './two-factor-step';
+import { isOutcomeUnknown } from './is-outcome-unknown';
+import { TwoFactorStoreKeyKind, twoFactorStoreKey } from './stores/two-factor-store-keys';
 
 /** What a request needs checked: the route's settings with module defaults applied. */
 export interface TwoFactorRouteSettings {
@@ -38,9 +44,6 @@ export interface TwoFactorRouteSettings {
   serviceId: string;
   maxAge: number;
 }
-
-/** The kinds of record the guard keeps in the `TwoFactorStore`. */
-export type TwoFactorStoreKeyKind = 'cooldown' | 'attempts' | 'success';
 
 /** Marks a request that already passed, so a second guard instance does not verify twice. */
 const PASSED = Symbol('verigator.twoFactorPassed');
@@ -54,9 +57,14 @@ const PASSED = Symbol('verigator.twoFactorPassed');
  * Which routes it protects: the nearest of `@RequireTwoFactor()` / `@SkipTwoFactor()` (method,
  * else class) decides; with neither, the route is protected with the module defaults. So as a
  * global `APP_GUARD` it protects every route not marked `@SkipTwoFactor()`.
+ *
+ * Order: `@RequireTwoFactor()` runs these checks after every guard (see `twoFactorStepFor`), and
+ * the guard steps aside on its routes. Used as a guard elsewhere, it must come after the login
+ * guard; the module refuses to start otherwise (`TwoFactorGuardOrderError`).
  * @example
- * @UseGuards(TwoFactorGuard) // or @RequireTwoFactor(options)
- * // globally, in the module that imports VerigatorModule:
+ * @RequireTwoFactor(options) // preferred: after every guard, in any decorator order
+ * @UseGuards(LoginGuard, TwoFactorGuard) // the plain guard, last
+ * // globally, in the module that imports VerigatorModule, after a global login guard:
  * providers: [{ provide: APP_GUARD, useClass: TwoFactorGuard }]
  */
 @Injectable()
@@ -74,6 +82,7 @@ export class TwoFactorGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const route = this.getRouteOptions(context);
     if (route === undefined) return true;
+    if (!isTwoFactorStep(this.constructor) && this.hasTwoFactorStep(context)) return true;
     if (context.getType() !== 'http') return false;
     const request = this.getRequestResponse(context).request as Record<symbol, unknown>;
     if (request[PASSED] === true) return true;
@@ -95,6 +104,18 @@ export class TwoFactorGuard implements CanActivate {
     );
     if (metadata?.skip) return undefined;
     return metadata?.options ?? {};
+  }
+
+  /**
+   * True when `@RequireTwoFactor()` put its step on the route: as a guard, this one then steps
+   * aside, and the step checks after every guard has run.
+   */
+  protected hasTwoFactorStep(context: ExecutionContext): boolean {
+    return [context.getHandler(), context.getClass()].some((target) =>
+      (this.reflector.get<unknown[] | undefined>(INTERCEPTORS_METADATA, target) ?? []).some(
+        isTwoFactorStep,
+      ),
+    );
   }
 
   /** The adapter's request and response (Express or Fastify). */
@@ -124,13 +145,17 @@ export class TwoFactorGuard implements CanActivate {
     return serviceId;
   }
 
-  /** The Verigator user id: the `twoFactor.userId` option, else `request.user?.verigatorId`. */
+  /**
+   * The Verigator user id: the `twoFactor.userId` option, else `request.user?.verigatorId`;
+   * `undefined` (an unknown user) unless a well-formed non-empty string.
+   */
   protected async getUserId(context: ExecutionContext): Promise<string | undefined> {
     const { request } = this.getRequestResponse(context);
     const userId: unknown = this.options.userId
       ? await this.options.userId(request, context)
       : request.user?.verigatorId;
-    return nonEmptyString(userId);
+    const id = nonEmptyString(userId);
+    return id !== undefined && isWellFormedText(id) ? id : undefined;
   }
 
   /** The code the user typed: the `twoFactor.token` option, else the `X-Verigator-Token` header. */
@@ -156,18 +181,12 @@ export class TwoFactorGuard implements CanActivate {
   }
 
   /**
-   * The store key of one kind of record of a user: `verigator-2fa:<kind>:{<service>:<user>}…`.
-   * Parts are URI-encoded, so they can never collide nor hold braces; the braces are a Redis
-   * Cluster hash tag, so one user's records share a slot.
+   * The store key of one kind of record; distinct parts can never collide. Keep the
+   * `verigator-2fa:<kind>:` prefix when overriding: the in-memory store keeps lockouts and send
+   * budgets longest by it (`isTwoFactorSecurityKey`).
    */
-  protected generateKey(
-    kind: TwoFactorStoreKeyKind,
-    serviceId: string,
-    userId: string,
-    ...parts: string[]
-  ): string {
-    const user = `{${encodeURIComponent(serviceId)}:${encodeURIComponent(userId)}}`;
-    return ['verigator-2fa', kind, user, ...parts.map(encodeURIComponent)].join(':');
+  protected generateKey(kind: TwoFactorStoreKeyKind, ...parts: string[]): string {
+    return twoFactorStoreKey(kind, ...parts);
   }
 
   /** The exception answering `code`; override to change bodies beyond `twoFactor.messages`. */
@@ -198,13 +217,15 @@ export class TwoFactorGuard implements CanActivate {
 
   /**
    * Sends a code unless one is fresh (the cooldown claim is atomic, so concurrent requests send
-   * one), then answers 401 `TWO_FACTOR_REQUIRED` with the method Verigator used.
+   * one), then answers 401 `TWO_FACTOR_REQUIRED` with the method Verigator used. Sends nothing
+   * while the user is locked out or has spent the send budget (429).
    */
   protected async requireToken(
     context: ExecutionContext,
     settings: TwoFactorRouteSettings,
     userId: string,
   ): Promise<boolean> {
+    await this.refuseWhileLocked(context, settings, userId);
     const key = this.generateKey('cooldown', settings.serviceId, userId);
     const claimed = await this.store.setIfAbsent(key, settings.method, this.options.cooldown);
     if (!claimed) {
@@ -213,20 +234,55 @@ export class TwoFactorGuard implements CanActivate {
         method: toAuthMethod(record?.value) ?? settings.method,
       });
     }
+    await this.spendSendBudget(context, settings, userId, key);
     let used: AuthMethod;
     try {
       used = await this.authService.initiate(settings.serviceId, userId, settings.method);
     } catch (error) {
       await this.store.delete(key);
+      if (!isOutcomeUnknown(error)) {
+        await this.store.decrement(this.generateKey('sends', settings.serviceId, userId));
+      }
       return this.onVerigatorError(error, context, userId);
     }
     await this.store.set(key, used, this.options.cooldown);
     throw this.createException(TwoFactorErrorCode.REQUIRED, { method: used });
   }
 
+  /** Answers 429 `TWO_FACTOR_LOCKED` when the user has no attempt left, so no code is sent. */
+  protected async refuseWhileLocked(
+    context: ExecutionContext,
+    settings: TwoFactorRouteSettings,
+    userId: string,
+  ): Promise<void> {
+    const attempts = await this.store.get(this.generateKey('attempts', settings.serviceId, userId));
+    if (attempts !== undefined && Number(attempts.value) >= this.options.maxAttempts) {
+      throw this.tooMany(context, TwoFactorErrorCode.LOCKED, attempts.ttlMs);
+    }
+  }
+
+  /**
+   * Counts one send in the user's budget (atomic `increment`); past `maxSends` within
+   * `sendWindow`, frees the cooldown claim and answers 429 `TWO_FACTOR_SEND_LIMITED`.
+   */
+  protected async spendSendBudget(
+    context: ExecutionContext,
+    settings: TwoFactorRouteSettings,
+    userId: string,
+    cooldownKey: string,
+  ): Promise<void> {
+    const sendsKey = this.generateKey('sends', settings.serviceId, userId);
+    const sends = await this.store.increment(sendsKey, this.options.sendWindow);
+    if (sends.count > this.options.maxSends) {
+      await this.store.delete(cooldownKey);
+      throw this.tooMany(context, TwoFactorErrorCode.SEND_LIMITED, sends.ttlMs);
+    }
+  }
+
   /**
    * Counts the attempt (429 `TWO_FACTOR_LOCKED` past `maxAttempts`, without calling Verigator),
-   * then verifies the token.
+   * then verifies the token. An attempt whose outcome is unknown (timeout, connection reset)
+   * stays counted and ends the cooldown, as the code may be spent; other failures are given back.
    */
   protected async verifyToken(
     context: ExecutionContext,
@@ -239,16 +295,15 @@ export class TwoFactorGuard implements CanActivate {
     const cooldownKey = this.generateKey('cooldown', settings.serviceId, userId);
     const attempts = await this.store.increment(attemptsKey, this.options.window);
     if (attempts.count > this.options.maxAttempts) {
-      const { response } = this.getRequestResponse(context);
-      response.header('Retry-After', String(Math.max(1, Math.ceil(attempts.ttlMs / 1000))));
-      throw this.createException(TwoFactorErrorCode.LOCKED);
+      throw this.tooMany(context, TwoFactorErrorCode.LOCKED, attempts.ttlMs);
     }
     let result: VerificationResult;
     try {
       result = await this.authService.verify(settings.serviceId, userId, token);
     } catch (error) {
       if (isMalformedToken(error)) throw this.createException(TwoFactorErrorCode.INVALID);
-      await this.store.decrement(attemptsKey);
+      if (isOutcomeUnknown(error)) await this.store.delete(cooldownKey);
+      else await this.store.decrement(attemptsKey);
       return this.onVerigatorError(error, context, userId, token);
     }
     if (result.verified) {
@@ -271,6 +326,17 @@ export class TwoFactorGuard implements CanActivate {
     throw this.createException(TwoFactorErrorCode.INVALID);
   }
 
+  /** A 429 answer (`LOCKED` or `SEND_LIMITED`) with `Retry-After` from the record's time left. */
+  protected tooMany(
+    context: ExecutionContext,
+    code: TwoFactorErrorCode,
+    ttlMs: number,
+  ): HttpException {
+    const { response } = this.getRequestResponse(context);
+    response.header('Retry-After', String(Math.max(1, Math.ceil(ttlMs / 1000))));
+    return this.createException(code);
+  }
+
   /**
    * Handles a failed Verigator call: with `failOpen` and Verigator unavailable, logs a warning and
    * lets the request through; otherwise logs the error and fails closed with the status
@@ -284,17 +350,24 @@ export class TwoFactorGuard implements CanActivate {
   ): boolean {
     if (!(error instanceof VerigatorError)) throw error;
     const route = `${context.getClass().name}.${context.getHandler().name}`;
-    const detail = redact(JSON.stringify(error.toJSON()), token);
+    const secrets = token === undefined ? [] : [token, token.replace(/\s/g, '')];
     if (this.options.failOpen && isVerigatorUnavailable(error)) {
       this.logger.warn(
-        `failOpen: letting ${route} through for user ${userId} without a second factor, ` +
-          `as Verigator failed: ${detail}`,
+        describeForLog(
+          `failOpen: letting ${route} through for user ${userId} without a second factor, ` +
+            `as Verigator failed: ${JSON.stringify(error.toJSON())}`,
+          secrets,
+        ),
       );
       return true;
     }
-    const answer = toVerigatorErrorResponse(error);
-    answer.body.message = redact(answer.body.message, token);
-    this.logger.error(`Verigator failed for ${route}, user ${userId}: ${detail}`);
+    const answer = toVerigatorErrorResponse(error, this.options.errorMessages);
+    logVerigatorError(
+      this.logger,
+      `Verigator failed for ${route}, user ${userId}: `,
+      error,
+      secrets,
+    );
     if (answer.retryAfter !== undefined) {
       this.getRequestResponse(context).response.header('Retry-After', String(answer.retryAfter));
     }
@@ -346,12 +419,4 @@ function isMalformedToken(error: unknown): boolean {
     error.fields.length > 0 &&
     error.fields.every((field) => field.field === 'token')
   );
-}
-
-/** Masks the token as typed and without its spaces (as it was sent). */
-function redact(text: string, token: string | undefined): string {
-  if (!token) return text;
-  return [token, token.replace(/\s/g, '')]
-    .filter((secret) => secret !== '')
-    .reduce((masked, secret) => masked.split(secret).join('***'), text);
 }

@@ -22,7 +22,12 @@ describe('Verigator failures become typed errors', () => {
 
   beforeAll(async () => {
     upstream = await new RecordingServer().start();
-    client = await createVerigatorApp(upstream.url, { timeout: 300 });
+    // One answer, one error: no retry, no breaker (resilience has its own suites).
+    client = await createVerigatorApp(upstream.url, {
+      timeout: 300,
+      retries: 0,
+      circuitBreaker: false,
+    });
   });
   afterEach(() => upstream.clear());
   afterAll(async () => {
@@ -98,6 +103,40 @@ describe('Verigator failures become typed errors', () => {
     const error = await failureOf({ status: 429, headers: { 'Retry-After': header } });
     expect(error).toBeInstanceOf(RateLimitedError);
     expect((error as RateLimitedError).retryAfter).toBe(seconds);
+  });
+
+  it.each([
+    ['1e+308', 3600],
+    ['999999999', 3600],
+    [new Date(Date.now() + 10 * 86_400_000).toUTCString(), 3600],
+    [new Date(Date.now() - 60_000).toUTCString(), 0],
+    ['-5', 0],
+    ['Infinity', 3600],
+  ])('429 with Retry-After %p is clamped to %p seconds', async (header, seconds) => {
+    const error = await failureOf({ status: 429, headers: { 'Retry-After': header } });
+    expect((error as RateLimitedError).retryAfter).toBe(seconds);
+  });
+
+  it('a body over the 1 MiB cap is InvalidResponseError, not a connection failure', async () => {
+    const error = await failureOf({ status: 200, body: 'x'.repeat(1024 * 1024 + 10) });
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.code).toBe('INVALID_RESPONSE');
+  });
+
+  it.each([
+    ['nested arrays', '['.repeat(500_000) + ']'.repeat(500_000)],
+    ['a long string', JSON.stringify({ message: 'm'.repeat(900_000) })],
+    [
+      'a wide object',
+      JSON.stringify(Object.fromEntries([...Array(50_000).keys()].map((i) => [`k${i}`, i]))),
+    ],
+    ['a long text', 't'.repeat(900_000)],
+  ])('an error body of %s is bounded: its JSON stays small', async (_kind, body) => {
+    const error = await failureOf({ status: 500, body });
+    expect(error).toBeInstanceOf(InternalError);
+    const json = JSON.stringify(error.toJSON());
+    expect(json.length).toBeLessThan(20_000);
+    expect(error.message.length).toBeLessThan(3000);
   });
 
   it('429 with an HTTP-date Retry-After gives the seconds until then', async () => {

@@ -6,6 +6,7 @@ import { firstValueFrom } from 'rxjs';
 import {
   ResolvedVerigatorOptions,
   ServicesService,
+  VERIGATOR_ERROR_MESSAGES,
   VerigatorConfigurationError,
   VerigatorModule,
   VerigatorModuleOptions,
@@ -52,6 +53,10 @@ describe('VerigatorModule configuration', () => {
       password: 'p',
       endpoint: 'https://api.verigator.com',
       timeout: 5000,
+      fallbackEndpoints: [],
+      retries: 2,
+      circuitBreaker: { threshold: 5, halfOpenAfter: 30000 },
+      errorMessages: VERIGATOR_ERROR_MESSAGES,
     });
     await moduleRef.close();
   });
@@ -160,6 +165,32 @@ describe('VerigatorModule configuration', () => {
     [{ timeout: -5 }, 'timeout'],
     [{ timeout: Number.NaN }, 'timeout'],
     [{ serviceId: '' }, 'serviceId'],
+    [{ fallbackEndpoints: 'http://127.0.0.1:1' }, 'fallbackEndpoints'],
+    [{ fallbackEndpoints: ['http://127.0.0.1:1', 'ftp://x'] }, 'fallbackEndpoints[1]'],
+    [{ fallbackEndpoints: [`http://user:${TEST_PASSWORD}@127.0.0.1`] }, 'fallbackEndpoints[0]'],
+    [{ retries: -1 }, 'retries'],
+    [{ retries: 1.5 }, 'retries'],
+    [{ retries: 11 }, 'retries'],
+    [{ circuitBreaker: true }, 'circuitBreaker'],
+    [{ circuitBreaker: { threshold: 0 } }, 'circuitBreaker.threshold'],
+    [{ circuitBreaker: { halfOpenAfter: -1 } }, 'circuitBreaker.halfOpenAfter'],
+    [{ circuitBreaker: { treshold: 3 } }, 'circuitBreaker.treshold'],
+    [{ fallbackEndpoints: ['https://api.verigator.com?x=1'] }, 'fallbackEndpoints[0]'],
+    [{ password: `${TEST_PASSWORD}\r\nX-Injected: 1` }, 'password'],
+    [{ password: `${TEST_PASSWORD}\n` }, 'password'],
+    [{ password: `${TEST_PASSWORD}€` }, 'password'],
+    [{ password: ` ${TEST_PASSWORD}` }, 'password'],
+    [{ password: `${TEST_PASSWORD} ` }, 'password'],
+    [{ username: 'api\nuser' }, 'username'],
+    [{ username: 'api:user' }, 'username'],
+    [{ endpoint: 'https://api.verigator.com?x=1' }, 'endpoint'],
+    [{ endpoint: 'https://api.verigator.com/#frag' }, 'endpoint'],
+    [{ endpoint: 'https://api.verigator.com/?' }, 'endpoint'],
+    [{ timeout: '' }, 'timeout'],
+    [{ timeout: 'soon' }, 'timeout'],
+    [{ endpont: 'http://127.0.0.1:1' }, 'endpont'],
+    [{ twoFactor: { maxAtempts: 3 } }, 'twoFactor.maxAtempts'],
+    [{ errorMessages: { NOT_A_CODE: 'x' } }, 'errorMessages.NOT_A_CODE'],
   ])(
     'bad options %p fail bootstrap naming "%s", never printing the password',
     async (bad, name) => {
@@ -175,6 +206,45 @@ describe('VerigatorModule configuration', () => {
       expect(upstream.requests).toHaveLength(0);
     },
   );
+
+  it('a misspelt option fails bootstrap naming the closest valid key', async () => {
+    const error = await Test.createTestingModule({
+      imports: [
+        VerigatorModule.forRootAsync({
+          useFactory: () =>
+            ({ ...options(), endpont: 'http://127.0.0.1:1' }) as VerigatorModuleOptions,
+        }),
+      ],
+    })
+      .compile()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VerigatorConfigurationError);
+    expect((error as Error).message).toBe(
+      'VerigatorModule option "endpont" is not a known option; did you mean "endpoint"?',
+    );
+  });
+
+  it('a timeout given as a numeric string (as ConfigService reads it) is accepted', async () => {
+    const config = ConfigModule.forRoot({
+      ignoreEnvFile: true,
+      load: [() => ({ VERIGATOR_TIMEOUT_MS: '2500' })],
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        VerigatorModule.forRootAsync({
+          imports: [config],
+          inject: [ConfigService],
+          useFactory: (cfg: ConfigService) => ({
+            ...options(),
+            timeout: cfg.getOrThrow<string>('VERIGATOR_TIMEOUT_MS'),
+          }),
+        }),
+      ],
+    }).compile();
+    expect(moduleRef.get<ResolvedVerigatorOptions>(getVerigatorOptionsToken()).timeout).toBe(2500);
+    await expect(moduleRef.get(ServicesService).get('svc')).resolves.toMatchObject({ id: 'svc' });
+    await moduleRef.close();
+  });
 
   it('a forRootAsync factory with bad options fails bootstrap too', async () => {
     await expect(

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { VerigatorError } from '../../lib';
+import { Logger } from '@nestjs/common';
+import { TwoFactorGuard, VerigatorError, VerigatorExceptionFilter } from '../../lib';
 import { RecordingServer, Reply, closedPortUrl } from '../utils/recording-server';
 import {
   TEST_PASSWORD,
@@ -63,7 +64,7 @@ describe('the API password never appears in an error', () => {
   it('the echoed password is masked in the kept body, the rest of it kept', async () => {
     upstream.reply({ status: 401, body: { message: echo } });
     const error = (await client.services.get('svc').catch((e: unknown) => e)) as VerigatorError;
-    expect(error.body).toEqual({ message: `echo of X-Service-Auth: ${TEST_USERNAME}:***` });
+    expect(error.body).toEqual({ message: 'echo of X-Service-Auth: ***' });
   });
 
   it('connection refused', async () => {
@@ -77,5 +78,79 @@ describe('the API password never appears in an error', () => {
 
   it('local validation', async () => {
     expectNoSecret(await client.auth.verify('svc', 'usr', 'abc').catch((e: unknown) => e));
+  });
+});
+
+describe('the API password never appears, even echoed JSON-escaped or in an inspected service', () => {
+  const password = 'Pa55"w0rd/with\\esc';
+  let upstream: RecordingServer;
+  let client: VerigatorTestApp;
+
+  beforeAll(async () => {
+    upstream = await new RecordingServer().start();
+    client = await createVerigatorApp(upstream.url, { password });
+  });
+  afterAll(async () => {
+    await client.app.close();
+    await upstream.close();
+  });
+
+  /** The 404 body as a server echoing the header would write it: `"`, `\\`, `/` escaped. */
+  const escapedEchoes = [
+    `{"message":"User nope not found; you sent ${TEST_USERNAME}:Pa55\\"w0rd\\/with\\\\esc"}`,
+    `{"message":"${TEST_USERNAME}:Pa55\\u0022w0rd\\u002fwith\\u005cesc"}`,
+  ];
+
+  it.each(escapedEchoes)('a 404 echoing %s', async (body) => {
+    upstream.reply({ status: 404, body, headers: { 'Content-Type': 'application/json' } });
+    const error = (await client.users
+      .get('svc', 'nope')
+      .catch((e: unknown) => e)) as VerigatorError;
+    expect(error).toBeInstanceOf(VerigatorError);
+    const lines: string[] = [];
+    const filter = new VerigatorExceptionFilter();
+    const sink = (message: unknown) => lines.push(String(message));
+    Object.assign(filter, {
+      logger: { error: sink, warn: sink, debug: sink, log: sink } as unknown as Logger,
+    });
+    let answered = '';
+    const response = {
+      status: () => response,
+      setHeader: () => undefined,
+      json: (answer: unknown) => (answered = JSON.stringify(answer)),
+    };
+    filter.catch(error, {
+      switchToHttp: () => ({ getResponse: () => response }),
+    } as never);
+    const views = [
+      error.message,
+      String(error.stack),
+      String(error),
+      JSON.stringify(error),
+      inspect(error, { depth: Infinity }),
+      ...lines,
+      answered,
+    ];
+    for (const view of views) expect(view).not.toContain(password);
+    expect(answered).not.toBe('');
+    expect(lines.join('')).toContain('***');
+  });
+
+  it('is not shown by inspecting or serialising a service', () => {
+    const guard = client.app.get(TwoFactorGuard);
+    for (const service of [client.services, client.users, client.auth, guard]) {
+      expect(inspect(service)).not.toContain(password);
+      expect(inspect(service, { depth: 6 })).not.toContain(password);
+      expect(inspect(service, { depth: 6 })).not.toContain('Pa55');
+      expect(JSON.stringify(service)).not.toContain('Pa55');
+    }
+  });
+
+  it('still sends it, unaltered, in X-Service-Auth', async () => {
+    upstream.reply({ status: 200, body: { id: 'svc', name: 'n', ctime: 't' } });
+    await client.services.get('svc');
+    expect(upstream.requests.at(-1)?.headers['x-service-auth']).toBe(
+      `${TEST_USERNAME}:${password}`,
+    );
   });
 });

@@ -79,6 +79,42 @@ describe('bad input is refused locally, naming each field, and nothing is sent',
     ]);
   });
 
+  it.each(['\ud800', 'x\udfff', '\udc00\ud800'])(
+    'an id with a lone surrogate %p is InvalidDataError from every id-taking method',
+    async (id) => {
+      expect(await fieldsOf(() => client.services.get(id))).toEqual(['serviceId']);
+      expect(await fieldsOf(() => client.services.delete(id))).toEqual(['serviceId']);
+      expect(await fieldsOf(() => client.users.get('svc', id))).toEqual(['userId']);
+      expect(await fieldsOf(() => client.users.getAll(id))).toEqual(['serviceId']);
+      expect(await fieldsOf(() => client.users.delete(id, 'usr'))).toEqual(['serviceId']);
+      expect(
+        await fieldsOf(() =>
+          client.users.create(id, { username: 'a', phoneNumber: '+3725555555' }),
+        ),
+      ).toEqual(['serviceId']);
+      expect(await fieldsOf(() => client.auth.initiate('svc', id, 'sms'))).toEqual(['userId']);
+      expect(await fieldsOf(() => client.auth.verify(id, 'usr', '123456'))).toEqual(['serviceId']);
+    },
+  );
+
+  it('text with a lone surrogate is InvalidDataError naming the field', async () => {
+    expect(
+      await fieldsOf(() =>
+        client.users.create('svc', { username: 'a\ud800', phoneNumber: '+3725555555' }),
+      ),
+    ).toEqual(['username']);
+    expect(
+      await fieldsOf(() => client.services.create({ fqdn: 'shop.com', name: '\udfffx' })),
+    ).toEqual(['name']);
+  });
+
+  it('a well-formed surrogate pair (an emoji) is accepted', async () => {
+    upstream.reply({ status: 200, body: { id: 'svc', name: 'n', ctime: 't' } });
+    await expect(client.services.get('svc-\ud83d\ude00')).resolves.toMatchObject({ id: 'svc' });
+    expect(upstream.requests[0].url).toContain('svc-%F0%9F%98%80');
+    upstream.clear();
+  });
+
   it('auth.initiate with an unknown method names method', async () => {
     expect(await fieldsOf(() => client.auth.initiate('svc', 'usr', 'email' as never))).toEqual([
       'method',

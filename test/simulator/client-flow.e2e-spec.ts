@@ -26,7 +26,8 @@ describe('the client against the simulator', () => {
 
   beforeAll(async () => {
     sim = await VerigatorSimulator.start({ username: TEST_USERNAME, password: TEST_PASSWORD });
-    client = await createVerigatorApp(sim.url, { timeout: 300 });
+    // One answer, one error: no retry, no breaker (resilience has its own suites).
+    client = await createVerigatorApp(sim.url, { timeout: 300, retries: 0, circuitBreaker: false });
   });
   afterEach(() => sim.reset());
   afterAll(async () => {

@@ -1,4 +1,4 @@
-/* Nest 12 smoke test: the built package, loaded from CommonJS, against the simulator. */
+/* The built package, loaded from CommonJS (Nest 12 through require(esm)), against the simulator. */
 const assert = require('node:assert/strict');
 require('reflect-metadata');
 const { NestFactory } = require('@nestjs/core');
@@ -33,7 +33,7 @@ const { VerigatorSimulator } = require('nestjs-verigator/testing');
   assert.equal(used, 'sms');
   assert.deepEqual(ok, { verified: true });
   assert.ok(missing instanceof NoSuchResourceError, 'a 404 becomes NoSuchResourceError');
-  console.log('Nest 12 smoke test passed');
+  console.log('Client flow smoke test passed');
   await app.close();
   await sim.close();
 })().catch((e) => {

@@ -1,0 +1,107 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CircuitOpenError } from '../errors/circuit-open.error';
+import { ConnectionError } from '../errors/connection.error';
+import { NoSuchResourceError } from '../errors/no-such-resource.error';
+import { RequestTimeoutError } from '../errors/request-timeout.error';
+import { ResourceForbiddenError } from '../errors/resource-forbidden.error';
+import { VerigatorError } from '../errors/verigator.error';
+import { WrongCredentialsError } from '../errors/wrong-credentials.error';
+import { buildVerigatorPath } from '../http/build-verigator-path';
+import { VerigatorHttpClient } from '../http/verigator-http-client';
+import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
+import { VERIGATOR_OPTIONS } from '../verigator.constants';
+import { loadTerminus } from './load-terminus';
+
+/** Why Verigator is reported down. */
+export type VerigatorDownReason =
+  | 'credentials rejected'
+  | 'unreachable'
+  | 'timeout'
+  | 'circuit open'
+  | 'service not found'
+  | 'unexpected answer';
+
+/** Options of one health check. */
+export interface VerigatorHealthCheckOptions {
+  /**
+   * Milliseconds the probe may take (no retries).
+   * @default 1000, or the module's `timeout` when shorter
+   */
+  timeout?: number;
+}
+
+/** A Terminus health indicator result: `{ [key]: { status: 'up' | 'down', ...details } }`. */
+export type VerigatorHealthResult<Key extends string = string> = Record<
+  Key,
+  { status: 'up' | 'down'; [detail: string]: unknown }
+>;
+
+/** Service id probed when no `serviceId` is configured; a 404 for it still proves the API up. */
+export const VERIGATOR_HEALTH_PROBE_ID = 'nestjs-verigator-health-probe';
+
+const DEFAULT_HEALTH_TIMEOUT_MS = 1000;
+
+/**
+ * A `@nestjs/terminus` health indicator for Verigator: one cheap authenticated call (GET the
+ * configured `serviceId`, else a probe id) with a short timeout and no retries. Up when it
+ * answers 2xx (or 404 for the probe id: the credentials were accepted, the id just does not
+ * exist); down with a `reason` (credentials rejected, unreachable, timeout, circuit open,
+ * service not found, unexpected answer) and the error `code`, never credentials nor upstream
+ * text. Both report each endpoint's circuit state. Needs `@nestjs/terminus` 11+ (loaded on the
+ * first check).
+ * @example
+ * @Get('health') @HealthCheck()
+ * check() { return this.health.check([() => this.verigator.isHealthy('verigator')]); }
+ */
+@Injectable()
+export class VerigatorHealthIndicator {
+  constructor(
+    private readonly client: VerigatorHttpClient,
+    @Inject(VERIGATOR_OPTIONS) private readonly options: ResolvedVerigatorOptions,
+  ) {}
+
+  /**
+   * Probes Verigator once.
+   * @throws Error with an install hint when `@nestjs/terminus` is missing.
+   */
+  async isHealthy<const Key extends string = 'verigator'>(
+    key: Key = 'verigator' as Key,
+    check: VerigatorHealthCheckOptions = {},
+  ): Promise<VerigatorHealthResult<Key>> {
+    const indicator = new (loadTerminus().HealthIndicatorService)().check(key);
+    const serviceId = this.options.serviceId ?? VERIGATOR_HEALTH_PROBE_ID;
+    const timeout = check.timeout ?? Math.min(DEFAULT_HEALTH_TIMEOUT_MS, this.options.timeout);
+    try {
+      await this.client.request('GET', buildVerigatorPath(serviceId), undefined, {
+        timeout,
+        retries: 0,
+      });
+    } catch (error) {
+      const probeMissing =
+        error instanceof NoSuchResourceError && this.options.serviceId === undefined;
+      if (!probeMissing) {
+        return indicator.down({
+          reason: downReason(error),
+          code: error instanceof VerigatorError ? error.code : 'UNKNOWN',
+          circuits: this.circuitStates(),
+        }) as VerigatorHealthResult<Key>;
+      }
+    }
+    return indicator.up({ circuits: this.circuitStates() }) as VerigatorHealthResult<Key>;
+  }
+
+  private circuitStates(): { endpoint: string; state: string }[] {
+    return this.client.circuits.map(({ endpoint, state }) => ({ endpoint, state }));
+  }
+}
+
+function downReason(error: unknown): VerigatorDownReason {
+  if (error instanceof WrongCredentialsError || error instanceof ResourceForbiddenError) {
+    return 'credentials rejected';
+  }
+  if (error instanceof CircuitOpenError) return 'circuit open';
+  if (error instanceof ConnectionError) return 'unreachable';
+  if (error instanceof RequestTimeoutError) return 'timeout';
+  if (error instanceof NoSuchResourceError) return 'service not found';
+  return 'unexpected answer';
+}

@@ -1,0 +1,76 @@
+import { CircuitOpenError } from '../../errors/circuit-open.error';
+import { ConnectionError } from '../../errors/connection.error';
+import { RequestTimeoutError } from '../../errors/request-timeout.error';
+import type { VerigatorHttpMethod } from '../verigator-http-client';
+
+/*
+ * What is safe to repeat: the rules every retry and failover decision follows.
+ *
+ * 1. Reads (GET) and deletes (DELETE) are idempotent: doing them twice leaves Verigator as once.
+ *    They are retried on a connection failure, a timeout that left time on the call's deadline
+ *    (the operating system's connect timeout, say), and the statuses that say "try again":
+ *    429, 502, 503 and 504. A `Retry-After` is honoured when it fits in the deadline.
+ * 2. Everything else is not: `initiate` (POST .../auth) texts a code, `verify` (PUT .../auth)
+ *    spends one of the user's attempts, creates (POST) make a resource. These are repeated only
+ *    when the request provably never reached Verigator: the connection was refused, the host
+ *    name did not resolve, the network was unreachable, or our own circuit breaker was open.
+ *    Never after a timeout, a reset (the request may have been sent and processed), nor any
+ *    HTTP status (Verigator saw it).
+ * 3. Failover to the next endpoint follows the same rules: any connection failure for
+ *    idempotent calls, only "never sent" for the others.
+ * 4. An open circuit moves on to the next endpoint but is not retried on the same endpoints:
+ *    its cool-down is longer than a call's deadline, so it would only fail again.
+ */
+
+/** Socket error codes that prove the request was never sent: no connection was made. */
+const NEVER_SENT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/** Statuses an idempotent call is retried on. */
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+/** True for GET and DELETE: calls that may be repeated whatever happened to the first. */
+export function isIdempotent(method: VerigatorHttpMethod): boolean {
+  return method === 'GET' || method === 'DELETE';
+}
+
+/** True when the error proves the request never reached Verigator (rule 2). */
+export function provablyNeverSent(error: unknown): boolean {
+  if (error instanceof CircuitOpenError) return true;
+  return error instanceof ConnectionError && NEVER_SENT_CODES.has(transportCode(error) ?? '');
+}
+
+/** True when the next endpoint may be tried after this error (rule 3). */
+export function mayFailOver(method: VerigatorHttpMethod, error: unknown): boolean {
+  return isIdempotent(method) ? error instanceof ConnectionError : provablyNeverSent(error);
+}
+
+/** True when the call may be retried after this error (rules 1, 2 and 4). */
+export function mayRetry(method: VerigatorHttpMethod, error: unknown): boolean {
+  if (error instanceof CircuitOpenError) return false;
+  if (!isIdempotent(method)) return provablyNeverSent(error);
+  if (error instanceof ConnectionError || error instanceof RequestTimeoutError) return true;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && RETRYABLE_STATUSES.has(status);
+}
+
+/**
+ * True when the error says the endpoint is failing (it counts toward opening its breaker):
+ * no connection, no answer in time, or a 5xx. A 4xx, a 429 included, means it is up.
+ */
+export function isOutage(error: unknown): boolean {
+  if (error instanceof ConnectionError || error instanceof RequestTimeoutError) return true;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 500;
+}
+
+/** The socket or axios error code kept on a transport error's `cause`. */
+function transportCode(error: Error): string | undefined {
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}

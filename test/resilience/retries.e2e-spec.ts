@@ -1,0 +1,184 @@
+import {
+  AuthMethod,
+  ConnectionError,
+  InternalError,
+  RateLimitedError,
+  RequestTimeoutError,
+  ResourceAlreadyExistsError,
+  VerigatorError,
+} from '../../lib';
+import { ResilienceEvent, RetryEvent } from '../../lib/http/resilience/resilience-event';
+import { VerigatorHttpClient } from '../../lib/http/verigator-http-client';
+import { RecordingServer, Reply } from '../utils/recording-server';
+import { VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
+
+/** Records when each request arrived, to check waits between attempts. */
+class TimedServer extends RecordingServer {
+  readonly arrivals: number[] = [];
+  protected override delayFor(): number {
+    this.arrivals.push(Date.now());
+    return 0;
+  }
+}
+
+const SERVICE = { id: 'svc-1', name: 'Shop', ctime: '2024-01-01T00:00:00Z' };
+
+describe('retries follow what is safe to repeat', () => {
+  let upstream: TimedServer;
+  let client: VerigatorTestApp;
+
+  beforeAll(async () => {
+    upstream = await new TimedServer().start();
+    // No breaker here: each case is about one call's retries (the breaker has its own suite).
+    client = await createVerigatorApp(upstream.url, { timeout: 400, circuitBreaker: false });
+  });
+  beforeEach(() => {
+    upstream.clear();
+    upstream.arrivals.length = 0;
+    upstream.replyByDefault({ status: 200, body: SERVICE });
+  });
+  afterAll(async () => {
+    await client.app.close();
+    await upstream.close();
+  });
+
+  describe.each([
+    ['503', { status: 503, body: {} }],
+    ['502', { status: 502, body: {} }],
+    ['504', { status: 504, body: {} }],
+    ['429 without Retry-After', { status: 429, body: {} }],
+    ['a reset connection', { reset: true }],
+  ] as [string, Reply][])('a read answered %s', (_, failure) => {
+    it('is retried and succeeds when the next attempt does', async () => {
+      upstream.reply(failure);
+      await expect(client.services.get('svc-1')).resolves.toMatchObject({ id: 'svc-1' });
+      expect(upstream.requests).toHaveLength(2);
+    });
+
+    it('gives up after `retries` (2) retries with the last error', async () => {
+      upstream.replyByDefault(failure);
+      const error = await client.services.get('svc-1').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(VerigatorError);
+      expect(upstream.requests).toHaveLength(3);
+    });
+  });
+
+  it('reports each retry to the resilience hook: path, endpoint, attempt, wait and error', async () => {
+    const events: ResilienceEvent[] = [];
+    const unsubscribe = client.app
+      .get(VerigatorHttpClient)
+      .resilience.subscribe((event) => events.push(event));
+    try {
+      upstream.reply({ status: 503, body: {} }, { reset: true });
+      await expect(client.services.get('svc-1')).resolves.toMatchObject({ id: 'svc-1' });
+      expect(events).toEqual([
+        expect.objectContaining({ type: 'retry', method: 'GET', attempt: 1 }),
+        expect.objectContaining({ type: 'retry', method: 'GET', attempt: 2 }),
+      ]);
+      const [first, second] = events as RetryEvent[];
+      expect(first).toMatchObject({ path: '/v1/service/service/svc-1', endpoint: upstream.url });
+      expect(first.error).toBeInstanceOf(InternalError);
+      expect(second.error).toBeInstanceOf(ConnectionError);
+      expect(first.delayMs).toBeGreaterThanOrEqual(0);
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  it('a delete is retried like a read', async () => {
+    upstream.reply({ status: 503, body: {} }, { status: 202 });
+    await expect(client.services.delete('svc-1')).resolves.toBeUndefined();
+    expect(upstream.requests.map((r) => r.method)).toEqual(['DELETE', 'DELETE']);
+  });
+
+  it.each([
+    [400, 'INVALID_DATA'],
+    [401, 'WRONG_CREDENTIALS'],
+    [404, 'NO_SUCH_RESOURCE'],
+    [500, 'INTERNAL_ERROR'],
+  ])('a read answered %i is not retried', async (status, code) => {
+    upstream.replyByDefault({ status, body: {} });
+    await expect(client.services.get('svc-1')).rejects.toMatchObject({ code });
+    expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('a read that timed out is not retried: the deadline is spent', async () => {
+    upstream.replyByDefault({ hang: true });
+    const error = await client.services.get('svc-1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('waits at least Retry-After before retrying a 429', async () => {
+    const patient = await createVerigatorApp(upstream.url, {
+      timeout: 3000,
+      circuitBreaker: false,
+    });
+    try {
+      upstream.reply({ status: 429, body: {}, headers: { 'Retry-After': '1' } });
+      await expect(patient.services.get('svc-1')).resolves.toMatchObject({ id: 'svc-1' });
+      expect(upstream.arrivals).toHaveLength(2);
+      expect(upstream.arrivals[1] - upstream.arrivals[0]).toBeGreaterThanOrEqual(950);
+    } finally {
+      await patient.app.close();
+    }
+  });
+
+  it('does not retry a 429 whose Retry-After passes the deadline', async () => {
+    upstream.reply({ status: 429, body: {}, headers: { 'Retry-After': '5' } });
+    const error = await client.services.get('svc-1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect((error as RateLimitedError).retryAfter).toBe(5);
+    expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('`timeout` bounds the whole call, retries and waits included', async () => {
+    // Every attempt takes 150 ms to fail: of the 11 attempts `retries: 10` allows, at most
+    // 1000 / 150 fit in the deadline.
+    const slow = new (class extends RecordingServer {
+      protected override delayFor(): number {
+        return 150;
+      }
+    })().replyByDefault({ status: 503, body: {} });
+    await slow.start();
+    const app = await createVerigatorApp(slow.url, {
+      timeout: 1000,
+      retries: 10,
+      circuitBreaker: false,
+    });
+    try {
+      const error = await app.services.get('svc-1').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(VerigatorError);
+      expect(slow.requests.length).toBeGreaterThanOrEqual(2);
+      expect(slow.requests.length).toBeLessThanOrEqual(Math.ceil(1000 / 150));
+    } finally {
+      await app.app.close();
+      await slow.close();
+    }
+  });
+
+  describe.each([
+    ['initiate', (c: VerigatorTestApp) => c.auth.initiate('svc-1', 'u-1', AuthMethod.SMS)],
+    ['verify', (c: VerigatorTestApp) => c.auth.verify('svc-1', 'u-1', '123456')],
+    [
+      'create',
+      (c: VerigatorTestApp) =>
+        c.users.create('svc-1', { username: 'a@example.com', phoneNumber: '+3725555555' }),
+    ],
+  ])('%s (not safe to repeat)', (_, call) => {
+    it.each([
+      ['503', { status: 503, body: {} }, InternalError],
+      ['429', { status: 429, body: {} }, RateLimitedError],
+      ['409', { status: 409, body: {} }, ResourceAlreadyExistsError],
+      ['a reset after sending', { reset: true }, ConnectionError],
+      ['a timeout', { hang: true }, RequestTimeoutError],
+    ] as [string, Reply, typeof VerigatorError][])(
+      'is sent once when answered %s',
+      async (__, failure, ErrorClass) => {
+        upstream.replyByDefault(failure);
+        await expect(call(client)).rejects.toBeInstanceOf(ErrorClass);
+        expect(upstream.requests).toHaveLength(1);
+      },
+    );
+  });
+});

@@ -1,0 +1,102 @@
+import {
+  CanActivate,
+  Controller,
+  ExecutionContext,
+  INestApplication,
+  Injectable,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
+import request from 'supertest';
+import { RequireTwoFactor, VERIGATOR_ERROR_MESSAGES } from '../../lib';
+import { FakeVerigator } from './fake-verigator';
+import { ADAPTERS, AdapterFactory, CapturingLogger, createTestApp } from './two-factor-app';
+
+/** A login guard reading the Verigator id from a JSON-encoded claim, as from a decoded token. */
+@Injectable()
+class JsonClaimLoginGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const req = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string>; user?: object }>();
+    req.user = { verigatorId: JSON.parse(req.headers['x-claim']) as unknown };
+    return true;
+  }
+}
+
+@Controller('account')
+@UseGuards(JsonClaimLoginGuard)
+class AccountController {
+  @RequireTwoFactor()
+  @Post('transfer')
+  transfer() {
+    return { done: true };
+  }
+}
+
+describe.each(ADAPTERS)('TwoFactorGuard answers (%s)', (_name, adapter: AdapterFactory) => {
+  const fake = new FakeVerigator();
+  let app: INestApplication | undefined;
+  let logger: CapturingLogger;
+
+  beforeAll(() => fake.start());
+  afterAll(() => fake.close());
+  beforeEach(() => fake.reset());
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  async function boot(options: NonNullable<Parameters<typeof createTestApp>[2]>['options'] = {}) {
+    ({ app, logger } = await createTestApp(adapter, fake.url, {
+      controllers: [AccountController],
+      options,
+    }));
+    return (claim: string) =>
+      request(app!.getHttpServer()).post('/account/transfer').set('x-claim', claim);
+  }
+
+  it.each(['"\\ud800"', '"x\\udfff"'])(
+    'a verigatorId with a lone surrogate (%s) is an unknown user: 401, nothing sent',
+    async (claim) => {
+      const transfer = await boot();
+      const res = await transfer(claim);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('TWO_FACTOR_USER_UNKNOWN');
+      expect(fake.requests).toHaveLength(0);
+    },
+  );
+
+  it('a 404 from Verigator answers our message; the upstream text is logged at debug only', async () => {
+    const transfer = await boot();
+    fake.fault = { status: 404, body: { message: 'User nope not found in service svc-1' } };
+    const res = await transfer('"nope@example.com"');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({
+      message: VERIGATOR_ERROR_MESSAGES.NO_SUCH_RESOURCE,
+      code: 'NO_SUCH_RESOURCE',
+    });
+    expect(res.text).not.toContain('nope');
+    expect(res.text).not.toContain('svc-1');
+    expect(logger.text('debug')).toContain('svc-1');
+    expect(logger.text('error') + logger.text('warn')).toBe('');
+    expect(logger.text()).toContain('***@example.com');
+    expect(logger.text()).not.toContain('nope@example.com');
+  });
+
+  it('a 1 MB JSON error body of nested arrays answers 502, not 500', async () => {
+    const transfer = await boot();
+    fake.fault = { status: 500, body: '['.repeat(500_000) + ']'.repeat(500_000) };
+    const res = await transfer('"u-1"');
+    expect(res.status).toBe(502);
+    expect(res.body.code).toBe('INTERNAL_ERROR');
+  });
+
+  it('the errorMessages option replaces the message the guard answers', async () => {
+    const transfer = await boot({ errorMessages: { CONNECTION_ERROR: 'Try again soon' } });
+    fake.fault = { reset: true };
+    const res = await transfer('"u-1"');
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ message: 'Try again soon', code: 'CONNECTION_ERROR' });
+  });
+});
