@@ -3,13 +3,11 @@ import { VerigatorError } from '../errors/verigator.error';
 import { VERIGATOR_ERROR_MESSAGES } from './verigator-error-messages';
 import { toVerigatorErrorResponse } from './verigator-error-response';
 
-const errorClasses = Object.values(errors).filter(
-  (value): value is typeof VerigatorError =>
-    typeof value === 'function' && value.prototype instanceof Error && value !== Error,
-);
-const verigatorErrors = errorClasses
+const verigatorErrors = Object.values(errors as Record<string, unknown>)
   .filter(
-    (ErrorClass) => ErrorClass === VerigatorError || ErrorClass.prototype instanceof VerigatorError,
+    (value): value is typeof VerigatorError =>
+      value === VerigatorError ||
+      (typeof value === 'function' && value.prototype instanceof VerigatorError),
   )
   .map((ErrorClass) => new ErrorClass('Verigator answered 404: User nope in service svc-secret'));
 
