@@ -24,6 +24,10 @@ export * from './dto/verify-token.dto';
 export { IsPossiblePhoneNumber } from './validation/is-possible-phone-number.decorator';
 export * from './two-factor/two-factor.guard';
 export * from './two-factor/two-factor.exception';
+export {
+  TwoFactorGuardOrderError,
+  type UnsafeTwoFactorRoute,
+} from './two-factor/two-factor-guard-order.check';
 export type {
   ResolvedTwoFactorOptions,
   TwoFactorModuleOptions,
@@ -34,6 +38,7 @@ export type {
 export * from './two-factor/decorators/require-two-factor.decorator';
 export * from './two-factor/decorators/skip-two-factor.decorator';
 export * from './two-factor/stores/two-factor.store';
+export * from './two-factor/stores/two-factor-store-keys';
 export * from './two-factor/stores/in-memory-two-factor.store';
 export { TWO_FACTOR_DEFAULTS } from './verigator.constants';
 export * from './filters/verigator-exception.filter';
@@ -45,4 +50,23 @@ export {
   httpStatusForVerigatorError,
   type VerigatorErrorResponseBody,
 } from './filters/verigator-error-response';
+export { VERIGATOR_CHANNELS, type VerigatorChannelName } from './events/verigator-channels';
+export type {
+  VerigatorEvent,
+  VerigatorEventInput,
+  VerigatorEventListener,
+} from './events/verigator-event';
+export type {
+  TwoFactorEvent,
+  TwoFactorEventReason,
+  TwoFactorEventType,
+} from './events/two-factor-event';
+export type { VerigatorCallEvent, VerigatorOperation } from './events/verigator-call-event';
+export type {
+  VerigatorBreakerEvent,
+  VerigatorFailoverEvent,
+  VerigatorResilienceEvent,
+  VerigatorRetryEvent,
+} from './events/verigator-resilience-event';
+export type { VerigatorEventError } from './events/verigator-event-error';
 export * from './health/verigator-health.indicator';

@@ -34,6 +34,8 @@ export const TWO_FACTOR_DEFAULTS = {
   cooldown: 60_000,
   maxAttempts: 5,
   window: 15 * 60_000,
+  maxSends: 5,
+  sendWindow: 10 * 60_000,
   maxAge: 0,
   failOpen: false,
 } as const;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { VerigatorEventPublisher } from './events/verigator-event-publisher';
 import { VerigatorHealthIndicator } from './health/verigator-health.indicator';
 import { verigatorHttpServiceProvider } from './http/create-verigator-http-service';
 import { VerigatorHttpClient } from './http/verigator-http-client';
@@ -12,6 +13,7 @@ import {
 } from './two-factor/resolve-two-factor-options';
 import { TwoFactorStore } from './two-factor/stores/two-factor.store';
 import { TwoFactorGuard } from './two-factor/two-factor.guard';
+import { TwoFactorGuardOrderCheck } from './two-factor/two-factor-guard-order.check';
 import { VERIGATOR_OPTIONS, VERIGATOR_TWO_FACTOR_OPTIONS } from './verigator.constants';
 import { ConfigurableVerigatorModule } from './verigator.module-definition';
 
@@ -31,6 +33,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
   providers: [
     resolvedVerigatorOptionsProvider,
     verigatorHttpServiceProvider,
+    VerigatorEventPublisher,
     VerigatorHttpClient,
     ServicesService,
     UsersService,
@@ -38,6 +41,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     twoFactorOptionsProvider,
     twoFactorStoreProvider,
     TwoFactorGuard,
+    TwoFactorGuardOrderCheck,
     VerigatorHealthIndicator,
   ],
   exports: [
@@ -48,6 +52,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     VERIGATOR_TWO_FACTOR_OPTIONS,
     TwoFactorStore,
     TwoFactorGuard,
+    VerigatorEventPublisher,
     VerigatorHealthIndicator,
   ],
 })

@@ -1,11 +1,14 @@
-import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, ExecutionContext, Module, ValidationPipe } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_PIPE } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { TerminusModule } from '@nestjs/terminus';
 import { VerigatorModule } from 'nestjs-verigator';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsStore } from './accounts/accounts.store';
+import { createAuditLog } from './audit/audit-log';
 import { HealthController } from './health/health.controller';
+import { SAMPLE_RATE_LIMITS, SampleRateLimits } from './sample-settings';
 import { TransfersController } from './transfers/transfers.controller';
 
 /** Configuration values the sample reads through `ConfigService`. */
@@ -21,15 +24,27 @@ export interface SampleConfig {
  * The sample app: sign-up registers users with Verigator; money transfers and recovery codes
  * need a fresh second factor. Verigator errors become HTTP answers through
  * `VerigatorExceptionFilter`, which `VerigatorModule` registers for the whole app by default.
+ * Sign-up and the 2FA routes are rate-limited per client IP with `@nestjs/throttler`.
  */
 @Module({})
 export class AppModule {
   /** Builds the app with `config` as its configuration source. */
-  static forRoot(config: SampleConfig): DynamicModule {
+  static forRoot(
+    config: SampleConfig,
+    rateLimits: SampleRateLimits = SAMPLE_RATE_LIMITS,
+  ): DynamicModule {
+    const limitFor = (context: ExecutionContext) =>
+      context.getClass() === AccountsController ? rateLimits.signUp : rateLimits.twoFactor;
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
+        ThrottlerModule.forRoot([
+          {
+            limit: (context) => limitFor(context).limit,
+            ttl: (context) => limitFor(context).ttlMs,
+          },
+        ]),
         TerminusModule.forRoot({ logger: false }),
         VerigatorModule.forRootAsync({
           isGlobal: true,
@@ -40,6 +55,7 @@ export class AppModule {
             endpoint: settings.get('VERIGATOR_ENDPOINT'),
             serviceId: settings.get('VERIGATOR_SERVICE_ID'),
             timeout: settings.get('VERIGATOR_TIMEOUT_MS'),
+            onEvent: createAuditLog(),
           }),
         }),
       ],

@@ -20,7 +20,9 @@ export interface SampleApp {
 
 /**
  * Creates the sample app. Without Verigator credentials in `settings`, it first starts the
- * simulator in this process (with one service, {@link SAMPLE_SERVICE_ID}) and points the app at it.
+ * simulator in this process (with one service, {@link SAMPLE_SERVICE_ID}), points the app at it
+ * and warns; in production it refuses instead, as the simulator's control API defeats 2FA.
+ * @throws Error in production without Verigator credentials.
  */
 export async function createSampleApp(
   settings: SampleSettings,
@@ -38,6 +40,12 @@ export async function createSampleApp(
       VERIGATOR_TIMEOUT_MS: settings.timeoutMs,
     };
   } else {
+    if (settings.production) {
+      throw new Error(
+        'NODE_ENV=production without VERIGATOR_* settings: the embedded Verigator simulator ' +
+          '(whose control API can make any code pass) never runs in production',
+      );
+    }
     const password = randomBytes(12).toString('base64url');
     simulator = await VerigatorSimulator.start({
       username: 'sample',
@@ -45,8 +53,10 @@ export async function createSampleApp(
       seed: { services: [{ id: SAMPLE_SERVICE_ID, name: 'Nest sample', fqdn: 'sample.local' }] },
     });
     if (logger) {
-      logger.log(
-        `No VERIGATOR_* credentials set: using the embedded simulator at ${simulator.url}`,
+      logger.warn(
+        `No VERIGATOR_* settings: running on the embedded Verigator simulator at ` +
+          `${simulator.url}. Its control API reads every code and can make any code pass: ` +
+          'for development only (refused with NODE_ENV=production).',
       );
     }
     config = {
@@ -58,7 +68,7 @@ export async function createSampleApp(
     };
   }
   try {
-    const app = await NestFactory.create(AppModule.forRoot(config), {
+    const app = await NestFactory.create(AppModule.forRoot(config, settings.rateLimits), {
       logger: logger ? undefined : false,
     });
     return {

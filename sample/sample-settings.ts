@@ -2,6 +2,8 @@
 export interface SampleSettings {
   /** HTTP port of the sample app. */
   port: number;
+  /** `NODE_ENV=production`: the embedded simulator is refused. */
+  production?: boolean;
   /** Milliseconds a Verigator call may take (`VERIGATOR_TIMEOUT_MS`); the module default when absent. */
   timeoutMs?: number;
   /** Verigator connection; absent when the embedded simulator is to be started. */
@@ -11,38 +13,104 @@ export interface SampleSettings {
     endpoint?: string;
     serviceId: string;
   };
+  /** Rate limits per client IP (`@nestjs/throttler`); `SAMPLE_RATE_LIMITS` when absent. */
+  rateLimits?: SampleRateLimits;
 }
+
+/** A limit of `limit` requests per `ttlMs` milliseconds. */
+export interface SampleRateLimit {
+  limit: number;
+  ttlMs: number;
+}
+
+/** The sample's rate limits per client IP. */
+export interface SampleRateLimits {
+  /** `POST /users`. */
+  signUp: SampleRateLimit;
+  /** The routes behind a second factor. */
+  twoFactor: SampleRateLimit;
+}
+
+/** Default rate limits: 5 sign-ups per 10 minutes and 20 protected requests per minute per IP. */
+export const SAMPLE_RATE_LIMITS: SampleRateLimits = {
+  signUp: { limit: 5, ttlMs: 10 * 60_000 },
+  twoFactor: { limit: 20, ttlMs: 60_000 },
+};
+
+/** The `VERIGATOR_*` variables the sample reads; any other is a typo and refused. */
+const KNOWN = [
+  'VERIGATOR_USERNAME',
+  'VERIGATOR_PASSWORD',
+  'VERIGATOR_SERVICE_ID',
+  'VERIGATOR_ENDPOINT',
+  'VERIGATOR_TIMEOUT_MS',
+] as const;
+/** Any of these selects a Verigator outside this process. */
+const CONNECTION = ['VERIGATOR_USERNAME', 'VERIGATOR_PASSWORD', 'VERIGATOR_SERVICE_ID'] as const;
 
 /**
  * Reads the sample's settings from the environment: `PORT` (default 3000) and, for the real
  * API, `VERIGATOR_USERNAME`, `VERIGATOR_PASSWORD`, `VERIGATOR_SERVICE_ID` and optionally
- * `VERIGATOR_ENDPOINT`; `VERIGATOR_TIMEOUT_MS` in both cases. With none of the `VERIGATOR_*` credentials set, the embedded simulator
- * is used.
- * @throws Error naming the variable when the real-API configuration is incomplete.
+ * `VERIGATOR_ENDPOINT`; `VERIGATOR_TIMEOUT_MS` in both cases. With none of them set, the embedded
+ * simulator is used, except with `NODE_ENV=production`.
+ * @throws Error naming the variable when a `VERIGATOR_*` name is unknown (a typo), when the
+ * real-API configuration is partial, or in production without it. Never includes a value.
  */
 export function readSampleSettings(env: NodeJS.ProcessEnv): SampleSettings {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error('PORT must be an integer from 0 to 65535');
   }
-  const timeoutMs = env.VERIGATOR_TIMEOUT_MS ? Number(env.VERIGATOR_TIMEOUT_MS) : undefined;
-  const { VERIGATOR_USERNAME, VERIGATOR_PASSWORD, VERIGATOR_ENDPOINT, VERIGATOR_SERVICE_ID } = env;
-  if (!VERIGATOR_USERNAME && !VERIGATOR_PASSWORD && !VERIGATOR_ENDPOINT) return { port, timeoutMs };
-  for (const [name, value] of Object.entries({
-    VERIGATOR_USERNAME,
-    VERIGATOR_PASSWORD,
-    VERIGATOR_SERVICE_ID,
-  })) {
-    if (!value) throw new Error(`${name} must be set to use a Verigator outside this process`);
+  const unknown = Object.keys(env).filter(
+    (name) => name.startsWith('VERIGATOR_') && !(KNOWN as readonly string[]).includes(name),
+  );
+  if (unknown.length > 0) {
+    throw new Error(
+      `Unknown setting ${unknown.join(', ')}: the sample reads only ${KNOWN.join(', ')}`,
+    );
   }
+  const production = env.NODE_ENV === 'production';
+  const timeoutMs = readTimeout(env.VERIGATOR_TIMEOUT_MS);
+  const given = [...CONNECTION, 'VERIGATOR_ENDPOINT'].some((name) => env[name] !== undefined);
+  if (!given) {
+    if (production) {
+      throw new Error(
+        'NODE_ENV=production without VERIGATOR_* settings: the embedded Verigator simulator ' +
+          '(whose control API can make any code pass) never runs in production. Set ' +
+          `${CONNECTION.join(', ')} (and VERIGATOR_ENDPOINT if not the public API).`,
+      );
+    }
+    return { port, production, timeoutMs };
+  }
+  for (const name of CONNECTION) {
+    if (!env[name]?.trim()) throw partial(name);
+  }
+  if (env.VERIGATOR_ENDPOINT?.trim() === '') throw partial('VERIGATOR_ENDPOINT');
   return {
     port,
+    production,
     timeoutMs,
     verigator: {
-      username: VERIGATOR_USERNAME!,
-      password: VERIGATOR_PASSWORD!,
-      endpoint: VERIGATOR_ENDPOINT || undefined,
-      serviceId: VERIGATOR_SERVICE_ID!,
+      username: env.VERIGATOR_USERNAME!,
+      password: env.VERIGATOR_PASSWORD!,
+      serviceId: env.VERIGATOR_SERVICE_ID!,
+      ...(env.VERIGATOR_ENDPOINT !== undefined && { endpoint: env.VERIGATOR_ENDPOINT }),
     },
   };
+}
+
+function partial(name: string): Error {
+  return new Error(
+    `${name} must be set (not empty): the VERIGATOR_* settings for a Verigator outside this ` +
+      'process are partial',
+  );
+}
+
+function readTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const timeoutMs = Number(value);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
+    throw new Error('VERIGATOR_TIMEOUT_MS must be a positive integer (milliseconds)');
+  }
+  return timeoutMs;
 }

@@ -11,6 +11,8 @@ export const TWO_FACTOR_OPTION_KEYS = [
   'cooldown',
   'maxAttempts',
   'window',
+  'maxSends',
+  'sendWindow',
   'failOpen',
   'userId',
   'token',

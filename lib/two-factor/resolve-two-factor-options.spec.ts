@@ -13,6 +13,8 @@ describe('resolveTwoFactorOptions', () => {
       cooldown: 60_000,
       maxAttempts: 5,
       window: 900_000,
+      maxSends: 5,
+      sendWindow: 600_000,
       failOpen: false,
       messages: {},
     });
@@ -27,6 +29,8 @@ describe('resolveTwoFactorOptions', () => {
     ['twoFactor.cooldown', { cooldown: 0 }],
     ['twoFactor.window', { window: -1 }],
     ['twoFactor.maxAttempts', { maxAttempts: 1.5 }],
+    ['twoFactor.maxSends', { maxSends: 0 }],
+    ['twoFactor.sendWindow', { sendWindow: Number.POSITIVE_INFINITY }],
     ['twoFactor.maxAge', { maxAge: Number.NaN }],
     ['twoFactor.method', { method: 'voice' as never }],
     ['twoFactor.serviceId', { serviceId: ' ' }],

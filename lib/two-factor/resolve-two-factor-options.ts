@@ -41,6 +41,8 @@ export function resolveTwoFactorOptions(
     cooldown: given.cooldown ?? TWO_FACTOR_DEFAULTS.cooldown,
     maxAttempts: given.maxAttempts ?? TWO_FACTOR_DEFAULTS.maxAttempts,
     window: given.window ?? TWO_FACTOR_DEFAULTS.window,
+    maxSends: given.maxSends ?? TWO_FACTOR_DEFAULTS.maxSends,
+    sendWindow: given.sendWindow ?? TWO_FACTOR_DEFAULTS.sendWindow,
     failOpen: given.failOpen ?? TWO_FACTOR_DEFAULTS.failOpen,
     userId: given.userId,
     token: given.token,
@@ -51,9 +53,9 @@ export function resolveTwoFactorOptions(
   };
   requireDuration(resolved.cooldown, 'twoFactor.cooldown', false);
   requireDuration(resolved.window, 'twoFactor.window', false);
-  if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {
-    throw new VerigatorConfigurationError('twoFactor.maxAttempts', 'must be a positive integer');
-  }
+  requireDuration(resolved.sendWindow, 'twoFactor.sendWindow', false);
+  requirePositiveInteger(resolved.maxAttempts, 'twoFactor.maxAttempts');
+  requirePositiveInteger(resolved.maxSends, 'twoFactor.maxSends');
   if (typeof resolved.failOpen !== 'boolean') {
     throw new VerigatorConfigurationError('twoFactor.failOpen', 'must be a boolean');
   }
@@ -117,6 +119,12 @@ function requireDuration(value: unknown, option: string, zeroAllowed: boolean): 
   if (!ok) {
     const bound = zeroAllowed ? 'zero or more' : 'a positive number of';
     throw new VerigatorConfigurationError(option, `must be ${bound} milliseconds`);
+  }
+}
+
+function requirePositiveInteger(value: unknown, option: string): void {
+  if (!Number.isInteger(value) || (value as number) < 1) {
+    throw new VerigatorConfigurationError(option, 'must be a positive integer');
   }
 }
 

@@ -38,13 +38,28 @@ export interface TwoFactorRouteOptions {
 export interface TwoFactorModuleOptions extends TwoFactorRouteOptions {
   /**
    * Milliseconds after a code is sent during which token-less requests send no other code
-   * (against SMS pumping). Released early when the code is verified, expired or throttled.
+   * (against SMS pumping). Released early when the code is verified, expired or throttled, or
+   * when a verify's outcome is unknown (timeout, connection reset).
    * @default 60000
    */
   cooldown?: number;
   /**
+   * Codes sent per user within `sendWindow`, across cooldowns; further token-less requests answer
+   * 429 `TWO_FACTOR_SEND_LIMITED` with `Retry-After` and send nothing. A send Verigator refused is
+   * given back; one whose outcome is unknown (timeout) is kept. (Twilio Verify's default.)
+   * @default 5
+   */
+  maxSends?: number;
+  /**
+   * Milliseconds of the send budget's window, counted from the first send in it.
+   * @default 600000 (10 minutes)
+   */
+  sendWindow?: number;
+  /**
    * Verification attempts allowed per user within `window`; further tries answer 429 with
-   * `Retry-After` and never reach Verigator. A success resets the count.
+   * `Retry-After` and never reach Verigator, and while locked no code is sent either. A success
+   * resets the count. An attempt whose outcome is unknown (timeout, connection reset) counts;
+   * one that never reached Verigator (connection refused) or that it answered with an error does not.
    * @default 5
    */
   maxAttempts?: number;
@@ -78,7 +93,10 @@ export interface TwoFactorModuleOptions extends TwoFactorRouteOptions {
 
 /** Two-factor options after validation, with every default applied. */
 export interface ResolvedTwoFactorOptions extends Required<
-  Pick<TwoFactorModuleOptions, 'method' | 'maxAge' | 'cooldown' | 'maxAttempts' | 'window'>
+  Pick<
+    TwoFactorModuleOptions,
+    'method' | 'maxAge' | 'cooldown' | 'maxAttempts' | 'window' | 'maxSends' | 'sendWindow'
+  >
 > {
   failOpen: boolean;
   serviceId?: string;

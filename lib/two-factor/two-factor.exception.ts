@@ -13,8 +13,10 @@ export const TwoFactorErrorCode = {
   EXPIRED: 'TWO_FACTOR_EXPIRED',
   /** 429: Verigator refused the code after too many tries; ask for a new one. */
   THROTTLED: 'TWO_FACTOR_THROTTLED',
-  /** 429: too many attempts here within the window; `Retry-After` says when to try again. */
+  /** 429: too many attempts within the window (no code is sent either); see `Retry-After`. */
   LOCKED: 'TWO_FACTOR_LOCKED',
+  /** 429: this user's send budget is spent; no code was sent; `Retry-After` says when. */
+  SEND_LIMITED: 'TWO_FACTOR_SEND_LIMITED',
 } as const;
 
 /** One of the `TwoFactorErrorCode` values. */
@@ -28,6 +30,7 @@ export const TWO_FACTOR_MESSAGES: Readonly<Record<TwoFactorErrorCode, string>> =
   TWO_FACTOR_EXPIRED: 'The verification code has expired; request a new one',
   TWO_FACTOR_THROTTLED: 'Too many wrong codes; request a new one',
   TWO_FACTOR_LOCKED: 'Too many verification attempts; try again later',
+  TWO_FACTOR_SEND_LIMITED: 'Too many codes were sent; try again later',
 };
 
 const STATUS_BY_CODE: Readonly<Record<TwoFactorErrorCode, HttpStatus>> = {
@@ -37,6 +40,7 @@ const STATUS_BY_CODE: Readonly<Record<TwoFactorErrorCode, HttpStatus>> = {
   TWO_FACTOR_EXPIRED: HttpStatus.UNAUTHORIZED,
   TWO_FACTOR_THROTTLED: HttpStatus.TOO_MANY_REQUESTS,
   TWO_FACTOR_LOCKED: HttpStatus.TOO_MANY_REQUESTS,
+  TWO_FACTOR_SEND_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 /** The body of a `TwoFactorException`, in the Nest error shape. */

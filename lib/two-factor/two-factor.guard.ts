@@ -6,10 +6,16 @@ import {
   Injectable,
   Logger,
 } from '@nestjs/common';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
+import { performance } from 'node:perf_hooks';
 import { Reflector } from '@nestjs/core';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
 import { InvalidDataError } from '../errors/invalid-data.error';
 import { VerigatorError } from '../errors/verigator.error';
+import type { TwoFactorEvent } from '../events/two-factor-event';
+import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
+import { toVerigatorEventError } from '../events/verigator-event-error';
+import { VerigatorEventPublisher } from '../events/verigator-event-publisher';
 import {
   isVerigatorUnavailable,
   toVerigatorErrorResponse,
@@ -32,6 +38,9 @@ import {
   TwoFactorRouteOptions,
 } from './two-factor-options.interface';
 import { TwoFactorStore } from './stores/two-factor.store';
+import { isTwoFactorStep } from './two-factor-step';
+import { isOutcomeUnknown } from './is-outcome-unknown';
+import { TwoFactorStoreKeyKind, twoFactorStoreKey } from './stores/two-factor-store-keys';
 
 /** What a request needs checked: the route's settings with module defaults applied. */
 export interface TwoFactorRouteSettings {
@@ -40,11 +49,22 @@ export interface TwoFactorRouteSettings {
   maxAge: number;
 }
 
-/** The kinds of record the guard keeps in the `TwoFactorStore`. */
-export type TwoFactorStoreKeyKind = 'cooldown' | 'attempts' | 'success';
-
 /** Marks a request that already passed, so a second guard instance does not verify twice. */
 const PASSED = Symbol('verigator.twoFactorPassed');
+
+/** What every `TwoFactorEvent` of a request shares, kept on the request while it is checked. */
+const EVENT_SCOPE = Symbol('verigator.twoFactorEventScope');
+
+/** The part of a `TwoFactorEvent` that a step of the guard decides. */
+export type TwoFactorEventDetails = Pick<TwoFactorEvent, 'type' | 'outcome'> &
+  Partial<Pick<TwoFactorEvent, 'reason' | 'error' | 'method'>>;
+
+interface TwoFactorEventScope {
+  startedAt: number;
+  route: string;
+  settings?: TwoFactorRouteSettings;
+  userId?: string;
+}
 
 /**
  * Step-up authentication: lets a request through only with a fresh Verigator code.
@@ -55,14 +75,21 @@ const PASSED = Symbol('verigator.twoFactorPassed');
  * Which routes it protects: the nearest of `@RequireTwoFactor()` / `@SkipTwoFactor()` (method,
  * else class) decides; with neither, the route is protected with the module defaults. So as a
  * global `APP_GUARD` it protects every route not marked `@SkipTwoFactor()`.
+ *
+ * Order: `@RequireTwoFactor()` runs these checks after every guard (see `twoFactorStepFor`), and
+ * the guard steps aside on its routes. Used as a guard elsewhere, it must come after the login
+ * guard; the module refuses to start otherwise (`TwoFactorGuardOrderError`).
  * @example
- * @UseGuards(TwoFactorGuard) // or @RequireTwoFactor(options)
- * // globally, in the module that imports VerigatorModule:
+ * @RequireTwoFactor(options) // preferred: after every guard, in any decorator order
+ * @UseGuards(LoginGuard, TwoFactorGuard) // the plain guard, last
+ * // globally, in the module that imports VerigatorModule, after a global login guard:
  * providers: [{ provide: APP_GUARD, useClass: TwoFactorGuard }]
  */
 @Injectable()
 export class TwoFactorGuard implements CanActivate {
   protected readonly logger = new Logger('TwoFactorGuard');
+  /** Publishes the audit trail (property-injected, so subclass constructors stay unchanged). */
+  @Inject(VerigatorEventPublisher) protected readonly events!: VerigatorEventPublisher;
 
   constructor(
     protected readonly reflector: Reflector,
@@ -75,9 +102,11 @@ export class TwoFactorGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const route = this.getRouteOptions(context);
     if (route === undefined) return true;
+    if (!isTwoFactorStep(this.constructor) && this.hasTwoFactorStep(context)) return true;
     if (context.getType() !== 'http') return false;
     const request = this.getRequestResponse(context).request as Record<symbol, unknown>;
     if (request[PASSED] === true) return true;
+    request[EVENT_SCOPE] = { startedAt: performance.now(), route: routeName(context) };
     const passed = await this.check(context, route);
     if (passed) request[PASSED] = true;
     return passed;
@@ -94,6 +123,18 @@ export class TwoFactorGuard implements CanActivate {
     );
     if (metadata?.skip) return undefined;
     return metadata?.options ?? {};
+  }
+
+  /**
+   * True when `@RequireTwoFactor()` put its step on the route: as a guard, this one then steps
+   * aside, and the step checks after every guard has run.
+   */
+  protected hasTwoFactorStep(context: ExecutionContext): boolean {
+    return [context.getHandler(), context.getClass()].some((target) =>
+      (this.reflector.get<unknown[] | undefined>(INTERCEPTORS_METADATA, target) ?? []).some(
+        isTwoFactorStep,
+      ),
+    );
   }
 
   /** The adapter's request and response (Express or Fastify). */
@@ -158,9 +199,13 @@ export class TwoFactorGuard implements CanActivate {
     return typeof key === 'string' ? key : undefined;
   }
 
-  /** The store key of one kind of record; distinct parts can never collide. */
+  /**
+   * The store key of one kind of record; distinct parts can never collide. Keep the
+   * `verigator-2fa:<kind>:` prefix when overriding: the in-memory store keeps lockouts and send
+   * budgets longest by it (`isTwoFactorSecurityKey`).
+   */
   protected generateKey(kind: TwoFactorStoreKeyKind, ...parts: string[]): string {
-    return ['verigator-2fa', kind, ...parts.map(encodeURIComponent)].join(':');
+    return twoFactorStoreKey(kind, ...parts);
   }
 
   /** The exception answering `code`; override to change bodies beyond `twoFactor.messages`. */
@@ -179,9 +224,14 @@ export class TwoFactorGuard implements CanActivate {
       maxAge: route.maxAge ?? this.options.maxAge,
     };
     const userId = await this.getUserId(context);
-    if (userId === undefined) throw this.createException(TwoFactorErrorCode.USER_UNKNOWN);
+    this.setEventScope(context, settings, userId);
+    if (userId === undefined) {
+      this.emitEvent(context, { type: 'userUnknown', outcome: 'refused' });
+      throw this.createException(TwoFactorErrorCode.USER_UNKNOWN);
+    }
     const successKey = await this.getSuccessKey(context, settings, userId);
     if (successKey !== undefined && (await this.isRemembered(successKey, settings.maxAge))) {
+      this.emitEvent(context, { type: 'remembered', outcome: 'passed' });
       return true;
     }
     const token = await this.getToken(context);
@@ -191,35 +241,74 @@ export class TwoFactorGuard implements CanActivate {
 
   /**
    * Sends a code unless one is fresh (the cooldown claim is atomic, so concurrent requests send
-   * one), then answers 401 `TWO_FACTOR_REQUIRED` with the method Verigator used.
+   * one), then answers 401 `TWO_FACTOR_REQUIRED` with the method Verigator used. Sends nothing
+   * while the user is locked out or has spent the send budget (429).
    */
   protected async requireToken(
     context: ExecutionContext,
     settings: TwoFactorRouteSettings,
     userId: string,
   ): Promise<boolean> {
+    await this.refuseWhileLocked(context, settings, userId);
     const key = this.generateKey('cooldown', settings.serviceId, userId);
     const claimed = await this.store.setIfAbsent(key, settings.method, this.options.cooldown);
     if (!claimed) {
+      this.emitEvent(context, { type: 'sendRefused', outcome: 'refused', reason: 'cooldown' });
       const record = await this.store.get(key);
       throw this.createException(TwoFactorErrorCode.REQUIRED, {
         method: toAuthMethod(record?.value) ?? settings.method,
       });
     }
+    await this.spendSendBudget(context, settings, userId, key);
     let used: AuthMethod;
     try {
       used = await this.authService.initiate(settings.serviceId, userId, settings.method);
     } catch (error) {
       await this.store.delete(key);
+      if (!isOutcomeUnknown(error)) {
+        await this.store.decrement(this.generateKey('sends', settings.serviceId, userId));
+      }
       return this.onVerigatorError(error, context, userId);
     }
     await this.store.set(key, used, this.options.cooldown);
+    this.emitEvent(context, { type: 'codeSent', outcome: 'refused', method: used });
     throw this.createException(TwoFactorErrorCode.REQUIRED, { method: used });
+  }
+
+  /** Answers 429 `TWO_FACTOR_LOCKED` when the user has no attempt left, so no code is sent. */
+  protected async refuseWhileLocked(
+    context: ExecutionContext,
+    settings: TwoFactorRouteSettings,
+    userId: string,
+  ): Promise<void> {
+    const attempts = await this.store.get(this.generateKey('attempts', settings.serviceId, userId));
+    if (attempts !== undefined && Number(attempts.value) >= this.options.maxAttempts) {
+      throw this.tooMany(context, TwoFactorErrorCode.LOCKED, attempts.ttlMs);
+    }
+  }
+
+  /**
+   * Counts one send in the user's budget (atomic `increment`); past `maxSends` within
+   * `sendWindow`, frees the cooldown claim and answers 429 `TWO_FACTOR_SEND_LIMITED`.
+   */
+  protected async spendSendBudget(
+    context: ExecutionContext,
+    settings: TwoFactorRouteSettings,
+    userId: string,
+    cooldownKey: string,
+  ): Promise<void> {
+    const sendsKey = this.generateKey('sends', settings.serviceId, userId);
+    const sends = await this.store.increment(sendsKey, this.options.sendWindow);
+    if (sends.count > this.options.maxSends) {
+      await this.store.delete(cooldownKey);
+      throw this.tooMany(context, TwoFactorErrorCode.SEND_LIMITED, sends.ttlMs);
+    }
   }
 
   /**
    * Counts the attempt (429 `TWO_FACTOR_LOCKED` past `maxAttempts`, without calling Verigator),
-   * then verifies the token.
+   * then verifies the token. An attempt whose outcome is unknown (timeout, connection reset)
+   * stays counted and ends the cooldown, as the code may be spent; other failures are given back.
    */
   protected async verifyToken(
     context: ExecutionContext,
@@ -232,16 +321,18 @@ export class TwoFactorGuard implements CanActivate {
     const cooldownKey = this.generateKey('cooldown', settings.serviceId, userId);
     const attempts = await this.store.increment(attemptsKey, this.options.window);
     if (attempts.count > this.options.maxAttempts) {
-      const { response } = this.getRequestResponse(context);
-      response.header('Retry-After', String(Math.max(1, Math.ceil(attempts.ttlMs / 1000))));
-      throw this.createException(TwoFactorErrorCode.LOCKED);
+      throw this.tooMany(context, TwoFactorErrorCode.LOCKED, attempts.ttlMs);
     }
     let result: VerificationResult;
     try {
       result = await this.authService.verify(settings.serviceId, userId, token);
     } catch (error) {
-      if (isMalformedToken(error)) throw this.createException(TwoFactorErrorCode.INVALID);
-      await this.store.decrement(attemptsKey);
+      if (isMalformedToken(error)) {
+        this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'malformed' });
+        throw this.createException(TwoFactorErrorCode.INVALID);
+      }
+      if (isOutcomeUnknown(error)) await this.store.delete(cooldownKey);
+      else await this.store.decrement(attemptsKey);
       return this.onVerigatorError(error, context, userId, token);
     }
     if (result.verified) {
@@ -249,17 +340,38 @@ export class TwoFactorGuard implements CanActivate {
       if (successKey !== undefined && settings.maxAge > 0) {
         await this.store.set(successKey, String(Date.now()), settings.maxAge);
       }
+      this.emitEvent(context, { type: 'verified', outcome: 'passed' });
       return true;
     }
     if (result.status?.throttled) {
       await this.store.delete(cooldownKey);
+      this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'throttled' });
       throw this.createException(TwoFactorErrorCode.THROTTLED);
     }
     if (result.status?.expired) {
       await this.store.delete(cooldownKey);
+      this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'expired' });
       throw this.createException(TwoFactorErrorCode.EXPIRED);
     }
+    this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'invalid' });
     throw this.createException(TwoFactorErrorCode.INVALID);
+  }
+
+  /** A 429 answer (`LOCKED` or `SEND_LIMITED`) with `Retry-After` from the record's time left. */
+  protected tooMany(
+    context: ExecutionContext,
+    code: TwoFactorErrorCode,
+    ttlMs: number,
+  ): HttpException {
+    const { response } = this.getRequestResponse(context);
+    response.header('Retry-After', String(Math.max(1, Math.ceil(ttlMs / 1000))));
+    this.emitEvent(
+      context,
+      code === TwoFactorErrorCode.SEND_LIMITED
+        ? { type: 'sendRefused', outcome: 'refused', reason: 'budget' }
+        : { type: 'lockedOut', outcome: 'refused' },
+    );
+    return this.createException(code);
   }
 
   /**
@@ -274,9 +386,16 @@ export class TwoFactorGuard implements CanActivate {
     token?: string,
   ): boolean {
     if (!(error instanceof VerigatorError)) throw error;
-    const route = `${context.getClass().name}.${context.getHandler().name}`;
+    const route = routeName(context);
     const secrets = token === undefined ? [] : [token, token.replace(/\s/g, '')];
-    if (this.options.failOpen && isVerigatorUnavailable(error)) {
+    const unavailable = isVerigatorUnavailable(error);
+    const passed = this.options.failOpen && unavailable;
+    this.emitEvent(context, {
+      type: unavailable ? 'unavailable' : 'verigatorError',
+      outcome: passed ? 'passed' : 'refused',
+      error: toVerigatorEventError(error),
+    });
+    if (passed) {
       this.logger.warn(
         describeForLog(
           `failOpen: letting ${route} through for user ${userId} without a second factor, ` +
@@ -299,6 +418,35 @@ export class TwoFactorGuard implements CanActivate {
     throw new HttpException(answer.body, answer.statusCode);
   }
 
+  /**
+   * Publishes a `TwoFactorEvent` for this request (route, user, method and latency filled in);
+   * costs nothing when no one listens, and listeners can never fail the request.
+   */
+  protected emitEvent(context: ExecutionContext, details: TwoFactorEventDetails): void {
+    if (!this.events?.isObserved(VERIGATOR_CHANNELS.guardDecision)) return;
+    const { request } = this.getRequestResponse(context);
+    const scope = (request as Record<symbol, TwoFactorEventScope | undefined>)[EVENT_SCOPE];
+    if (scope?.settings === undefined) return;
+    this.events.publish({
+      route: scope.route,
+      serviceId: scope.settings.serviceId,
+      userId: scope.userId,
+      method: scope.settings.method,
+      latencyMs: Math.round((performance.now() - scope.startedAt) * 100) / 100,
+      ...details,
+    });
+  }
+
+  private setEventScope(
+    context: ExecutionContext,
+    settings: TwoFactorRouteSettings,
+    userId: string | undefined,
+  ): void {
+    const { request } = this.getRequestResponse(context);
+    const scope = (request as Record<symbol, TwoFactorEventScope | undefined>)[EVENT_SCOPE];
+    if (scope !== undefined) Object.assign(scope, { settings, userId });
+  }
+
   private async getSuccessKey(
     context: ExecutionContext,
     settings: TwoFactorRouteSettings,
@@ -315,6 +463,10 @@ export class TwoFactorGuard implements CanActivate {
     const verifiedAt = Number(record?.value);
     return Number.isFinite(verifiedAt) && Date.now() - verifiedAt < maxAge;
   }
+}
+
+function routeName(context: ExecutionContext): string {
+  return `${context.getClass().name}.${context.getHandler().name}`;
 }
 
 function nonEmptyString(value: unknown): string | undefined {

@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import {
+  Body,
+  ConflictException,
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import {
   CreateUserDto,
   InjectVerigatorOptions,
@@ -8,8 +18,13 @@ import {
 } from 'nestjs-verigator';
 import { Account } from './account';
 import { AccountsStore } from './accounts.store';
+import { ApiKeyGuard } from './api-key.guard';
+import { CurrentAccount } from './current-account.decorator';
 
-/** Sign-up: registers the user with Verigator and gives back a demo API key. */
+/**
+ * Sign-up (rate-limited, one account per phone number) registers the user with Verigator and
+ * gives back a demo API key; reads answer only the caller.
+ */
 @Controller('users')
 export class AccountsController {
   private readonly serviceId: string;
@@ -22,25 +37,40 @@ export class AccountsController {
     this.serviceId = options.serviceId!;
   }
 
-  /** Adds the user to the Verigator service (409 when the username is taken). */
+  /** Adds the user to the Verigator service (409 when the username or phone is taken). */
   @Post()
+  @UseGuards(ThrottlerGuard)
   async register(
     @Body() dto: CreateUserDto,
   ): Promise<Pick<Account, 'username' | 'verigatorId' | 'apiKey'>> {
-    const user = await this.users.create(this.serviceId, dto);
-    const { username, verigatorId, apiKey } = this.accounts.add(user.username, user.id);
-    return { username, verigatorId, apiKey };
+    if (!this.accounts.reservePhone(dto.phoneNumber)) {
+      throw new ConflictException('This phone number is already registered');
+    }
+    try {
+      const user = await this.users.create(this.serviceId, dto);
+      const { username, verigatorId, apiKey } = this.accounts.add(user.username, user.id);
+      return { username, verigatorId, apiKey };
+    } catch (error) {
+      this.accounts.releasePhone(dto.phoneNumber);
+      throw error;
+    }
   }
 
-  /** The service's users, as Verigator knows them. */
+  /** The caller, as Verigator knows them, in a list (other users are never listed). */
   @Get()
-  list(): Promise<VerigatorUser[]> {
-    return this.users.getAll(this.serviceId);
+  @UseGuards(ApiKeyGuard)
+  async list(@CurrentAccount() account: Account): Promise<VerigatorUser[]> {
+    return [await this.users.get(this.serviceId, account.verigatorId)];
   }
 
-  /** One user, as Verigator knows them (404 when unknown). */
+  /** The caller, as Verigator knows them; 404 for any other id, without asking Verigator. */
   @Get(':verigatorId')
-  get(@Param('verigatorId') verigatorId: string): Promise<VerigatorUser> {
+  @UseGuards(ApiKeyGuard)
+  get(
+    @CurrentAccount() account: Account,
+    @Param('verigatorId') verigatorId: string,
+  ): Promise<VerigatorUser> {
+    if (verigatorId !== account.verigatorId) throw new NotFoundException();
     return this.users.get(this.serviceId, verigatorId);
   }
 }

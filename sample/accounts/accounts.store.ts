@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { randomBytes } from 'node:crypto';
 import { Account } from './account';
 
@@ -6,6 +7,24 @@ import { Account } from './account';
 @Injectable()
 export class AccountsStore {
   private readonly byApiKey = new Map<string, Account>();
+  private readonly phones = new Set<string>();
+
+  /**
+   * Reserves a phone number for a new account, however it is written (`+372 5555 5555` and
+   * `+37255555555` are one number), so that one phone cannot collect many users' codes.
+   * @returns false when the number is already registered or reserved.
+   */
+  reservePhone(phoneNumber: string): boolean {
+    const phone = normalizePhone(phoneNumber);
+    if (this.phones.has(phone)) return false;
+    this.phones.add(phone);
+    return true;
+  }
+
+  /** Frees a reservation whose sign-up failed. */
+  releasePhone(phoneNumber: string): void {
+    this.phones.delete(normalizePhone(phoneNumber));
+  }
 
   /** Stores a new account with a fresh API key. */
   add(username: string, verigatorId: string): Account {
@@ -23,4 +42,8 @@ export class AccountsStore {
   findByApiKey(apiKey: string): Account | undefined {
     return this.byApiKey.get(apiKey);
   }
+}
+
+function normalizePhone(phoneNumber: string): string {
+  return parsePhoneNumberFromString(phoneNumber)?.number ?? phoneNumber.replace(/[^\d+]/g, '');
 }

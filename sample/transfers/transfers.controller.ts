@@ -1,13 +1,17 @@
 import { Body, Controller, Get, Post, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { AuthMethod, RequireTwoFactor } from 'nestjs-verigator';
 import { Account } from '../accounts/account';
 import { ApiKeyGuard } from '../accounts/api-key.guard';
 import { CurrentAccount } from '../accounts/current-account.decorator';
 import { CreateTransferDto } from './create-transfer.dto';
 
-/** Sensitive actions, each behind a fresh second factor (step-up authentication). */
+/**
+ * Sensitive actions, each behind a fresh second factor (step-up authentication), rate-limited per
+ * client IP. `@RequireTwoFactor()` checks after every guard, so `ApiKeyGuard` always runs first.
+ */
 @Controller()
-@UseGuards(ApiKeyGuard)
+@UseGuards(ThrottlerGuard, ApiKeyGuard)
 export class TransfersController {
   /** Sends money: needs a code sent by SMS. */
   @Post('transfers')

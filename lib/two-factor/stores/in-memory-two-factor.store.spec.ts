@@ -1,4 +1,5 @@
 import { InMemoryTwoFactorStore } from './in-memory-two-factor.store';
+import { twoFactorStoreKey } from './two-factor-store-keys';
 
 describe('InMemoryTwoFactorStore', () => {
   let now = 1_000;
@@ -84,6 +85,75 @@ describe('InMemoryTwoFactorStore', () => {
     expect(await store.get('k0')).toBeDefined();
     expect(await store.get('incoming')).toBeDefined();
     expect(store.size).toBeLessThanOrEqual(10);
+  });
+
+  describe('when full, keeps lockouts and send budgets longest', () => {
+    const lockout = twoFactorStoreKey('attempts', 'svc', 'victim');
+    const budget = twoFactorStoreKey('sends', 'svc', 'victim');
+    const warnings: string[] = [];
+    const logger = { warn: (message: string) => warnings.push(message) };
+    beforeEach(() => (warnings.length = 0));
+
+    async function countOf(store: InMemoryTwoFactorStore, key: string) {
+      return (await store.get(key))?.value;
+    }
+
+    it('never drops a live lockout while other records can go', async () => {
+      const store = new InMemoryTwoFactorStore({ maxEntries: 10, now: clock, logger });
+      for (let i = 0; i < 5; i++) await store.increment(lockout, 60_000);
+      for (let i = 0; i < 1_000; i++) {
+        await store.setIfAbsent(twoFactorStoreKey('cooldown', 'svc', `u-${i}`), 'sms', 60_000);
+        await store.set(twoFactorStoreKey('success', 'svc', `u-${i}`, ''), '1', 60_000);
+      }
+      expect(await countOf(store, lockout)).toBe('5');
+      expect(store.size).toBeLessThanOrEqual(10);
+      expect(warnings).toEqual([]);
+    });
+
+    it('never drops a live send budget while other records can go', async () => {
+      const store = new InMemoryTwoFactorStore({ maxEntries: 10, now: clock, logger });
+      await store.increment(budget, 600_000);
+      for (let i = 0; i < 1_000; i++) await store.set(`other-${i}`, 'v', 60_000);
+      expect(await countOf(store, budget)).toBe('1');
+      expect(warnings).toEqual([]);
+    });
+
+    it('drops expired security records before live ordinary ones', async () => {
+      const store = new InMemoryTwoFactorStore({ maxEntries: 10, now: clock, logger });
+      for (let i = 0; i < 9; i++) {
+        await store.increment(twoFactorStoreKey('attempts', 'svc', `u-${i}`), 10);
+      }
+      await store.set('ordinary', 'v', 60_000);
+      now += 20;
+      await store.set('incoming', 'v', 60_000);
+      expect(await store.get('ordinary')).toBeDefined();
+      expect(store.size).toBe(2);
+    });
+
+    it('when only security records are left, drops the lowest counts first and warns', async () => {
+      const store = new InMemoryTwoFactorStore({ maxEntries: 10, now: clock, logger });
+      for (let i = 0; i < 5; i++) await store.increment(lockout, 60_000);
+      for (let i = 0; i < 100; i++) {
+        await store.increment(twoFactorStoreKey('sends', 'svc', `u-${i}`), 60_000);
+      }
+      expect(await countOf(store, lockout)).toBe('5');
+      expect(store.size).toBeLessThanOrEqual(10);
+      expect(warnings.length).toBeGreaterThan(0);
+      expect(warnings[0]).toContain('lockout counters and send budgets');
+      expect(warnings[0]).toContain('shared store');
+    });
+
+    it('follows an isSecurityKey option', async () => {
+      const store = new InMemoryTwoFactorStore({
+        maxEntries: 10,
+        now: clock,
+        logger,
+        isSecurityKey: (key) => key.startsWith('lock:'),
+      });
+      await store.increment('lock:victim', 60_000);
+      for (let i = 0; i < 100; i++) await store.increment(`other-${i}`, 60_000);
+      expect(await countOf(store, 'lock:victim')).toBe('1');
+    });
   });
 
   it('refuses an unusable maxEntries', () => {

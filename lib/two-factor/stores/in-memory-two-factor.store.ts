@@ -1,14 +1,24 @@
+import { Logger, LoggerService } from '@nestjs/common';
 import { DEFAULT_TWO_FACTOR_STORE_MAX_ENTRIES } from '../../verigator.constants';
+import { isTwoFactorSecurityKey } from './two-factor-store-keys';
 import { TwoFactorStore, TwoFactorStoreCounter, TwoFactorStoreRecord } from './two-factor.store';
 
 /** Options of `InMemoryTwoFactorStore`. */
 export interface InMemoryTwoFactorStoreOptions {
   /**
    * Most records held at once. When full, expired records go first, then the least recently
-   * written ones, so memory stays bounded whatever the number of users.
+   * written records that hold no security decision (cooldowns, remembered successes), and only
+   * then lockout counters and send budgets, lowest counts first, with a warning.
    * @default 100000
    */
   maxEntries?: number;
+  /**
+   * Which keys hold a security decision, to keep longest.
+   * @default isTwoFactorSecurityKey: the guard's `attempts` (lockout) and `sends` (budget) keys
+   */
+  isSecurityKey?: (key: string) => boolean;
+  /** Where the eviction warning goes. @default new Logger('InMemoryTwoFactorStore') */
+  logger?: Pick<LoggerService, 'warn'>;
   /** Current time in milliseconds; replace it in tests. @default Date.now */
   now?: () => number;
 }
@@ -16,19 +26,28 @@ export interface InMemoryTwoFactorStoreOptions {
 interface Entry {
   value: string;
   expiresAt: number;
+  /** Eviction tier: 0 for ordinary records, else the counter's value capped at `TOP_TIER`. */
+  tier: number;
 }
 
 /** Share of `maxEntries` freed at once when full, so sweeps stay rare. */
 const EVICTION_SHARE = 0.1;
+/** Security counters at or above this count share the last tier (5: the default limits). */
+const TOP_TIER = 5;
 
 /**
  * The default `TwoFactorStore`: a bounded map in this process, with TTL expiry.
  * Fine for one instance; with several, provide a shared store (Redis) so that counters and
- * cooldowns hold across instances.
+ * cooldowns hold across instances. Each operation is O(1); a full store sweeps once per
+ * `maxEntries / 10` writes.
  */
 export class InMemoryTwoFactorStore implements TwoFactorStore {
   private readonly entries = new Map<string, Entry>();
+  /** Per tier, its keys in order of last write (Maps keep insertion order). */
+  private readonly tiers = Array.from({ length: TOP_TIER + 1 }, () => new Map<string, Entry>());
   private readonly maxEntries: number;
+  private readonly isSecurityKey: (key: string) => boolean;
+  private readonly logger: Pick<LoggerService, 'warn'>;
   private readonly now: () => number;
 
   constructor(options: InMemoryTwoFactorStoreOptions = {}) {
@@ -37,6 +56,8 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
       throw new RangeError('InMemoryTwoFactorStore maxEntries must be a positive integer');
     }
     this.maxEntries = maxEntries;
+    this.isSecurityKey = options.isSecurityKey ?? isTwoFactorSecurityKey;
+    this.logger = options.logger ?? new Logger('InMemoryTwoFactorStore');
     this.now = options.now ?? Date.now;
   }
 
@@ -46,64 +67,109 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
   }
 
   async get(key: string): Promise<TwoFactorStoreRecord | undefined> {
-    const entry = this.live(key);
-    return entry && { value: entry.value, ttlMs: entry.expiresAt - this.now() };
+    const now = this.now();
+    const entry = this.live(key, now);
+    return entry && { value: entry.value, ttlMs: entry.expiresAt - now };
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    this.write(key, { value, expiresAt: this.now() + ttlMs });
+    this.write(key, value, this.now() + ttlMs);
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    if (this.live(key)) return false;
-    this.write(key, { value, expiresAt: this.now() + ttlMs });
+    const now = this.now();
+    if (this.live(key, now)) return false;
+    this.write(key, value, now + ttlMs);
     return true;
   }
 
   async increment(key: string, ttlMs: number): Promise<TwoFactorStoreCounter> {
-    const entry = this.live(key);
-    const count = entry ? (Number.parseInt(entry.value, 10) || 0) + 1 : 1;
-    const expiresAt = entry ? entry.expiresAt : this.now() + ttlMs;
-    this.write(key, { value: String(count), expiresAt });
-    return { count, ttlMs: expiresAt - this.now() };
+    const now = this.now();
+    const entry = this.live(key, now);
+    if (!entry) {
+      this.write(key, '1', now + ttlMs);
+      return { count: 1, ttlMs };
+    }
+    const count = (Number.parseInt(entry.value, 10) || 0) + 1;
+    this.rewrite(key, entry, String(count));
+    return { count, ttlMs: entry.expiresAt - now };
   }
 
   async decrement(key: string): Promise<void> {
-    const entry = this.live(key);
+    const entry = this.live(key, this.now());
     if (!entry) return;
-    const count = Math.max(0, (Number.parseInt(entry.value, 10) || 0) - 1);
-    this.write(key, { value: String(count), expiresAt: entry.expiresAt });
+    this.rewrite(key, entry, String(Math.max(0, (Number.parseInt(entry.value, 10) || 0) - 1)));
   }
 
   async delete(key: string): Promise<void> {
-    this.entries.delete(key);
+    this.remove(key);
   }
 
-  private live(key: string): Entry | undefined {
+  private live(key: string, now: number): Entry | undefined {
     const entry = this.entries.get(key);
-    if (entry && entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
+    if (entry && entry.expiresAt <= now) {
+      this.remove(key);
       return undefined;
     }
     return entry;
   }
 
-  private write(key: string, entry: Entry): void {
-    this.entries.delete(key);
+  private write(key: string, value: string, expiresAt: number): void {
+    this.remove(key);
     if (this.entries.size >= this.maxEntries) this.makeRoom();
+    const entry = { value, expiresAt, tier: this.tierOf(key, value) };
     this.entries.set(key, entry);
+    this.tiers[entry.tier].set(key, entry);
   }
 
-  /** Sweeps expired records, then drops the least recently written until a share is free. */
+  /**
+   * Gives a live record a new value, keeping its expiry: it becomes the most recently written of
+   * its (possibly new) tier, as a write would make it, without a new entry or a room check.
+   */
+  private rewrite(key: string, entry: Entry, value: string): void {
+    this.tiers[entry.tier].delete(key);
+    entry.value = value;
+    entry.tier = this.tierOf(key, value);
+    this.tiers[entry.tier].set(key, entry);
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.tiers[entry.tier].delete(key);
+  }
+
+  /** 0 for ordinary records; a security counter's count, from 1 up to `TOP_TIER`. */
+  private tierOf(key: string, value: string): number {
+    if (!this.isSecurityKey(key)) return 0;
+    return Math.min(TOP_TIER, Math.max(1, Number.parseInt(value, 10) || 1));
+  }
+
+  /**
+   * Sweeps expired records, then drops the least recently written records, lowest tier first,
+   * until a share is free; warns when live security records had to go.
+   */
   private makeRoom(): void {
     const now = this.now();
     for (const [key, entry] of this.entries) {
-      if (entry.expiresAt <= now) this.entries.delete(key);
+      if (entry.expiresAt <= now) this.remove(key);
     }
     const target = Math.floor(this.maxEntries * (1 - EVICTION_SHARE));
-    for (const key of this.entries.keys()) {
-      if (this.entries.size <= target) break;
-      this.entries.delete(key);
+    let securityEvicted = 0;
+    for (const tier of this.tiers) {
+      for (const key of tier.keys()) {
+        if (this.entries.size <= target) break;
+        if (this.entries.get(key)!.tier > 0) securityEvicted++;
+        this.remove(key);
+      }
+    }
+    if (securityEvicted > 0) {
+      this.logger.warn(
+        `Full (maxEntries ${this.maxEntries}): dropped ${securityEvicted} live lockout counters ` +
+          'and send budgets, whose users get fresh attempts or sends. Raise maxEntries, or ' +
+          'use a shared store (Redis) sized for your users.',
+      );
     }
   }
 }

@@ -1,0 +1,25 @@
+/** The kinds of record `TwoFactorGuard` keeps in the `TwoFactorStore`. */
+export type TwoFactorStoreKeyKind = 'cooldown' | 'attempts' | 'sends' | 'success';
+
+/** First part of every key `TwoFactorGuard` writes. */
+export const TWO_FACTOR_KEY_PREFIX = 'verigator-2fa';
+
+/**
+ * The kinds that hold a security decision: the failed-attempt counter (the lockout) and the send
+ * budget. Losing one gives its owner fresh guesses or sends, so stores keep them longest.
+ */
+export const TWO_FACTOR_SECURITY_KINDS: readonly TwoFactorStoreKeyKind[] = ['attempts', 'sends'];
+
+const SECURITY_PREFIXES = TWO_FACTOR_SECURITY_KINDS.map(
+  (kind) => `${TWO_FACTOR_KEY_PREFIX}:${kind}:`,
+);
+
+/** The store key of one kind of record: `verigator-2fa:<kind>:<part>:...`, parts URI-encoded. */
+export function twoFactorStoreKey(kind: TwoFactorStoreKeyKind, ...parts: string[]): string {
+  return [TWO_FACTOR_KEY_PREFIX, kind, ...parts.map(encodeURIComponent)].join(':');
+}
+
+/** True for a key of a lockout counter or a send budget (see `TWO_FACTOR_SECURITY_KINDS`). */
+export function isTwoFactorSecurityKey(key: string): boolean {
+  return SECURITY_PREFIXES.some((prefix) => key.startsWith(prefix));
+}

@@ -1,0 +1,65 @@
+import { readSampleSettings } from './sample-settings';
+
+const REAL = {
+  VERIGATOR_USERNAME: 'api-user',
+  VERIGATOR_PASSWORD: 'secret-pa55',
+  VERIGATOR_SERVICE_ID: 'svc-1',
+};
+
+describe('readSampleSettings', () => {
+  it('uses the embedded simulator with no VERIGATOR_* settings outside production', () => {
+    expect(readSampleSettings({})).toMatchObject({ port: 3000, production: false });
+    expect(readSampleSettings({ NODE_ENV: 'development' }).verigator).toBeUndefined();
+  });
+
+  it('reads a complete real-API configuration', () => {
+    const settings = readSampleSettings({ ...REAL, VERIGATOR_TIMEOUT_MS: '800', PORT: '0' });
+    expect(settings).toEqual({
+      port: 0,
+      production: false,
+      timeoutMs: 800,
+      verigator: { username: 'api-user', password: 'secret-pa55', serviceId: 'svc-1' },
+    });
+  });
+
+  it('refuses to run the embedded simulator in production', () => {
+    expect(() => readSampleSettings({ NODE_ENV: 'production' })).toThrow(
+      /NODE_ENV=production.*embedded Verigator simulator.*VERIGATOR_USERNAME/s,
+    );
+    expect(readSampleSettings({ ...REAL, NODE_ENV: 'production' }).production).toBe(true);
+  });
+
+  it.each(['VERIGATOR_USER', 'VERIGATOR_PASS', 'VERIGATOR_SERVICEID', 'VERIGATOR_TIMEOUT'])(
+    'refuses the misspelt %s, naming it, in every environment',
+    (name) => {
+      for (const NODE_ENV of [undefined, 'development', 'production']) {
+        expect(() => readSampleSettings({ ...REAL, NODE_ENV, [name]: 'x' })).toThrow(name);
+        expect(() => readSampleSettings({ NODE_ENV, [name]: 'x' })).toThrow(
+          'VERIGATOR_USERNAME, VERIGATOR_PASSWORD',
+        );
+      }
+    },
+  );
+
+  it.each([
+    [{ VERIGATOR_USERNAME: 'u' }, 'VERIGATOR_PASSWORD'],
+    [{ VERIGATOR_PASSWORD: 'p', VERIGATOR_USERNAME: 'u' }, 'VERIGATOR_SERVICE_ID'],
+    [{ VERIGATOR_SERVICE_ID: 's' }, 'VERIGATOR_USERNAME'],
+    [{ VERIGATOR_ENDPOINT: 'https://example.com' }, 'VERIGATOR_USERNAME'],
+    [{ ...REAL, VERIGATOR_PASSWORD: '' }, 'VERIGATOR_PASSWORD'],
+  ])('refuses the partial configuration %j, naming %s', (env, missing) => {
+    expect(() => readSampleSettings(env)).toThrow(missing);
+  });
+
+  it('never puts a value in its errors', () => {
+    expect(() =>
+      readSampleSettings({ VERIGATOR_PASSWORD: 'secret-pa55', VERIGATOR_PASS: 'secret-pa55' }),
+    ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('secret') }));
+  });
+
+  it.each([['abc'], ['0'], ['-5']])('refuses VERIGATOR_TIMEOUT_MS=%s', (value) => {
+    expect(() => readSampleSettings({ VERIGATOR_TIMEOUT_MS: value })).toThrow(
+      'VERIGATOR_TIMEOUT_MS',
+    );
+  });
+});

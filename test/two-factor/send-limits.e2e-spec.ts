@@ -1,0 +1,156 @@
+import { Controller, INestApplication, Post, UseGuards } from '@nestjs/common';
+import request from 'supertest';
+import { RequireTwoFactor, TwoFactorModuleOptions } from '../../lib';
+import { FakeVerigator, VALID_TOKEN, closedPortUrl } from './fake-verigator';
+import { ADAPTERS, AdapterFactory, FakeLoginGuard, createTestApp } from './two-factor-app';
+
+@Controller('account')
+@UseGuards(FakeLoginGuard)
+class AccountController {
+  @Post('transfer')
+  @RequireTwoFactor()
+  transfer() {
+    return { done: true };
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory) => {
+  const fake = new FakeVerigator();
+  let app: INestApplication | undefined;
+
+  beforeAll(() => fake.start());
+  afterAll(() => fake.close());
+  beforeEach(() => fake.reset());
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  async function boot(twoFactor: TwoFactorModuleOptions = {}, endpoint = fake.url) {
+    ({ app } = await createTestApp(adapter, endpoint, {
+      options: { twoFactor },
+      controllers: [AccountController],
+    }));
+    const http = () => request(app!.getHttpServer());
+    return {
+      ask: (user = 'u-1') => http().post('/account/transfer').set('x-user', user),
+      verify: (token: string, user = 'u-1') =>
+        http().post('/account/transfer').set('x-user', user).set('x-verigator-token', token),
+    };
+  }
+
+  describe('the send budget', () => {
+    it('allows 5 sends per user per 10 minutes by default, then 429 with Retry-After', async () => {
+      const { ask } = await boot({ cooldown: 1 });
+      for (let i = 0; i < 5; i++) {
+        expect((await ask()).body.code).toBe('TWO_FACTOR_REQUIRED');
+        await sleep(5);
+      }
+      const refused = await ask();
+      expect(refused.status).toBe(429);
+      expect(refused.body).toEqual({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        code: 'TWO_FACTOR_SEND_LIMITED',
+        message: 'Too many codes were sent; try again later',
+      });
+      const retryAfter = Number(refused.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThan(590);
+      expect(retryAfter).toBeLessThanOrEqual(600);
+      expect(fake.initiates).toHaveLength(5);
+      expect((await ask('u-2')).body.code).toBe('TWO_FACTOR_REQUIRED');
+      expect(fake.initiates).toHaveLength(6);
+    });
+
+    it('follows maxSends and sendWindow, and sends again once the window has passed', async () => {
+      const { ask } = await boot({ cooldown: 1, maxSends: 2, sendWindow: 400 });
+      await ask();
+      await sleep(5);
+      await ask();
+      await sleep(5);
+      const refused = await ask();
+      expect(refused.status).toBe(429);
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(fake.initiates).toHaveLength(2);
+      await sleep(450);
+      expect((await ask()).body.code).toBe('TWO_FACTOR_REQUIRED');
+      expect(fake.initiates).toHaveLength(3);
+    });
+
+    it('spends one send for concurrent token-less requests', async () => {
+      const { ask } = await boot({ maxSends: 1 });
+      fake.initiateDelayMs = 100;
+      const answers = await Promise.all(Array.from({ length: 6 }, () => ask()));
+      expect(answers.map((r) => r.body.code)).toEqual(Array(6).fill('TWO_FACTOR_REQUIRED'));
+      expect(fake.initiates).toHaveLength(1);
+    });
+
+    it('gives back a send Verigator refused, so a failing Verigator does not use it up', async () => {
+      const { ask } = await boot({ maxSends: 1 });
+      fake.fault = { status: 500, body: {} };
+      expect((await ask()).status).toBe(502);
+      expect((await ask()).status).toBe(502);
+      fake.fault = undefined;
+      expect((await ask()).body.code).toBe('TWO_FACTOR_REQUIRED');
+    });
+
+    it('keeps a send whose outcome is unknown (timeout) in the budget', async () => {
+      const { ask } = await boot({ maxSends: 1 });
+      fake.fault = { hang: true };
+      expect((await ask()).status).toBe(504);
+      fake.fault = undefined;
+      expect((await ask()).status).toBe(429);
+    });
+  });
+
+  describe('while locked out', () => {
+    it('sends nothing: token-less requests answer 429 TWO_FACTOR_LOCKED', async () => {
+      const { ask, verify } = await boot({ maxAttempts: 2, window: 5_000 });
+      expect((await verify('111111')).status).toBe(401);
+      expect((await verify('111112')).status).toBe(401);
+      const locked = await ask();
+      expect(locked.status).toBe(429);
+      expect(locked.body.code).toBe('TWO_FACTOR_LOCKED');
+      expect(Number(locked.headers['retry-after'])).toBeGreaterThanOrEqual(4);
+      expect(fake.initiates).toHaveLength(0);
+      expect((await ask('u-2')).body.code).toBe('TWO_FACTOR_REQUIRED');
+    });
+  });
+
+  describe('a verify whose outcome is unknown', () => {
+    it.each([
+      ['times out', 504, { hang: true as const }],
+      ['has its connection reset', 503, { reset: true as const }],
+    ])('%s: counts as an attempt', async (_what, status, fault) => {
+      const { verify } = await boot({ maxAttempts: 2 });
+      fake.fault = fault;
+      expect((await verify(VALID_TOKEN)).status).toBe(status);
+      expect((await verify(VALID_TOKEN)).status).toBe(status);
+      fake.fault = undefined;
+      const locked = await verify(VALID_TOKEN);
+      expect(locked.status).toBe(429);
+      expect(locked.body.code).toBe('TWO_FACTOR_LOCKED');
+      expect(fake.verifies).toHaveLength(2);
+    });
+
+    it.each([
+      ['times out', 504, { hang: true as const }],
+      ['has its connection reset', 503, { reset: true as const }],
+    ])('%s: ends the cooldown, so the user can ask for a new code', async (_w, status, fault) => {
+      const { ask, verify } = await boot();
+      expect((await ask()).body.code).toBe('TWO_FACTOR_REQUIRED');
+      fake.fault = fault;
+      expect((await verify(VALID_TOKEN)).status).toBe(status);
+      fake.fault = undefined;
+      expect((await ask()).body.code).toBe('TWO_FACTOR_REQUIRED');
+      expect(fake.initiates).toHaveLength(2);
+    });
+
+    it('but a verify that never reached Verigator (connection refused) is not counted', async () => {
+      const { verify } = await boot({ maxAttempts: 1 }, await closedPortUrl());
+      for (let i = 0; i < 3; i++) expect((await verify(VALID_TOKEN)).status).toBe(503);
+    });
+  });
+});
