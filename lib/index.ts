@@ -52,4 +52,23 @@ export {
   httpStatusForVerigatorError,
   type VerigatorErrorResponseBody,
 } from './filters/verigator-error-response';
+export { VERIGATOR_CHANNELS, type VerigatorChannelName } from './events/verigator-channels';
+export type {
+  VerigatorEvent,
+  VerigatorEventInput,
+  VerigatorEventListener,
+} from './events/verigator-event';
+export type {
+  TwoFactorEvent,
+  TwoFactorEventReason,
+  TwoFactorEventType,
+} from './events/two-factor-event';
+export type { VerigatorCallEvent, VerigatorOperation } from './events/verigator-call-event';
+export type {
+  VerigatorBreakerEvent,
+  VerigatorFailoverEvent,
+  VerigatorResilienceEvent,
+  VerigatorRetryEvent,
+} from './events/verigator-resilience-event';
+export type { VerigatorEventError } from './events/verigator-event-error';
 export * from './health/verigator-health.indicator';

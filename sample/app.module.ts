@@ -6,6 +6,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { VerigatorModule } from 'nestjs-verigator';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsStore } from './accounts/accounts.store';
+import { createAuditLog } from './audit/audit-log';
 import { HealthController } from './health/health.controller';
 import { SAMPLE_RATE_LIMITS, SampleRateLimits } from './sample-settings';
 import { TransfersController } from './transfers/transfers.controller';
@@ -58,6 +59,7 @@ export class AppModule {
             serviceId: settings.get('VERIGATOR_SERVICE_ID'),
             timeout: settings.get('VERIGATOR_TIMEOUT_MS'),
             twoFactor: { store: createSampleTwoFactorStore(settings.get('REDIS_URL')) },
+            onEvent: createAuditLog(),
           }),
         }),
       ],

@@ -2,7 +2,12 @@ import { Controller, INestApplication, Post, Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { RedisTwoFactorStore, RequireTwoFactor, TwoFactorModuleOptions } from '../../lib';
+import {
+  RedisTwoFactorStore,
+  RequireTwoFactor,
+  TwoFactorModuleOptions,
+  VerigatorEvent,
+} from '../../lib';
 import { RedisServer, describeWithRedis } from '../utils/redis-server';
 import { FakeVerigator, VALID_TOKEN } from './fake-verigator';
 import { ADAPTERS, CapturingLogger, FakeLoginGuard, createTestApp } from './two-factor-app';
@@ -54,7 +59,11 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
   });
 
   /** Boots one instance per adapter; resolves to a request builder for each. */
-  async function bootInstances(twoFactor: TwoFactorModuleOptions = {}, commandTimeout = 500) {
+  async function bootInstances(
+    twoFactor: TwoFactorModuleOptions = {},
+    commandTimeout = 500,
+    onEvent?: (event: VerigatorEvent) => void,
+  ) {
     const instances = [];
     for (const [, adapter] of ADAPTERS) {
       const redis = new Redis(redisServer.url, { disconnectTimeout: 50 });
@@ -65,7 +74,7 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
       });
       const providers: Provider[] = [{ provide: APP_GUARD, useClass: FakeLoginGuard }];
       const { app, logger } = await createTestApp(adapter, fake.url, {
-        options: { twoFactor: { ...twoFactor, store } },
+        options: { twoFactor: { ...twoFactor, store }, onEvent },
         controllers: [AccountController],
         providers,
       });
@@ -226,7 +235,8 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
   });
 
   it('answers 503 within commandTimeout while Redis hangs, and recovers when it answers', async () => {
-    const [a] = await bootInstances({}, 200);
+    const events: VerigatorEvent[] = [];
+    const [a] = await bootInstances({}, 200, (event) => events.push(event));
     redisServer.pause();
     try {
       const started = Date.now();
@@ -234,6 +244,9 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
       expect(res.status).toBe(503);
       expect(res.body.code).toBe('TWO_FACTOR_UNAVAILABLE');
       expect(Date.now() - started).toBeLessThan(1000);
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'storeUnavailable', outcome: 'refused', userId: 'alice' }),
+      );
     } finally {
       redisServer.resume();
     }

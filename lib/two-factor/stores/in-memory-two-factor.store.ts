@@ -67,8 +67,9 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
   }
 
   async get(key: string): Promise<TwoFactorStoreRecord | undefined> {
-    const entry = this.live(key);
-    return entry && { value: entry.value, ttlMs: entry.expiresAt - this.now() };
+    const now = this.now();
+    const entry = this.live(key, now);
+    return entry && { value: entry.value, ttlMs: entry.expiresAt - now };
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
@@ -76,33 +77,37 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    if (this.live(key)) return false;
-    this.write(key, value, this.now() + ttlMs);
+    const now = this.now();
+    if (this.live(key, now)) return false;
+    this.write(key, value, now + ttlMs);
     return true;
   }
 
   async increment(key: string, ttlMs: number): Promise<TwoFactorStoreCounter> {
-    const entry = this.live(key);
-    const count = entry ? (Number.parseInt(entry.value, 10) || 0) + 1 : 1;
-    const expiresAt = entry ? entry.expiresAt : this.now() + ttlMs;
-    this.write(key, String(count), expiresAt);
-    return { count, ttlMs: expiresAt - this.now() };
+    const now = this.now();
+    const entry = this.live(key, now);
+    if (!entry) {
+      this.write(key, '1', now + ttlMs);
+      return { count: 1, ttlMs };
+    }
+    const count = (Number.parseInt(entry.value, 10) || 0) + 1;
+    this.rewrite(key, entry, String(count));
+    return { count, ttlMs: entry.expiresAt - now };
   }
 
   async decrement(key: string): Promise<void> {
-    const entry = this.live(key);
+    const entry = this.live(key, this.now());
     if (!entry) return;
-    const count = Math.max(0, (Number.parseInt(entry.value, 10) || 0) - 1);
-    this.write(key, String(count), entry.expiresAt);
+    this.rewrite(key, entry, String(Math.max(0, (Number.parseInt(entry.value, 10) || 0) - 1)));
   }
 
   async delete(key: string): Promise<void> {
     this.remove(key);
   }
 
-  private live(key: string): Entry | undefined {
+  private live(key: string, now: number): Entry | undefined {
     const entry = this.entries.get(key);
-    if (entry && entry.expiresAt <= this.now()) {
+    if (entry && entry.expiresAt <= now) {
       this.remove(key);
       return undefined;
     }
@@ -114,6 +119,17 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
     if (this.entries.size >= this.maxEntries) this.makeRoom();
     const entry = { value, expiresAt, tier: this.tierOf(key, value) };
     this.entries.set(key, entry);
+    this.tiers[entry.tier].set(key, entry);
+  }
+
+  /**
+   * Gives a live record a new value, keeping its expiry: it becomes the most recently written of
+   * its (possibly new) tier, as a write would make it, without a new entry or a room check.
+   */
+  private rewrite(key: string, entry: Entry, value: string): void {
+    this.tiers[entry.tier].delete(key);
+    entry.value = value;
+    entry.tier = this.tierOf(key, value);
     this.tiers[entry.tier].set(key, entry);
   }
 
