@@ -85,7 +85,8 @@ describe.each(ADAPTERS)('TwoFactorGuard answers (%s)', (_name, adapter: AdapterF
   });
 
   it('a 1 MB JSON error body of nested arrays answers 502, not 500', async () => {
-    const transfer = await boot();
+    // Room for a 1 MB body on a loaded machine (the test app's default timeout is 300 ms).
+    const transfer = await boot({ timeout: 5000 });
     fake.fault = { status: 500, body: '['.repeat(500_000) + ']'.repeat(500_000) };
     const res = await transfer('"u-1"');
     expect(res.status).toBe(502);
