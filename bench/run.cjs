@@ -54,7 +54,7 @@ async function main() {
   }
   const stores = {
     inMemory: await benchInMemoryStore({ rounds: settings.rounds, ops: settings.storeOps, log }),
-    redis: await benchRedisStore({ rounds: quick ? 1 : 3, log }),
+    redis: await benchRedisStore({ rounds: quick ? 1 : 2, log }),
   };
   const results = {
     generatedAt: new Date().toISOString(),

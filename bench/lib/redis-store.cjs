@@ -13,7 +13,7 @@ function benchRedisStore({ rounds, log }) {
   if (!existsSync(SCRIPT)) return Promise.resolve({ skipped: 'bench/stores.cjs is not present' });
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [SCRIPT], {
-      env: { ...process.env, BENCH_ROUNDS: String(rounds) },
+      env: { ...process.env, BENCH_ROUNDS: String(rounds), BENCH_REQUESTS: '1500' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
