@@ -8,13 +8,17 @@ import {
 } from 'axios';
 import { Dispatcher, EnvHttpProxyAgent } from 'undici';
 
-/** An axios adapter that owns a connection pool; `close()` ends its connections. */
+/**
+ * An axios adapter that owns a connection pool; `close()` ends its connections at once, requests
+ * in flight included, as destroying the node:http agents did.
+ */
 export type UndiciAxiosAdapter = AxiosAdapter & { close(): Promise<void> };
 
 /** undici's error codes, as the axios Node adapter would have reported the same failure. */
 const AXIOS_CODE_OF: Record<string, string> = {
   UND_ERR_SOCKET: 'ECONNRESET',
   UND_ERR_CLOSED: 'ECONNRESET',
+  UND_ERR_DESTROYED: 'ECONNRESET',
   UND_ERR_CONNECT_TIMEOUT: 'ETIMEDOUT',
   UND_ERR_HEADERS_TIMEOUT: 'ETIMEDOUT',
   UND_ERR_BODY_TIMEOUT: 'ETIMEDOUT',
@@ -69,7 +73,7 @@ export function createUndiciAdapter(
       throw toAxiosError(error, config, deadline);
     }
   };
-  return Object.assign(adapter, { close: () => dispatcher.close() });
+  return Object.assign(adapter, { close: () => dispatcher.destroy() });
 }
 
 /** The origin and path of the request: `url` under `baseURL`, unless `url` is absolute. */

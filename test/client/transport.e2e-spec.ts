@@ -3,7 +3,13 @@ import { Test } from '@nestjs/testing';
 import axios from 'axios';
 import { Server, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { RequestTimeoutError, ServicesService, VerigatorError, VerigatorModule } from '../../lib';
+import {
+  ConnectionError,
+  RequestTimeoutError,
+  ServicesService,
+  VerigatorError,
+  VerigatorModule,
+} from '../../lib';
 import { VERIGATOR_HTTP_SERVICE } from '../../lib/verigator.constants';
 import { TEST_PASSWORD, TEST_USERNAME, createVerigatorApp } from '../utils/create-verigator-app';
 
@@ -68,6 +74,24 @@ describe('The deadline of one call (`timeout`)', () => {
       await expect(services.get('s')).rejects.toBeInstanceOf(RequestTimeoutError);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('Shutdown', () => {
+  it('closing the app ends a call in flight at once, as a ConnectionError', async () => {
+    const { url, server } = await serve(() => undefined); // never answers
+    const { app, services } = await createVerigatorApp(url, { timeout: 60_000, retries: 0 });
+    try {
+      const call = services.get('s').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await app.close();
+      expect(await call).toBeInstanceOf(ConnectionError);
+    } finally {
+      await stop(server);
     }
   });
 });
