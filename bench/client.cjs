@@ -194,7 +194,7 @@ async function allocationOf(url, rounds, calls) {
   for (const op of ['get', 'verify']) {
     allocation[op] = Object.fromEntries(list.map((x) => [x.name, []]));
     for (const x of list) await allocationPerCall(x[op], calls, 8); // warm-up
-    for (let round = 0; round < Math.max(3, rounds); round++) {
+    for (let round = 0; round < Math.min(3, rounds); round++) {
       for (const x of list) {
         const perCall = await allocationPerCall(x[op], calls, 8);
         if (perCall !== undefined) allocation[op][x.name].push(perCall);

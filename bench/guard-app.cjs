@@ -1,14 +1,17 @@
 /**
- * The app the guard benchmark loads, in its own process: four routes with the same trivial
+ * The app the guard benchmark loads, in its own process: five routes with the same trivial
  * handler. Started by `guard.cjs` with the upstream's URL in argv[2]; reports its port over IPC.
  *   GET /guarded          @RequireTwoFactor(): the guard verifies the X-Verigator-Token
  *   GET /handler-verify   no guard: the handler calls AuthService.verify itself
  *   GET /remembered       @RequireTwoFactor({ maxAge }): passes on a remembered success
  *   GET /unguarded        no guard
+ *   GET /intercepted      no guard, a pass-through interceptor: what Nest's interceptor machinery
+ *                         costs, since @RequireTwoFactor() runs its checks as an interceptor
  */
 require('reflect-metadata');
 const {
   Controller,
+  UseInterceptors,
   Get,
   HttpCode,
   Inject,
@@ -41,6 +44,16 @@ class BenchController {
   unguarded() {
     return OK;
   }
+  intercepted() {
+    return OK;
+  }
+}
+
+/** Passes every request on untouched. */
+class PassThroughInterceptor {
+  intercept(_context, next) {
+    return next.handle();
+  }
 }
 Inject(AuthService)(BenchController, undefined, 0);
 const method = (name, ...decorators) =>
@@ -55,6 +68,7 @@ method('handlerVerify', Get('handler-verify'), HttpCode(200));
 Req()(BenchController.prototype, 'handlerVerify', 0);
 method('remembered', Get('remembered'), HttpCode(200), RequireTwoFactor({ maxAge: 3_600_000 }));
 method('unguarded', Get('unguarded'), HttpCode(200));
+method('intercepted', Get('intercepted'), HttpCode(200), UseInterceptors(PassThroughInterceptor));
 Reflect.decorate([Controller()], BenchController);
 
 async function main() {

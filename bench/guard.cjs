@@ -9,10 +9,13 @@ const autocannon = require('autocannon');
 const { UPSTREAM } = require('./lib/upstream.cjs');
 const { spread } = require('./lib/stats.cjs');
 
-const ROUTES = ['guarded', 'handler-verify', 'remembered', 'unguarded'];
+const ROUTES = ['guarded', 'handler-verify', 'remembered', 'unguarded', 'intercepted'];
+/** The targets first (report.cjs reads them in this order), then the breakdown. */
 const PAIRS = [
   ['guarded', 'handler-verify'],
   ['remembered', 'unguarded'],
+  ['intercepted', 'unguarded'],
+  ['remembered', 'intercepted'],
 ];
 
 /** The app process's CPU time so far, in µs (user + system). */

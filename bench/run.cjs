@@ -4,7 +4,7 @@
  * interleaved, on this machine; absolute numbers only describe the machine.
  *
  * Environment: BENCH_ROUNDS (5), BENCH_CALLS per client run (1000), BENCH_SECONDS per guard run
- * (2), BENCH_QUICK=1 (a smoke run: 1 round, few calls; prints, writes nothing).
+ * (1.5), BENCH_QUICK=1 (a smoke run: 1 round, few calls; prints, writes nothing).
  * Run through npm (it passes --expose-gc, needed for the heap figures).
  */
 const os = require('node:os');
@@ -15,6 +15,7 @@ const { startUpstream } = require('./lib/upstream.cjs');
 const { benchClient } = require('./client.cjs');
 const { benchGuard } = require('./guard.cjs');
 const { benchInMemoryStore } = require('./in-memory-store.cjs');
+const { benchRedisStore } = require('./lib/redis-store.cjs');
 const { writeReport } = require('./lib/report.cjs');
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -23,7 +24,7 @@ const settings = {
   calls: Number(process.env.BENCH_CALLS ?? (quick ? 300 : 1000)),
   concurrencies: [1, 8, 32],
   allocationCalls: quick ? 300 : 1000,
-  guardSeconds: Number(process.env.BENCH_SECONDS ?? (quick ? 1 : 2)),
+  guardSeconds: Number(process.env.BENCH_SECONDS ?? (quick ? 1 : 1.5)),
   guardConnections: 16,
   storeOps: quick ? 50_000 : 300_000,
 };
@@ -32,6 +33,7 @@ const log = (line) => process.stderr.write(`${line}\n`);
 async function main() {
   if (typeof global.gc !== 'function') throw new Error('run with --expose-gc (npm run bench)');
   const started = Date.now();
+  const sections = {}; // seconds since the start when each section ended
   const loadBefore = os.loadavg();
   const upstream = await startUpstream();
   let client;
@@ -39,21 +41,25 @@ async function main() {
   try {
     log(`upstream (simulator, benchmarking mode) at ${upstream.url}, pid ${upstream.pid}`);
     client = await benchClient(upstream.url, { ...settings, log });
+    sections.client = Math.round((Date.now() - started) / 1000);
     guard = await benchGuard(upstream.url, {
       rounds: settings.rounds,
       seconds: settings.guardSeconds,
       connections: settings.guardConnections,
       log,
     });
+    sections.guard = Math.round((Date.now() - started) / 1000);
   } finally {
     await upstream.stop();
   }
   const stores = {
     inMemory: await benchInMemoryStore({ rounds: settings.rounds, ops: settings.storeOps, log }),
+    redis: await benchRedisStore({ rounds: quick ? 1 : 2, log }),
   };
   const results = {
     generatedAt: new Date().toISOString(),
     durationSeconds: Math.round((Date.now() - started) / 1000),
+    sectionsEndedAtSeconds: sections,
     machine: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model,

@@ -40,6 +40,8 @@ export * from './two-factor/decorators/skip-two-factor.decorator';
 export * from './two-factor/stores/two-factor.store';
 export * from './two-factor/stores/two-factor-store-keys';
 export * from './two-factor/stores/in-memory-two-factor.store';
+export * from './two-factor/stores/redis-two-factor.store';
+export * from './two-factor/stores/two-factor-store.error';
 export { TWO_FACTOR_DEFAULTS } from './verigator.constants';
 export * from './filters/verigator-exception.filter';
 export {

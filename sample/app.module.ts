@@ -10,6 +10,7 @@ import { createAuditLog } from './audit/audit-log';
 import { HealthController } from './health/health.controller';
 import { SAMPLE_RATE_LIMITS, SampleRateLimits } from './sample-settings';
 import { TransfersController } from './transfers/transfers.controller';
+import { createSampleTwoFactorStore } from './two-factor-store';
 
 /** Configuration values the sample reads through `ConfigService`. */
 export interface SampleConfig {
@@ -18,6 +19,8 @@ export interface SampleConfig {
   VERIGATOR_ENDPOINT?: string;
   VERIGATOR_SERVICE_ID: string;
   VERIGATOR_TIMEOUT_MS?: number;
+  /** Redis for the two-factor store; the in-memory store when absent. */
+  REDIS_URL?: string;
 }
 
 /**
@@ -55,6 +58,7 @@ export class AppModule {
             endpoint: settings.get('VERIGATOR_ENDPOINT'),
             serviceId: settings.get('VERIGATOR_SERVICE_ID'),
             timeout: settings.get('VERIGATOR_TIMEOUT_MS'),
+            twoFactor: { store: createSampleTwoFactorStore(settings.get('REDIS_URL')) },
             onEvent: createAuditLog(),
           }),
         }),

@@ -15,6 +15,8 @@ import type { VerigatorEventError } from './verigator-event-error';
  *   or passed with `failOpen`.
  * - `verigatorError`: Verigator refused the call for another reason (e.g. wrong API credentials,
  *   rate limited); refused.
+ * - `storeUnavailable`: the `TwoFactorStore` (e.g. Redis) failed or was too slow; answered 503
+ *   `TWO_FACTOR_UNAVAILABLE` (fails closed, even with `failOpen`).
  */
 export type TwoFactorEventType =
   | 'codeSent'
@@ -25,7 +27,8 @@ export type TwoFactorEventType =
   | 'lockedOut'
   | 'userUnknown'
   | 'unavailable'
-  | 'verigatorError';
+  | 'verigatorError'
+  | 'storeUnavailable';
 
 /** Why a code was not sent or a token not accepted. */
 export type TwoFactorEventReason =

@@ -38,6 +38,7 @@ import {
   TwoFactorRouteOptions,
 } from './two-factor-options.interface';
 import { TwoFactorStore } from './stores/two-factor.store';
+import { TwoFactorStoreError } from './stores/two-factor-store.error';
 import { isTwoFactorStep } from './two-factor-step';
 import { isOutcomeUnknown } from './is-outcome-unknown';
 import { TwoFactorStoreKeyKind, twoFactorStoreKey } from './stores/two-factor-store-keys';
@@ -107,7 +108,9 @@ export class TwoFactorGuard implements CanActivate {
     const request = this.getRequestResponse(context).request as Record<symbol, unknown>;
     if (request[PASSED] === true) return true;
     request[EVENT_SCOPE] = { startedAt: performance.now(), route: routeName(context) };
-    const passed = await this.check(context, route);
+    const passed = await this.check(context, route).catch((error: unknown) =>
+      this.onStoreError(error, context),
+    );
     if (passed) request[PASSED] = true;
     return passed;
   }
@@ -337,10 +340,12 @@ export class TwoFactorGuard implements CanActivate {
       return this.onVerigatorError(error, context, userId, token);
     }
     if (result.verified) {
-      await Promise.all([this.store.delete(attemptsKey), this.store.delete(cooldownKey)]);
-      if (successKey !== undefined && settings.maxAge > 0) {
-        await this.store.set(successKey, String(Date.now()), settings.maxAge);
-      }
+      const remember = successKey !== undefined && settings.maxAge > 0;
+      await Promise.all([
+        this.store.delete(attemptsKey),
+        this.store.delete(cooldownKey),
+        remember && this.store.set(successKey, String(Date.now()), settings.maxAge),
+      ]);
       this.emitEvent(context, { type: 'verified', outcome: 'passed' });
       return true;
     }
@@ -417,6 +422,18 @@ export class TwoFactorGuard implements CanActivate {
       this.getRequestResponse(context).response.header('Retry-After', String(answer.retryAfter));
     }
     throw new HttpException(answer.body, answer.statusCode);
+  }
+
+  /**
+   * Fails closed when the store failed (`TwoFactorStoreError`): logs it and answers 503
+   * `TWO_FACTOR_UNAVAILABLE`, even with `failOpen` (which concerns Verigator). Rethrows others.
+   */
+  protected onStoreError(error: unknown, context: ExecutionContext): never {
+    if (!(error instanceof TwoFactorStoreError)) throw error;
+    const route = `${context.getClass().name}.${context.getHandler().name}`;
+    this.logger.error(`TwoFactorStore failed for ${route}: ${error.message}`);
+    this.emitEvent(context, { type: 'storeUnavailable', outcome: 'refused' });
+    throw this.createException(TwoFactorErrorCode.UNAVAILABLE);
   }
 
   /**

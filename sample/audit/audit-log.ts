@@ -58,9 +58,14 @@ function describe(event: VerigatorEvent): string {
 
 function isTrouble(event: VerigatorEvent): boolean {
   return (
-    ['lockedOut', 'unavailable', 'verigatorError', 'breakerOpened', 'failover'].includes(
-      event.type,
-    ) ||
+    [
+      'lockedOut',
+      'unavailable',
+      'verigatorError',
+      'storeUnavailable',
+      'breakerOpened',
+      'failover',
+    ].includes(event.type) ||
     (event.type === 'failed' && event.reason === 'throttled')
   );
 }

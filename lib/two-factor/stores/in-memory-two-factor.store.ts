@@ -91,14 +91,18 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
       return { count: 1, ttlMs };
     }
     const count = (Number.parseInt(entry.value, 10) || 0) + 1;
-    this.rewrite(key, entry, String(count));
+    this.write(key, String(count), entry.expiresAt);
     return { count, ttlMs: entry.expiresAt - now };
   }
 
   async decrement(key: string): Promise<void> {
     const entry = this.live(key, this.now());
     if (!entry) return;
-    this.rewrite(key, entry, String(Math.max(0, (Number.parseInt(entry.value, 10) || 0) - 1)));
+    this.write(
+      key,
+      String(Math.max(0, (Number.parseInt(entry.value, 10) || 0) - 1)),
+      entry.expiresAt,
+    );
   }
 
   async delete(key: string): Promise<void> {
@@ -114,22 +118,23 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
     return entry;
   }
 
+  /**
+   * Stores a record as the most recently written of its tier. A key already held keeps its entry
+   * (updated in place, moved to the end of its tier): no new object, no room check.
+   */
   private write(key: string, value: string, expiresAt: number): void {
-    this.remove(key);
+    const held = this.entries.get(key);
+    if (held) {
+      this.tiers[held.tier].delete(key);
+      held.value = value;
+      held.expiresAt = expiresAt;
+      held.tier = this.tierOf(key, value);
+      this.tiers[held.tier].set(key, held);
+      return;
+    }
     if (this.entries.size >= this.maxEntries) this.makeRoom();
     const entry = { value, expiresAt, tier: this.tierOf(key, value) };
     this.entries.set(key, entry);
-    this.tiers[entry.tier].set(key, entry);
-  }
-
-  /**
-   * Gives a live record a new value, keeping its expiry: it becomes the most recently written of
-   * its (possibly new) tier, as a write would make it, without a new entry or a room check.
-   */
-  private rewrite(key: string, entry: Entry, value: string): void {
-    this.tiers[entry.tier].delete(key);
-    entry.value = value;
-    entry.tier = this.tierOf(key, value);
     this.tiers[entry.tier].set(key, entry);
   }
 
