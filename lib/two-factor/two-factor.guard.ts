@@ -190,7 +190,8 @@ export class TwoFactorGuard implements CanActivate {
 
   /**
    * What a remembered success is bound to besides the user: the `twoFactor.sessionKey` option,
-   * else `''` (the user, across sessions); `undefined` remembers nothing.
+   * else `''` (the user, across sessions); `undefined` (also for text that is not well-formed)
+   * remembers nothing.
    */
   protected async getSessionKey(
     context: ExecutionContext,
@@ -199,7 +200,7 @@ export class TwoFactorGuard implements CanActivate {
     if (!this.options.sessionKey) return '';
     const { request } = this.getRequestResponse(context);
     const key: unknown = await this.options.sessionKey(request, context);
-    return typeof key === 'string' ? key : undefined;
+    return typeof key === 'string' && isWellFormedText(key) ? key : undefined;
   }
 
   /**

@@ -67,6 +67,15 @@ describe.each(ADAPTERS)('TwoFactorGuard answers (%s)', (_name, adapter: AdapterF
     },
   );
 
+  it('a session key with a lone surrogate remembers nothing, instead of failing with 500', async () => {
+    const transfer = await boot({
+      twoFactor: { maxAge: 60_000, sessionKey: () => '\ud800' },
+    });
+    const res = await transfer('"u-1"');
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('TWO_FACTOR_REQUIRED');
+  });
+
   it('a 404 from Verigator answers our message; the upstream text is logged at debug only', async () => {
     const transfer = await boot();
     fake.fault = { status: 404, body: { message: 'User nope not found in service svc-1' } };
