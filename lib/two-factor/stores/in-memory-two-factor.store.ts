@@ -110,11 +110,21 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
   }
 
   private write(key: string, value: string, expiresAt: number): void {
-    this.remove(key);
+    const known = this.entries.get(key);
+    if (known) {
+      // rewritten in place; moved to the end of its tier, the most recently written
+      this.tiers[known.tier].delete(key);
+      known.value = value;
+      known.expiresAt = expiresAt;
+      known.tier = known.tier === 0 ? 0 : securityTier(value);
+      this.tiers[known.tier].set(key, known);
+      return;
+    }
     if (this.entries.size >= this.maxEntries) this.makeRoom();
-    const entry = { value, expiresAt, tier: this.tierOf(key, value) };
+    const tier = this.isSecurityKey(key) ? securityTier(value) : 0;
+    const entry = { value, expiresAt, tier };
     this.entries.set(key, entry);
-    this.tiers[entry.tier].set(key, entry);
+    this.tiers[tier].set(key, entry);
   }
 
   private remove(key: string): void {
@@ -122,12 +132,6 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
     if (!entry) return;
     this.entries.delete(key);
     this.tiers[entry.tier].delete(key);
-  }
-
-  /** 0 for ordinary records; a security counter's count, from 1 up to `TOP_TIER`. */
-  private tierOf(key: string, value: string): number {
-    if (!this.isSecurityKey(key)) return 0;
-    return Math.min(TOP_TIER, Math.max(1, Number.parseInt(value, 10) || 1));
   }
 
   /**
@@ -156,4 +160,9 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
       );
     }
   }
+}
+
+/** A security counter's tier: its count, from 1 up to `TOP_TIER`. */
+function securityTier(value: string): number {
+  return Math.min(TOP_TIER, Math.max(1, Number.parseInt(value, 10) || 1));
 }
