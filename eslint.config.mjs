@@ -3,7 +3,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-sample/', 'coverage/', 'node_modules/'] },
+  { ignores: ['dist/', 'dist-sample/', 'coverage/', 'node_modules/', 'test/.generated/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -21,6 +21,11 @@ export default tseslint.config(
         require: 'readonly',
         console: 'readonly',
         process: 'readonly',
+        __dirname: 'readonly',
+        global: 'readonly',
+        setTimeout: 'readonly',
+        setImmediate: 'readonly',
+        fetch: 'readonly',
       },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

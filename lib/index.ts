@@ -40,6 +40,8 @@ export * from './two-factor/decorators/skip-two-factor.decorator';
 export * from './two-factor/stores/two-factor.store';
 export * from './two-factor/stores/two-factor-store-keys';
 export * from './two-factor/stores/in-memory-two-factor.store';
+export * from './two-factor/stores/redis-two-factor.store';
+export * from './two-factor/stores/two-factor-store.error';
 export { TWO_FACTOR_DEFAULTS } from './verigator.constants';
 export * from './filters/verigator-exception.filter';
 export {
@@ -50,4 +52,23 @@ export {
   httpStatusForVerigatorError,
   type VerigatorErrorResponseBody,
 } from './filters/verigator-error-response';
+export { VERIGATOR_CHANNELS, type VerigatorChannelName } from './events/verigator-channels';
+export type {
+  VerigatorEvent,
+  VerigatorEventInput,
+  VerigatorEventListener,
+} from './events/verigator-event';
+export type {
+  TwoFactorEvent,
+  TwoFactorEventReason,
+  TwoFactorEventType,
+} from './events/two-factor-event';
+export type { VerigatorCallEvent, VerigatorOperation } from './events/verigator-call-event';
+export type {
+  VerigatorBreakerEvent,
+  VerigatorFailoverEvent,
+  VerigatorResilienceEvent,
+  VerigatorRetryEvent,
+} from './events/verigator-resilience-event';
+export type { VerigatorEventError } from './events/verigator-event-error';
 export * from './health/verigator-health.indicator';

@@ -43,6 +43,9 @@ export function resolveVerigatorOptions(
   }
   const timeout = toTimeout(options.timeout ?? DEFAULT_VERIGATOR_TIMEOUT_MS);
   if (options.serviceId !== undefined) requireNonEmpty(options.serviceId, 'serviceId');
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
+    throw new VerigatorConfigurationError('onEvent', 'must be a function');
+  }
   return {
     ...options,
     endpoint,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { VerigatorEventPublisher } from './events/verigator-event-publisher';
 import { VerigatorHealthIndicator } from './health/verigator-health.indicator';
 import { verigatorHttpServiceProvider } from './http/create-verigator-http-service';
 import { VerigatorHttpClient } from './http/verigator-http-client';
@@ -32,6 +33,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
   providers: [
     resolvedVerigatorOptionsProvider,
     verigatorHttpServiceProvider,
+    VerigatorEventPublisher,
     VerigatorHttpClient,
     ServicesService,
     UsersService,
@@ -50,6 +52,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     VERIGATOR_TWO_FACTOR_OPTIONS,
     TwoFactorStore,
     TwoFactorGuard,
+    VerigatorEventPublisher,
     VerigatorHealthIndicator,
   ],
 })

@@ -6,9 +6,11 @@ import { TerminusModule } from '@nestjs/terminus';
 import { VerigatorModule } from 'nestjs-verigator';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsStore } from './accounts/accounts.store';
+import { createAuditLog } from './audit/audit-log';
 import { HealthController } from './health/health.controller';
 import { SAMPLE_RATE_LIMITS, SampleRateLimits } from './sample-settings';
 import { TransfersController } from './transfers/transfers.controller';
+import { createSampleTwoFactorStore } from './two-factor-store';
 
 /** Configuration values the sample reads through `ConfigService`. */
 export interface SampleConfig {
@@ -17,6 +19,8 @@ export interface SampleConfig {
   VERIGATOR_ENDPOINT?: string;
   VERIGATOR_SERVICE_ID: string;
   VERIGATOR_TIMEOUT_MS?: number;
+  /** Redis for the two-factor store; the in-memory store when absent. */
+  REDIS_URL?: string;
 }
 
 /**
@@ -54,6 +58,8 @@ export class AppModule {
             endpoint: settings.get('VERIGATOR_ENDPOINT'),
             serviceId: settings.get('VERIGATOR_SERVICE_ID'),
             timeout: settings.get('VERIGATOR_TIMEOUT_MS'),
+            twoFactor: { store: createSampleTwoFactorStore(settings.get('REDIS_URL')) },
+            onEvent: createAuditLog(),
           }),
         }),
       ],

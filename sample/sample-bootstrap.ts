@@ -67,6 +67,8 @@ export async function createSampleApp(
       VERIGATOR_TIMEOUT_MS: settings.timeoutMs,
     };
   }
+  config.REDIS_URL = settings.redisUrl;
+  if (logger && settings.redisUrl) logger.log('Two-factor store: Redis at REDIS_URL');
   try {
     const app = await NestFactory.create(AppModule.forRoot(config, settings.rateLimits), {
       logger: logger ? undefined : false,

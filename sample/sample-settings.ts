@@ -6,6 +6,8 @@ export interface SampleSettings {
   production?: boolean;
   /** Milliseconds a Verigator call may take (`VERIGATOR_TIMEOUT_MS`); the module default when absent. */
   timeoutMs?: number;
+  /** Redis for the two-factor store (`REDIS_URL`); the in-memory store when absent. */
+  redisUrl?: string;
   /** Verigator connection; absent when the embedded simulator is to be started. */
   verigator?: {
     username: string;
@@ -51,8 +53,8 @@ const CONNECTION = ['VERIGATOR_USERNAME', 'VERIGATOR_PASSWORD', 'VERIGATOR_SERVI
 /**
  * Reads the sample's settings from the environment: `PORT` (default 3000) and, for the real
  * API, `VERIGATOR_USERNAME`, `VERIGATOR_PASSWORD`, `VERIGATOR_SERVICE_ID` and optionally
- * `VERIGATOR_ENDPOINT`; `VERIGATOR_TIMEOUT_MS` in both cases. With none of them set, the embedded
- * simulator is used, except with `NODE_ENV=production`.
+ * `VERIGATOR_ENDPOINT`; `VERIGATOR_TIMEOUT_MS` and `REDIS_URL` in both cases. With none of them
+ * set, the embedded simulator is used, except with `NODE_ENV=production`.
  * @throws Error naming the variable when a `VERIGATOR_*` name is unknown (a typo), when the
  * real-API configuration is partial, or in production without it. Never includes a value.
  */
@@ -71,6 +73,7 @@ export function readSampleSettings(env: NodeJS.ProcessEnv): SampleSettings {
   }
   const production = env.NODE_ENV === 'production';
   const timeoutMs = readTimeout(env.VERIGATOR_TIMEOUT_MS);
+  const redisUrl = env.REDIS_URL || undefined;
   const given = [...CONNECTION, 'VERIGATOR_ENDPOINT'].some((name) => env[name] !== undefined);
   if (!given) {
     if (production) {
@@ -80,7 +83,7 @@ export function readSampleSettings(env: NodeJS.ProcessEnv): SampleSettings {
           `${CONNECTION.join(', ')} (and VERIGATOR_ENDPOINT if not the public API).`,
       );
     }
-    return { port, production, timeoutMs };
+    return { port, production, timeoutMs, redisUrl };
   }
   for (const name of CONNECTION) {
     if (!env[name]?.trim()) throw partial(name);
@@ -90,6 +93,7 @@ export function readSampleSettings(env: NodeJS.ProcessEnv): SampleSettings {
     port,
     production,
     timeoutMs,
+    redisUrl,
     verigator: {
       username: env.VERIGATOR_USERNAME!,
       password: env.VERIGATOR_PASSWORD!,

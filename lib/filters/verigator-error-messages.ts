@@ -14,6 +14,7 @@ export const VERIGATOR_ERROR_MESSAGES = {
   INVALID_RESPONSE: 'The two-factor authentication provider failed to process the request',
   VERIGATOR_ERROR: 'The two-factor authentication provider failed to process the request',
   CONNECTION_ERROR: 'The two-factor authentication provider could not be reached',
+  CIRCUIT_OPEN: 'The two-factor authentication provider could not be reached',
   REQUEST_TIMEOUT: 'The two-factor authentication provider did not answer in time',
 } as const satisfies Readonly<Record<string, string>>;
 

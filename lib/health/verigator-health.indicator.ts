@@ -55,10 +55,15 @@ const DEFAULT_HEALTH_TIMEOUT_MS = 1000;
  */
 @Injectable()
 export class VerigatorHealthIndicator {
+  /** What the probe needs of the options; not the options object, which holds the password. */
+  private readonly options: Pick<ResolvedVerigatorOptions, 'serviceId' | 'timeout'>;
+
   constructor(
     private readonly client: VerigatorHttpClient,
-    @Inject(VERIGATOR_OPTIONS) private readonly options: ResolvedVerigatorOptions,
-  ) {}
+    @Inject(VERIGATOR_OPTIONS) options: ResolvedVerigatorOptions,
+  ) {
+    this.options = { serviceId: options.serviceId, timeout: options.timeout };
+  }
 
   /**
    * Probes Verigator once.

@@ -2,8 +2,10 @@ import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AxiosError, AxiosResponse } from 'axios';
 import { Agent } from 'node:http';
-import { firstValueFrom } from 'rxjs';
 import { InvalidResponseError } from '../errors/invalid-response.error';
+import { fromResilienceEvent } from '../events/from-resilience-event';
+import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
+import { VerigatorEventPublisher } from '../events/verigator-event-publisher';
 import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
 import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
 import { boundErrorBody } from './bound-error-body';
@@ -19,6 +21,8 @@ import { createRetryPolicy } from './resilience/retry-policy';
 
 /** HTTP methods the Verigator API uses. */
 export type VerigatorHttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+const JSON_CONTENT = { 'Content-Type': 'application/json' };
 
 /** Per-call overrides of the module's `timeout` and `retries` (the health check's probe). */
 export interface VerigatorCallOptions {
@@ -46,6 +50,7 @@ export class VerigatorHttpClient implements OnModuleDestroy {
   constructor(
     @Inject(VERIGATOR_HTTP_SERVICE) private readonly http: HttpService,
     @Inject(VERIGATOR_OPTIONS) options: ResolvedVerigatorOptions,
+    private readonly events: VerigatorEventPublisher,
   ) {
     this.defaults = { timeout: options.timeout, retries: options.retries };
     const mask = createSecretMasker([`${options.username}:${options.password}`, options.password]);
@@ -54,6 +59,11 @@ export class VerigatorHttpClient implements OnModuleDestroy {
       (endpoint) =>
         new EndpointCircuit(endpoint.replace(/\/+$/, ''), options.circuitBreaker, this.resilience),
     );
+    this.resilience.subscribe((event) => {
+      if (events.isObserved(VERIGATOR_CHANNELS.clientResilience)) {
+        events.publish(fromResilienceEvent(event));
+      }
+    });
   }
 
   /**
@@ -61,7 +71,32 @@ export class VerigatorHttpClient implements OnModuleDestroy {
    * @throws InvalidResponseError for a 2xx whose body is not JSON; another `VerigatorError`
    * subclass for every other failure.
    */
-  async request(
+  request(
+    method: VerigatorHttpMethod,
+    path: string,
+    body?: object,
+    call?: VerigatorCallOptions,
+  ): Promise<unknown> {
+    return this.events.observeCall(method, path, () => this.requestOnce(method, path, body, call));
+  }
+
+  /**
+   * Sends one request whose answer carries nothing the caller needs (a delete): any 2xx
+   * succeeds, whatever its body.
+   * @throws VerigatorError (a subclass) for every non-2xx answer or transport failure.
+   */
+  execute(method: VerigatorHttpMethod, path: string): Promise<void> {
+    return this.events.observeCall(method, path, () => this.executeOnce(method, path));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const defaults = this.http.axiosRef.defaults;
+    (defaults.httpAgent as Agent | undefined)?.destroy();
+    (defaults.httpsAgent as Agent | undefined)?.destroy();
+    await (defaults.adapter as { close?: () => Promise<void> } | undefined)?.close?.();
+  }
+
+  private async requestOnce(
     method: VerigatorHttpMethod,
     path: string,
     body?: object,
@@ -77,19 +112,8 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     return parsed.value;
   }
 
-  /**
-   * Sends one request whose answer carries nothing the caller needs (a delete): any 2xx
-   * succeeds, whatever its body.
-   * @throws VerigatorError (a subclass) for every non-2xx answer or transport failure.
-   */
-  async execute(method: VerigatorHttpMethod, path: string): Promise<void> {
+  private async executeOnce(method: VerigatorHttpMethod, path: string): Promise<void> {
     await this.exchange(method, path);
-  }
-
-  onModuleDestroy(): void {
-    const defaults = this.http.axiosRef.defaults;
-    (defaults.httpAgent as Agent | undefined)?.destroy();
-    (defaults.httpsAgent as Agent | undefined)?.destroy();
   }
 
   private async exchange(
@@ -107,17 +131,21 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     };
     const { signal } = call.deadline;
     let lastError: unknown;
-    return createRetryPolicy(call, this.resilience).execute(async () => {
-      // A back-off wait that ran into the deadline: report what failed, send nothing more.
-      if (signal.aborted && lastError) throw lastError;
-      try {
-        return await withFailover(call, this.circuits, this.resilience, (endpoint) =>
-          this.attempt(endpoint, method, path, body, signal),
-        );
-      } catch (error) {
-        throw (lastError = error);
-      }
-    }, signal);
+    try {
+      return await createRetryPolicy(call, this.resilience).execute(async () => {
+        // A back-off wait that ran into the deadline: report what failed, send nothing more.
+        if (signal.aborted && lastError) throw lastError;
+        try {
+          return await withFailover(call, this.circuits, this.resilience, (endpoint) =>
+            this.attempt(endpoint, method, path, body, signal),
+          );
+        } catch (error) {
+          throw (lastError = error);
+        }
+      }, signal);
+    } finally {
+      call.deadline.end();
+    }
   }
 
   private async attempt(
@@ -137,6 +165,11 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     return { status: response.status, parsed };
   }
 
+  /**
+   * Sends through the module's axios instance (`HttpService.axiosRef`): the Observable wrapper
+   * would cancel a token, and so build a `CanceledError`, after every successful answer. The
+   * call's deadline is the only timer; axios' own timeout (a socket idle timeout) is off.
+   */
   private async send(
     baseURL: string,
     method: VerigatorHttpMethod,
@@ -145,16 +178,15 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     signal: AbortSignal,
   ): Promise<AxiosResponse<string>> {
     try {
-      return await firstValueFrom(
-        this.http.request<string>({
-          baseURL,
-          method,
-          url,
-          data,
-          headers: data === undefined ? undefined : { 'Content-Type': 'application/json' },
-          signal,
-        }),
-      );
+      return await this.http.axiosRef.request<string>({
+        baseURL,
+        method,
+        url,
+        data,
+        headers: data === undefined ? undefined : JSON_CONTENT,
+        timeout: 0,
+        signal,
+      });
     } catch (error) {
       const { code, message } = error as AxiosError;
       throw mapTransportError(code, String(this.#keepOnError(String(message))));

@@ -1,3 +1,4 @@
+import type { VerigatorEventListener } from '../events/verigator-event';
 import { VerigatorErrorCode } from '../filters/verigator-error-messages';
 import { TwoFactorModuleOptions } from '../two-factor/two-factor-options.interface';
 
@@ -58,6 +59,15 @@ export interface VerigatorModuleOptions {
    * @default cooldown 60 s, maxAttempts 5 per 15 min window, maxAge 0, failOpen false, in-memory store
    */
   twoFactor?: TwoFactorModuleOptions;
+  /**
+   * Receives the audit trail: every guard decision (`TwoFactorEvent`), every Verigator call
+   * (`VerigatorCallEvent`) and every retry, failover or breaker change (`VerigatorResilienceEvent`).
+   * The same events go to the `node:diagnostics_channel` channels in `VERIGATOR_CHANNELS`. Events
+   * never carry a token, a credential or a phone number; what the listener throws is logged and
+   * never fails the request.
+   * @example onEvent: (event) => auditLog.write(event)
+   */
+  onEvent?: VerigatorEventListener;
   /**
    * Replaces some of the messages end users read for a `VerigatorError`, by its `code`
    * (through `VerigatorExceptionFilter` and `TwoFactorGuard`).

@@ -15,6 +15,7 @@ export const VERIGATOR_OPTION_KEYS = [
   'serviceId',
   'twoFactor',
   'errorMessages',
+  'onEvent',
 ] as const satisfies readonly (keyof VerigatorModuleOptions)[];
 
 type UnlistedOptionKey = Exclude<

@@ -3,8 +3,7 @@ import { buildVerigatorPath } from '../http/build-verigator-path';
 import { VerigatorHttpClient } from '../http/verigator-http-client';
 import { AuthMethod } from '../models/auth-method';
 import { VerificationResult } from '../models/verification-result.model';
-import { InitiateAuthArgs, VerifyTokenArgs } from '../validation/call-arguments';
-import { validateInput } from '../validation/validate-input';
+import { checkInitiate, checkVerify } from '../validation/check-arguments';
 import { toAuthMethod, toVerificationResult } from './response-mappers';
 
 /** Runs the second factor: send a code (or prompt the app), then check what the user typed. */
@@ -20,7 +19,7 @@ export class AuthService {
    * @example const used = await auth.initiate(serviceId, userId, AuthMethod.TOTP); // 'totp' | 'sms'
    */
   async initiate(serviceId: string, userId: string, method: AuthMethod): Promise<AuthMethod> {
-    validateInput(InitiateAuthArgs, { serviceId, userId, method });
+    checkInitiate(serviceId, userId, method);
     const path = buildVerigatorPath(serviceId, 'users', userId, 'auth');
     return toAuthMethod(await this.client.request('POST', path, { method }));
   }
@@ -32,8 +31,8 @@ export class AuthService {
    * `VerigatorError`.
    */
   async verify(serviceId: string, userId: string, token: string): Promise<VerificationResult> {
-    const args = validateInput(VerifyTokenArgs, { serviceId, userId, token });
+    const checked = checkVerify(serviceId, userId, token);
     const path = buildVerigatorPath(serviceId, 'users', userId, 'auth');
-    return toVerificationResult(await this.client.request('PUT', path, { token: args.token }));
+    return toVerificationResult(await this.client.request('PUT', path, { token: checked }));
   }
 }

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { CreateServiceDto } from '../dto/create-service.dto';
+import type { CreateServiceDto } from '../dto/create-service.dto';
 import { buildVerigatorPath } from '../http/build-verigator-path';
 import { VerigatorHttpClient } from '../http/verigator-http-client';
 import { VerigatorService } from '../models/verigator-service.model';
-import { ServiceRefArgs } from '../validation/call-arguments';
-import { validateInput } from '../validation/validate-input';
+import { checkCreateService, checkServiceRef } from '../validation/check-arguments';
 import { toVerigatorService } from './response-mappers';
 
 /** Registers, reads and deletes Verigator services (one per web application). */
@@ -18,7 +17,7 @@ export class ServicesService {
    * @example const { id } = await services.create({ fqdn: 'coffeeshop.com', name: 'CoffeeShop' });
    */
   async create(service: CreateServiceDto): Promise<VerigatorService> {
-    const { fqdn, name } = validateInput(CreateServiceDto, service);
+    const { fqdn, name } = checkCreateService(service);
     return toVerigatorService(
       await this.client.request('POST', buildVerigatorPath(), { fqdn, name }),
     );
@@ -29,7 +28,7 @@ export class ServicesService {
    * @throws NoSuchResourceError when it does not exist, and any `VerigatorError`.
    */
   async get(serviceId: string): Promise<VerigatorService> {
-    validateInput(ServiceRefArgs, { serviceId });
+    checkServiceRef(serviceId);
     return toVerigatorService(await this.client.request('GET', buildVerigatorPath(serviceId)));
   }
 
@@ -39,7 +38,7 @@ export class ServicesService {
    * Verigator refuses because it still has users, and any `VerigatorError`.
    */
   async delete(serviceId: string): Promise<void> {
-    validateInput(ServiceRefArgs, { serviceId });
+    checkServiceRef(serviceId);
     await this.client.execute('DELETE', buildVerigatorPath(serviceId));
   }
 }

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { CreateUserDto } from '../dto/create-user.dto';
+import type { CreateUserDto } from '../dto/create-user.dto';
 import { buildVerigatorPath } from '../http/build-verigator-path';
 import { VerigatorHttpClient } from '../http/verigator-http-client';
 import { VerigatorUser } from '../models/verigator-user.model';
-import { CreateUserArgs, ServiceRefArgs, UserRefArgs } from '../validation/call-arguments';
-import { validateInput } from '../validation/validate-input';
+import { checkCreateUser, checkServiceRef, checkUserRef } from '../validation/check-arguments';
 import { toVerigatorUser, toVerigatorUsers } from './response-mappers';
 
 /** Adds, lists, reads and deletes the users of a Verigator service. */
@@ -19,10 +18,10 @@ export class UsersService {
    * @example await users.create(serviceId, { username: 'john@example.com', phoneNumber: '+3725555555' });
    */
   async create(serviceId: string, user: CreateUserDto): Promise<VerigatorUser> {
-    const args = validateInput(CreateUserArgs, { ...user, serviceId });
+    const args = checkCreateUser(serviceId, user);
     const body = { id_in_service: args.username, phone_number: args.phoneNumber };
     return toVerigatorUser(
-      await this.client.request('POST', buildVerigatorPath(args.serviceId, 'users'), body),
+      await this.client.request('POST', buildVerigatorPath(serviceId, 'users'), body),
     );
   }
 
@@ -31,7 +30,7 @@ export class UsersService {
    * @throws NoSuchResourceError when the service or user does not exist, and any `VerigatorError`.
    */
   async get(serviceId: string, userId: string): Promise<VerigatorUser> {
-    validateInput(UserRefArgs, { serviceId, userId });
+    checkUserRef(serviceId, userId);
     return toVerigatorUser(
       await this.client.request('GET', buildVerigatorPath(serviceId, 'users', userId)),
     );
@@ -42,7 +41,7 @@ export class UsersService {
    * @throws NoSuchResourceError when the service does not exist, and any `VerigatorError`.
    */
   async getAll(serviceId: string): Promise<VerigatorUser[]> {
-    validateInput(ServiceRefArgs, { serviceId });
+    checkServiceRef(serviceId);
     return toVerigatorUsers(
       await this.client.request('GET', buildVerigatorPath(serviceId, 'users')),
     );
@@ -53,7 +52,7 @@ export class UsersService {
    * @throws NoSuchResourceError when the service or user does not exist, and any `VerigatorError`.
    */
   async delete(serviceId: string, userId: string): Promise<void> {
-    validateInput(UserRefArgs, { serviceId, userId });
+    checkUserRef(serviceId, userId);
     await this.client.execute('DELETE', buildVerigatorPath(serviceId, 'users', userId));
   }
 }

@@ -35,6 +35,7 @@ describe('verigator-simulator CLI', () => {
     [['--code-ttl', '0'], '--code-ttl'],
     [['--code-ttl', 'x'], '--code-ttl'],
     [['--created-status', '202'], '--created-status'],
+    [['--benchmark-token', '12ab'], '--benchmark-token'],
     [['--seed', '/does/not/exist.json'], 'seed file'],
     [['positional'], 'positional'],
     [['--password', ''], '--password'],
@@ -157,6 +158,36 @@ describe('verigator-simulator CLI', () => {
         body: JSON.stringify({ token: sim.lastCode('demo-alice') }),
       });
       expect(await verify.json()).toMatchObject({ verified: false, status: { result: 'EXPIRED' } });
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('--benchmark-token verifies any seeded user, every time, without an SMS; other tokens as usual', async () => {
+    const io = fakeIo();
+    const result = await runCli(
+      ['--port', '0', '--seed', DEMO_SEED, '--benchmark-token', '424242'],
+      io,
+    );
+    const sim = result.simulator!;
+    try {
+      expect(io.out.join('\n')).toContain('Benchmarking mode');
+      const headers = { 'X-Service-Auth': 'demo:demo', 'Content-Type': 'application/json' };
+      const auth = `${sim.url}/v1/service/service/demo-service/users/demo-alice/auth`;
+      const verify = (token: string) =>
+        fetch(auth, { method: 'PUT', headers, body: JSON.stringify({ token }) }).then((r) =>
+          r.json(),
+        );
+      for (let i = 0; i < 5; i++) expect(await verify('424242')).toEqual({ verified: true });
+      expect(await verify('000000')).toMatchObject({ verified: false });
+      const missing = `${sim.url}/v1/service/service/demo-service/users/nobody/auth`;
+      const unknown = await fetch(missing, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify({ token: '424242' }),
+      });
+      expect(unknown.status).toBe(404);
+      expect(sim.messages()).toEqual([]);
     } finally {
       await sim.close();
     }

@@ -40,6 +40,9 @@ Options:
   --seed <file.json>    services and users to create at start and after every reset
   --code-ttl <seconds>  how long SMS codes stay valid (default 300)
   --created-status <n>  status of successful creates: 201 (docs, default) or 200 (Java client)
+  --benchmark-token <digits>
+                        benchmarking mode: this token verifies any user, every time, with no
+                        SMS and no state change (for load tests only; off by default)
   -v, --version         print the version
   -h, --help            show this help`;
 
@@ -69,6 +72,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         seed: { type: 'string' },
         'code-ttl': { type: 'string' },
         'created-status': { type: 'string', default: '201' },
+        'benchmark-token': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -107,6 +111,10 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
   if (createdStatus !== 200 && createdStatus !== 201) {
     return usageError(io, '--created-status must be 200 or 201');
   }
+  const benchmarkToken = values['benchmark-token'];
+  if (benchmarkToken !== undefined && !/^\d{4,12}$/.test(benchmarkToken)) {
+    return usageError(io, '--benchmark-token must be 4 to 12 digits');
+  }
   let seed: SimulatorSeed | undefined;
   if (values.seed !== undefined) {
     try {
@@ -127,6 +135,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       password: values.password,
       codeTtlMs,
       createdStatus,
+      benchmarkToken,
       seed,
     });
   } catch (error) {
@@ -140,6 +149,9 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
   io.stdout(`  X-Service-Auth username: ${values.username} (password as configured)`);
   io.stdout(`  Inbox: ${simulator.url}/`);
   io.stdout(`  SMS outbox as JSON: ${simulator.url}/_simulator/messages`);
+  if (benchmarkToken !== undefined) {
+    io.stdout('  Benchmarking mode: the benchmark token verifies every user (never use in tests).');
+  }
   io.stdout('  Press Ctrl+C to stop.');
   if (!isLoopbackUrl(simulator.url)) {
     io.stderr(

@@ -405,6 +405,7 @@ describe('VerigatorSimulator control API', () => {
       [{ codeTtlMs: 0 }, 'codeTtlMs'],
       [{ maxVerifyAttempts: 0 }, 'maxVerifyAttempts'],
       [{ createdStatus: 204 as never }, 'createdStatus'],
+      [{ benchmarkToken: '' }, 'benchmarkToken'],
     ])('rejects the options %j naming %s', async (options, field) => {
       await expect(VerigatorSimulator.start(options)).rejects.toThrow(field);
     });

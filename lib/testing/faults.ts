@@ -34,6 +34,12 @@ export interface SimulatorFault {
   delayMs?: number;
   /** Destroy the connection without answering. */
   reset?: boolean;
+  /**
+   * Chance, from 0 (exclusive) to 1, that a matching request gets the fault; the others are served
+   * normally and do not count towards `times`. With `times` large, a steady fault rate.
+   * @default 1
+   */
+  probability?: number;
 }
 
 /** A validated fault with its remaining count, as listed by `GET /_simulator/faults`. */
@@ -46,6 +52,7 @@ export interface ActiveFault {
   headers?: Record<string, string>;
   delayMs?: number;
   reset: boolean;
+  probability?: number;
 }
 
 /** Header names a fault may not set: the simulator frames the response itself. */
@@ -64,7 +71,7 @@ export function normalizeFault(input: unknown): ActiveFault {
     throw new SimulatorError(422, 'A fault must be a JSON object');
   }
   const fault = input as Record<string, unknown>;
-  const { method, path, times, status, body, headers, delayMs, reset } = fault;
+  const { method, path, times, status, body, headers, delayMs, reset, probability } = fault;
   if (method !== undefined && (typeof method !== 'string' || method.trim() === '')) {
     throw new SimulatorError(422, 'method must be a non-empty string');
   }
@@ -89,6 +96,12 @@ export function normalizeFault(input: unknown): ActiveFault {
   if (reset !== undefined && typeof reset !== 'boolean') {
     throw new SimulatorError(422, 'reset must be a boolean');
   }
+  if (
+    probability !== undefined &&
+    !(typeof probability === 'number' && probability > 0 && probability <= 1)
+  ) {
+    throw new SimulatorError(422, 'probability must be a number above 0 and at most 1');
+  }
   const hasBody = 'body' in fault && body !== undefined;
   if (status === undefined && !hasBody && delayMs === undefined && reset !== true) {
     throw new SimulatorError(422, 'A fault needs at least one of status, body, delayMs or reset');
@@ -108,12 +121,16 @@ export function normalizeFault(input: unknown): ActiveFault {
     headers: headers === undefined ? undefined : { ...(headers as Record<string, string>) },
     delayMs: delayMs as number | undefined,
     reset: reset === true,
+    ...(probability === undefined ? {} : { probability: probability as number }),
   };
 }
 
 /** Pending faults, consumed first-in first-out among those that match a request. */
 export class FaultQueue {
   private faults: { fault: ActiveFault; pattern?: RE2JS }[] = [];
+
+  /** @param random draws the chance of faults with a `probability`, in [0, 1). */
+  constructor(private readonly random: () => number = Math.random) {}
 
   add(fault: ActiveFault): void {
     this.faults.push({
@@ -130,12 +147,16 @@ export class FaultQueue {
     return this.faults.map(({ fault }) => ({ ...fault }));
   }
 
-  /** Finds the oldest fault matching the request, counts one use of it, and returns it. */
+  /**
+   * Finds the oldest fault matching the request (and, with a `probability`, drawn for it), counts
+   * one use of it, and returns it.
+   */
   take(method: string, path: string): ActiveFault | undefined {
     const index = this.faults.findIndex(
       ({ fault, pattern }) =>
         (fault.method === undefined || fault.method === method) &&
-        (pattern === undefined || pattern.test(path)),
+        (pattern === undefined || pattern.test(path)) &&
+        (fault.probability === undefined || this.random() < fault.probability),
     );
     if (index === -1) {
       return undefined;

@@ -30,6 +30,12 @@ export interface VerigatorSimulatorOptions {
   createdStatus?: 200 | 201;
   /** Current time in epoch milliseconds, for `ctime`, code expiry and TOTP. @default Date.now */
   clock?: () => number;
+  /**
+   * Benchmarking mode: this token (4 to 12 digits) verifies any existing user, every time, with
+   * no SMS sent and no state changed, so load tests measure the client, not the code bookkeeping.
+   * Other tokens are judged as usual. Never set it outside benchmarks. @default undefined (off)
+   */
+  benchmarkToken?: string;
   /** Services and users to create at start and after every reset. */
   seed?: SimulatorSeed;
 }

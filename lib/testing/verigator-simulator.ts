@@ -99,10 +99,14 @@ export class VerigatorSimulator {
     if (createdStatus !== 200 && createdStatus !== 201) {
       throw new Error('createdStatus must be 200 or 201');
     }
+    if (options.benchmarkToken !== undefined && !/^\d{4,12}$/.test(options.benchmarkToken)) {
+      throw new Error('benchmarkToken must be 4 to 12 digits');
+    }
     const state = new SimulatorState({
       clock: options.clock ?? Date.now,
       codeTtlMs,
       maxVerifyAttempts,
+      benchmarkToken: options.benchmarkToken,
       seed: options.seed === undefined ? undefined : validateSeed(options.seed),
     });
     const server = createServer();

@@ -17,6 +17,8 @@ export const TwoFactorErrorCode = {
   LOCKED: 'TWO_FACTOR_LOCKED',
   /** 429: this user's send budget is spent; no code was sent; `Retry-After` says when. */
   SEND_LIMITED: 'TWO_FACTOR_SEND_LIMITED',
+  /** 503: the guard's store (e.g. Redis) failed or is unreachable; the request is refused. */
+  UNAVAILABLE: 'TWO_FACTOR_UNAVAILABLE',
 } as const;
 
 /** One of the `TwoFactorErrorCode` values. */
@@ -31,6 +33,7 @@ export const TWO_FACTOR_MESSAGES: Readonly<Record<TwoFactorErrorCode, string>> =
   TWO_FACTOR_THROTTLED: 'Too many wrong codes; request a new one',
   TWO_FACTOR_LOCKED: 'Too many verification attempts; try again later',
   TWO_FACTOR_SEND_LIMITED: 'Too many codes were sent; try again later',
+  TWO_FACTOR_UNAVAILABLE: 'Two-factor authentication is temporarily unavailable; try again later',
 };
 
 const STATUS_BY_CODE: Readonly<Record<TwoFactorErrorCode, HttpStatus>> = {
@@ -41,6 +44,13 @@ const STATUS_BY_CODE: Readonly<Record<TwoFactorErrorCode, HttpStatus>> = {
   TWO_FACTOR_THROTTLED: HttpStatus.TOO_MANY_REQUESTS,
   TWO_FACTOR_LOCKED: HttpStatus.TOO_MANY_REQUESTS,
   TWO_FACTOR_SEND_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
+  TWO_FACTOR_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+const REASON_PHRASES: Readonly<Partial<Record<HttpStatus, string>>> = {
+  [HttpStatus.UNAUTHORIZED]: 'Unauthorized',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'Too Many Requests',
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'Service Unavailable',
 };
 
 /** The body of a `TwoFactorException`, in the Nest error shape. */
@@ -54,7 +64,7 @@ export interface TwoFactorExceptionBody {
 }
 
 /**
- * What `TwoFactorGuard` throws to stop a request: 401 or 429 with a `code` from
+ * What `TwoFactorGuard` throws to stop a request: 401, 429 or 503 with a `code` from
  * `TwoFactorErrorCode`. Never carries the token.
  */
 export class TwoFactorException extends HttpException {
@@ -65,7 +75,7 @@ export class TwoFactorException extends HttpException {
     const statusCode = STATUS_BY_CODE[code];
     const body: TwoFactorExceptionBody = {
       statusCode,
-      error: statusCode === HttpStatus.UNAUTHORIZED ? 'Unauthorized' : 'Too Many Requests',
+      error: REASON_PHRASES[statusCode]!,
       message: options.message ?? TWO_FACTOR_MESSAGES[code],
       code,
       ...(options.method && { method: options.method }),

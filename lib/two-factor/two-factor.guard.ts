@@ -7,10 +7,15 @@ import {
   Logger,
 } from '@nestjs/common';
 import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
+import { performance } from 'node:perf_hooks';
 import { Reflector } from '@nestjs/core';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
 import { InvalidDataError } from '../errors/invalid-data.error';
 import { VerigatorError } from '../errors/verigator.error';
+import type { TwoFactorEvent } from '../events/two-factor-event';
+import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
+import { toVerigatorEventError } from '../events/verigator-event-error';
+import { VerigatorEventPublisher } from '../events/verigator-event-publisher';
 import {
   isVerigatorUnavailable,
   toVerigatorErrorResponse,
@@ -33,6 +38,7 @@ import {
   TwoFactorRouteOptions,
 } from './two-factor-options.interface';
 import { TwoFactorStore } from './stores/two-factor.store';
+import { TwoFactorStoreError } from './stores/two-factor-store.error';
 import { isTwoFactorStep } from './two-factor-step';
 import { isOutcomeUnknown } from './is-outcome-unknown';
 import { TwoFactorStoreKeyKind, twoFactorStoreKey } from './stores/two-factor-store-keys';
@@ -46,6 +52,20 @@ export interface TwoFactorRouteSettings {
 
 /** Marks a request that already passed, so a second guard instance does not verify twice. */
 const PASSED = Symbol('verigator.twoFactorPassed');
+
+/** What every `TwoFactorEvent` of a request shares, kept on the request while it is checked. */
+const EVENT_SCOPE = Symbol('verigator.twoFactorEventScope');
+
+/** The part of a `TwoFactorEvent` that a step of the guard decides. */
+export type TwoFactorEventDetails = Pick<TwoFactorEvent, 'type' | 'outcome'> &
+  Partial<Pick<TwoFactorEvent, 'reason' | 'error' | 'method'>>;
+
+interface TwoFactorEventScope {
+  startedAt: number;
+  route: string;
+  settings?: TwoFactorRouteSettings;
+  userId?: string;
+}
 
 /**
  * Step-up authentication: lets a request through only with a fresh Verigator code.
@@ -69,6 +89,8 @@ const PASSED = Symbol('verigator.twoFactorPassed');
 @Injectable()
 export class TwoFactorGuard implements CanActivate {
   protected readonly logger = new Logger('TwoFactorGuard');
+  /** Publishes the audit trail (property-injected, so subclass constructors stay unchanged). */
+  @Inject(VerigatorEventPublisher) protected readonly events!: VerigatorEventPublisher;
 
   constructor(
     protected readonly reflector: Reflector,
@@ -85,7 +107,10 @@ export class TwoFactorGuard implements CanActivate {
     if (context.getType() !== 'http') return false;
     const request = this.getRequestResponse(context).request as Record<symbol, unknown>;
     if (request[PASSED] === true) return true;
-    const passed = await this.check(context, route);
+    request[EVENT_SCOPE] = { startedAt: performance.now(), route: routeName(context) };
+    const passed = await this.check(context, route).catch((error: unknown) =>
+      this.onStoreError(error, context),
+    );
     if (passed) request[PASSED] = true;
     return passed;
   }
@@ -162,7 +187,8 @@ export class TwoFactorGuard implements CanActivate {
 
   /**
    * What a remembered success is bound to besides the user: the `twoFactor.sessionKey` option,
-   * else `''` (the user, across sessions); `undefined` remembers nothing.
+   * else `''` (the user, across sessions); `undefined` (also for text that is not well-formed)
+   * remembers nothing.
    */
   protected async getSessionKey(
     context: ExecutionContext,
@@ -171,7 +197,7 @@ export class TwoFactorGuard implements CanActivate {
     if (!this.options.sessionKey) return '';
     const { request } = this.getRequestResponse(context);
     const key: unknown = await this.options.sessionKey(request, context);
-    return typeof key === 'string' ? key : undefined;
+    return typeof key === 'string' && isWellFormedText(key) ? key : undefined;
   }
 
   /**
@@ -199,9 +225,14 @@ export class TwoFactorGuard implements CanActivate {
       maxAge: route.maxAge ?? this.options.maxAge,
     };
     const userId = await this.getUserId(context);
-    if (userId === undefined) throw this.createException(TwoFactorErrorCode.USER_UNKNOWN);
+    this.setEventScope(context, settings, userId);
+    if (userId === undefined) {
+      this.emitEvent(context, { type: 'userUnknown', outcome: 'refused' });
+      throw this.createException(TwoFactorErrorCode.USER_UNKNOWN);
+    }
     const successKey = await this.getSuccessKey(context, settings, userId);
     if (successKey !== undefined && (await this.isRemembered(successKey, settings.maxAge))) {
+      this.emitEvent(context, { type: 'remembered', outcome: 'passed' });
       return true;
     }
     const token = await this.getToken(context);
@@ -223,6 +254,7 @@ export class TwoFactorGuard implements CanActivate {
     const key = this.generateKey('cooldown', settings.serviceId, userId);
     const claimed = await this.store.setIfAbsent(key, settings.method, this.options.cooldown);
     if (!claimed) {
+      this.emitEvent(context, { type: 'sendRefused', outcome: 'refused', reason: 'cooldown' });
       const record = await this.store.get(key);
       throw this.createException(TwoFactorErrorCode.REQUIRED, {
         method: toAuthMethod(record?.value) ?? settings.method,
@@ -240,6 +272,7 @@ export class TwoFactorGuard implements CanActivate {
       return this.onVerigatorError(error, context, userId);
     }
     await this.store.set(key, used, this.options.cooldown);
+    this.emitEvent(context, { type: 'codeSent', outcome: 'refused', method: used });
     throw this.createException(TwoFactorErrorCode.REQUIRED, { method: used });
   }
 
@@ -292,26 +325,35 @@ export class TwoFactorGuard implements CanActivate {
     try {
       result = await this.authService.verify(settings.serviceId, userId, token);
     } catch (error) {
-      if (isMalformedToken(error)) throw this.createException(TwoFactorErrorCode.INVALID);
+      if (isMalformedToken(error)) {
+        this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'malformed' });
+        throw this.createException(TwoFactorErrorCode.INVALID);
+      }
       if (isOutcomeUnknown(error)) await this.store.delete(cooldownKey);
       else await this.store.decrement(attemptsKey);
       return this.onVerigatorError(error, context, userId, token);
     }
     if (result.verified) {
-      await Promise.all([this.store.delete(attemptsKey), this.store.delete(cooldownKey)]);
-      if (successKey !== undefined && settings.maxAge > 0) {
-        await this.store.set(successKey, String(Date.now()), settings.maxAge);
-      }
+      const remember = successKey !== undefined && settings.maxAge > 0;
+      await Promise.all([
+        this.store.delete(attemptsKey),
+        this.store.delete(cooldownKey),
+        remember && this.store.set(successKey, String(Date.now()), settings.maxAge),
+      ]);
+      this.emitEvent(context, { type: 'verified', outcome: 'passed' });
       return true;
     }
     if (result.status?.throttled) {
       await this.store.delete(cooldownKey);
+      this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'throttled' });
       throw this.createException(TwoFactorErrorCode.THROTTLED);
     }
     if (result.status?.expired) {
       await this.store.delete(cooldownKey);
+      this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'expired' });
       throw this.createException(TwoFactorErrorCode.EXPIRED);
     }
+    this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'invalid' });
     throw this.createException(TwoFactorErrorCode.INVALID);
   }
 
@@ -323,6 +365,12 @@ export class TwoFactorGuard implements CanActivate {
   ): HttpException {
     const { response } = this.getRequestResponse(context);
     response.header('Retry-After', String(Math.max(1, Math.ceil(ttlMs / 1000))));
+    this.emitEvent(
+      context,
+      code === TwoFactorErrorCode.SEND_LIMITED
+        ? { type: 'sendRefused', outcome: 'refused', reason: 'budget' }
+        : { type: 'lockedOut', outcome: 'refused' },
+    );
     return this.createException(code);
   }
 
@@ -338,9 +386,16 @@ export class TwoFactorGuard implements CanActivate {
     token?: string,
   ): boolean {
     if (!(error instanceof VerigatorError)) throw error;
-    const route = `${context.getClass().name}.${context.getHandler().name}`;
+    const route = routeName(context);
     const secrets = token === undefined ? [] : [token, token.replace(/\s/g, '')];
-    if (this.options.failOpen && isVerigatorUnavailable(error)) {
+    const unavailable = isVerigatorUnavailable(error);
+    const passed = this.options.failOpen && unavailable;
+    this.emitEvent(context, {
+      type: unavailable ? 'unavailable' : 'verigatorError',
+      outcome: passed ? 'passed' : 'refused',
+      error: toVerigatorEventError(error),
+    });
+    if (passed) {
       this.logger.warn(
         describeForLog(
           `failOpen: letting ${route} through for user ${userId} without a second factor, ` +
@@ -363,6 +418,47 @@ export class TwoFactorGuard implements CanActivate {
     throw new HttpException(answer.body, answer.statusCode);
   }
 
+  /**
+   * Fails closed when the store failed (`TwoFactorStoreError`): logs it and answers 503
+   * `TWO_FACTOR_UNAVAILABLE`, even with `failOpen` (which concerns Verigator). Rethrows others.
+   */
+  protected onStoreError(error: unknown, context: ExecutionContext): never {
+    if (!(error instanceof TwoFactorStoreError)) throw error;
+    const route = `${context.getClass().name}.${context.getHandler().name}`;
+    this.logger.error(`TwoFactorStore failed for ${route}: ${error.message}`);
+    this.emitEvent(context, { type: 'storeUnavailable', outcome: 'refused' });
+    throw this.createException(TwoFactorErrorCode.UNAVAILABLE);
+  }
+
+  /**
+   * Publishes a `TwoFactorEvent` for this request (route, user, method and latency filled in);
+   * costs nothing when no one listens, and listeners can never fail the request.
+   */
+  protected emitEvent(context: ExecutionContext, details: TwoFactorEventDetails): void {
+    if (!this.events?.isObserved(VERIGATOR_CHANNELS.guardDecision)) return;
+    const { request } = this.getRequestResponse(context);
+    const scope = (request as Record<symbol, TwoFactorEventScope | undefined>)[EVENT_SCOPE];
+    if (scope?.settings === undefined) return;
+    this.events.publish({
+      route: scope.route,
+      serviceId: scope.settings.serviceId,
+      userId: scope.userId,
+      method: scope.settings.method,
+      latencyMs: Math.round((performance.now() - scope.startedAt) * 100) / 100,
+      ...details,
+    });
+  }
+
+  private setEventScope(
+    context: ExecutionContext,
+    settings: TwoFactorRouteSettings,
+    userId: string | undefined,
+  ): void {
+    const { request } = this.getRequestResponse(context);
+    const scope = (request as Record<symbol, TwoFactorEventScope | undefined>)[EVENT_SCOPE];
+    if (scope !== undefined) Object.assign(scope, { settings, userId });
+  }
+
   private async getSuccessKey(
     context: ExecutionContext,
     settings: TwoFactorRouteSettings,
@@ -379,6 +475,10 @@ export class TwoFactorGuard implements CanActivate {
     const verifiedAt = Number(record?.value);
     return Number.isFinite(verifiedAt) && Date.now() - verifiedAt < maxAge;
   }
+}
+
+function routeName(context: ExecutionContext): string {
+  return `${context.getClass().name}.${context.getHandler().name}`;
 }
 
 function nonEmptyString(value: unknown): string | undefined {

@@ -1,6 +1,11 @@
 import { ValidationOptions, registerDecorator } from 'class-validator';
 import { isPossiblePhoneNumber } from 'libphonenumber-js';
 
+/** The rule of {@link IsPossiblePhoneNumber}: `+` and digits, of a possible length for the country. */
+export function isPossiblePhone(value: unknown): boolean {
+  return typeof value === 'string' && /^\+\d+$/.test(value) && isPossiblePhoneNumber(value);
+}
+
 /**
  * Checks that a value is `+` and digits forming a *possible* number for its country
  * (right length per libphonenumber-js). It does not demand a number that is assigned:
@@ -16,9 +21,6 @@ export function IsPossiblePhoneNumber(options?: ValidationOptions): PropertyDeco
         message: `${String(propertyName)} must be a phone number with its country prefix, e.g. +3725555555`,
         ...options,
       },
-      validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' && /^\+\d+$/.test(value) && isPossiblePhoneNumber(value),
-      },
+      validator: { validate: isPossiblePhone },
     });
 }

@@ -8,7 +8,9 @@ import { InvalidDataError, InvalidField } from '../errors/invalid-data.error';
  * @throws InvalidDataError naming every failing field; the values are never included.
  */
 export function validateInput<T extends object>(type: new () => T, plain: unknown): T {
-  const instance = plainToInstance(type, isObject(plain) ? plain : {});
+  const transformed = plainToInstance(type, isObject(plain) ? plain : {});
+  // a Set, Date or the like comes back as itself, which carries no rules: validate it as empty
+  const instance = transformed instanceof type ? transformed : plainToInstance(type, {});
   const errors = validateSync(instance, { forbidUnknownValues: false });
   if (errors.length > 0) throw InvalidDataError.fromFields(errors.map(toInvalidField));
   return instance;

@@ -19,9 +19,16 @@ const SERVICE_ID = 'svc-1';
 describe('Verigator failures become typed errors', () => {
   let upstream: RecordingServer;
   let client: VerigatorTestApp;
+  /** For 1 MB bodies: room to read them on a loaded machine. */
+  let roomy: VerigatorTestApp;
 
   beforeAll(async () => {
     upstream = await new RecordingServer().start();
+    roomy = await createVerigatorApp(upstream.url, {
+      timeout: 5000,
+      retries: 0,
+      circuitBreaker: false,
+    });
     // One answer, one error: no retry, no breaker (resilience has its own suites).
     client = await createVerigatorApp(upstream.url, {
       timeout: 300,
@@ -32,12 +39,13 @@ describe('Verigator failures become typed errors', () => {
   afterEach(() => upstream.clear());
   afterAll(async () => {
     await client.app.close();
+    await roomy.app.close();
     await upstream.close();
   });
 
-  async function failureOf(reply: Reply): Promise<VerigatorError> {
+  async function failureOf(reply: Reply, on = client): Promise<VerigatorError> {
     upstream.reply(reply);
-    const error = await client.services.get(SERVICE_ID).catch((e: unknown) => e);
+    const error = await on.services.get(SERVICE_ID).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VerigatorError);
     return error as VerigatorError;
   }
@@ -118,7 +126,7 @@ describe('Verigator failures become typed errors', () => {
   });
 
   it('a body over the 1 MiB cap is InvalidResponseError, not a connection failure', async () => {
-    const error = await failureOf({ status: 200, body: 'x'.repeat(1024 * 1024 + 10) });
+    const error = await failureOf({ status: 200, body: 'x'.repeat(1024 * 1024 + 10) }, roomy);
     expect(error).toBeInstanceOf(InvalidResponseError);
     expect(error.code).toBe('INVALID_RESPONSE');
   });
@@ -132,7 +140,7 @@ describe('Verigator failures become typed errors', () => {
     ],
     ['a long text', 't'.repeat(900_000)],
   ])('an error body of %s is bounded: its JSON stays small', async (_kind, body) => {
-    const error = await failureOf({ status: 500, body });
+    const error = await failureOf({ status: 500, body }, roomy);
     expect(error).toBeInstanceOf(InternalError);
     const json = JSON.stringify(error.toJSON());
     expect(json.length).toBeLessThan(20_000);

@@ -165,6 +165,7 @@ describe('VerigatorModule configuration', () => {
     [{ timeout: -5 }, 'timeout'],
     [{ timeout: Number.NaN }, 'timeout'],
     [{ serviceId: '' }, 'serviceId'],
+    [{ onEvent: 'audit.log' }, 'onEvent'],
     [{ fallbackEndpoints: 'http://127.0.0.1:1' }, 'fallbackEndpoints'],
     [{ fallbackEndpoints: ['http://127.0.0.1:1', 'ftp://x'] }, 'fallbackEndpoints[1]'],
     [{ fallbackEndpoints: [`http://user:${TEST_PASSWORD}@127.0.0.1`] }, 'fallbackEndpoints[0]'],

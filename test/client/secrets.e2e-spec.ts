@@ -1,6 +1,11 @@
 import { inspect } from 'node:util';
 import { Logger } from '@nestjs/common';
-import { TwoFactorGuard, VerigatorError, VerigatorExceptionFilter } from '../../lib';
+import {
+  TwoFactorGuard,
+  VerigatorError,
+  VerigatorExceptionFilter,
+  VerigatorHealthIndicator,
+} from '../../lib';
 import { RecordingServer, Reply, closedPortUrl } from '../utils/recording-server';
 import {
   TEST_PASSWORD,
@@ -138,7 +143,8 @@ describe('the API password never appears, even echoed JSON-escaped or in an insp
 
   it('is not shown by inspecting or serialising a service', () => {
     const guard = client.app.get(TwoFactorGuard);
-    for (const service of [client.services, client.users, client.auth, guard]) {
+    const health = client.app.get(VerigatorHealthIndicator);
+    for (const service of [client.services, client.users, client.auth, guard, health]) {
       expect(inspect(service)).not.toContain(password);
       expect(inspect(service, { depth: 6 })).not.toContain(password);
       expect(inspect(service, { depth: 6 })).not.toContain('Pa55');

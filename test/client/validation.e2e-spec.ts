@@ -30,11 +30,12 @@ describe('bad input is refused locally, naming each field, and nothing is sent',
     ['fqdn not a domain', { fqdn: 'not a domain', name: 'Shop' }, ['fqdn']],
     ['name too long', { fqdn: 'shop.com', name: 'x'.repeat(101) }, ['name']],
     ['name not a string', { fqdn: 'shop.com', name: 42 }, ['name']],
+    ['a blank name', { fqdn: 'shop.com', name: ' \t ' }, ['name']],
   ])('services.create with %s', async (_case, input, fields) => {
     expect(await fieldsOf(() => client.services.create(input as never))).toEqual(fields);
   });
 
-  it.each([undefined, null, 'coffeeshop.com', ['x']])(
+  it.each([undefined, null, 'coffeeshop.com', ['x'], new Set(['x']), new Date(0)])(
     'services.create(%p) names both fields',
     async (input) => {
       expect(await fieldsOf(() => client.services.create(input as never))).toEqual([
@@ -62,6 +63,14 @@ describe('bad input is refused locally, naming each field, and nothing is sent',
       client.users.create('svc', { username: 'john', phoneNumber: phoneNumber as string }),
     );
     expect(fields).toEqual(['phoneNumber']);
+  });
+
+  it('users.create with a blank username names it', async () => {
+    expect(
+      await fieldsOf(() =>
+        client.users.create('svc', { username: '  ', phoneNumber: '+3725555555' }),
+      ),
+    ).toEqual(['username']);
   });
 
   it('users.create with an empty username and an empty service id lists both', async () => {

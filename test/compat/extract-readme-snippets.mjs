@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import console from 'node:console';
 import process from 'node:process';
+import snippets from './readme-snippets.cjs';
 
 /** Where each README snippet lives in the consumer project. */
 const SNIPPET_FILES = {
@@ -21,13 +22,7 @@ if (!readmePath || !outDir) {
   console.error('usage: node extract-readme-snippets.mjs README.md OUT_DIR');
   process.exit(2);
 }
-const readme = readFileSync(readmePath, 'utf8');
-const pattern = /<!-- snippet: ([\w-]+) -->\s*```\w*\n([\s\S]*?)\n```/g;
-const found = new Map();
-for (const [, name, code] of readme.matchAll(pattern)) {
-  if (found.has(name)) throw new Error(`README snippet "${name}" is marked twice`);
-  found.set(name, code);
-}
+const found = snippets.readReadmeSnippets(readFileSync(readmePath, 'utf8'));
 for (const [name, file] of Object.entries(SNIPPET_FILES)) {
   if (!found.has(name)) throw new Error(`README snippet "${name}" not found`);
   const target = join(outDir, file);

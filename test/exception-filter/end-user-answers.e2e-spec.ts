@@ -37,6 +37,9 @@ class BareController {
   }
 }
 
+/** Room for a 1 MB body on a loaded machine (the test app's default timeout is 300 ms). */
+const ROOMY_TIMEOUT = { timeout: 5000 };
+
 const NOT_FOUND = 'User nope not found in service nest-sample-service';
 const EXISTS = 'User alice@example.com already exists (phone +3725555555)';
 
@@ -124,7 +127,7 @@ describe.each(ADAPTERS)('end users read only our words (%s)', (_name, adapter: A
   });
 
   it('a 1 MB JSON error body of nested arrays answers 502, not a generic 500', async () => {
-    const http = await boot();
+    const http = await boot(ROOMY_TIMEOUT);
     fake.fault = { status: 500, body: '['.repeat(500_000) + ']'.repeat(500_000) };
     const res = await http().get('/users/u-1');
     expect(res.status).toBe(502);
@@ -133,7 +136,7 @@ describe.each(ADAPTERS)('end users read only our words (%s)', (_name, adapter: A
   });
 
   it('a body over the 1 MiB cap answers 502 INVALID_RESPONSE', async () => {
-    const http = await boot();
+    const http = await boot(ROOMY_TIMEOUT);
     fake.fault = { status: 200, body: 'x'.repeat(1024 * 1024 + 1) };
     const res = await http().get('/users/u-1');
     expect(res.status).toBe(502);

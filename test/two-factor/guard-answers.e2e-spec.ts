@@ -67,6 +67,15 @@ describe.each(ADAPTERS)('TwoFactorGuard answers (%s)', (_name, adapter: AdapterF
     },
   );
 
+  it('a session key with a lone surrogate remembers nothing, instead of failing with 500', async () => {
+    const transfer = await boot({
+      twoFactor: { maxAge: 60_000, sessionKey: () => '\ud800' },
+    });
+    const res = await transfer('"u-1"');
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('TWO_FACTOR_REQUIRED');
+  });
+
   it('a 404 from Verigator answers our message; the upstream text is logged at debug only', async () => {
     const transfer = await boot();
     fake.fault = { status: 404, body: { message: 'User nope not found in service svc-1' } };
@@ -85,7 +94,8 @@ describe.each(ADAPTERS)('TwoFactorGuard answers (%s)', (_name, adapter: AdapterF
   });
 
   it('a 1 MB JSON error body of nested arrays answers 502, not 500', async () => {
-    const transfer = await boot();
+    // Room for a 1 MB body on a loaded machine (the test app's default timeout is 300 ms).
+    const transfer = await boot({ timeout: 5000 });
     fake.fault = { status: 500, body: '['.repeat(500_000) + ']'.repeat(500_000) };
     const res = await transfer('"u-1"');
     expect(res.status).toBe(502);

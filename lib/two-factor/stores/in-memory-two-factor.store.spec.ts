@@ -1,7 +1,10 @@
+import { behavesLikeATwoFactorStore } from '../../../test/utils/two-factor-store-behaviour';
 import { InMemoryTwoFactorStore } from './in-memory-two-factor.store';
 import { twoFactorStoreKey } from './two-factor-store-keys';
 
 describe('InMemoryTwoFactorStore', () => {
+  behavesLikeATwoFactorStore(() => new InMemoryTwoFactorStore());
+
   let now = 1_000;
   const clock = () => now;
   beforeEach(() => (now = 1_000));

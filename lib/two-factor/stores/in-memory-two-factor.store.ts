@@ -67,8 +67,9 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
   }
 
   async get(key: string): Promise<TwoFactorStoreRecord | undefined> {
-    const entry = this.live(key);
-    return entry && { value: entry.value, ttlMs: entry.expiresAt - this.now() };
+    const now = this.now();
+    const entry = this.live(key, now);
+    return entry && { value: entry.value, ttlMs: entry.expiresAt - now };
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
@@ -76,55 +77,65 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    if (this.live(key)) return false;
-    this.write(key, value, this.now() + ttlMs);
+    const now = this.now();
+    if (this.live(key, now)) return false;
+    this.write(key, value, now + ttlMs);
     return true;
   }
 
   async increment(key: string, ttlMs: number): Promise<TwoFactorStoreCounter> {
-    const entry = this.live(key);
-    const count = entry ? (Number.parseInt(entry.value, 10) || 0) + 1 : 1;
-    const expiresAt = entry ? entry.expiresAt : this.now() + ttlMs;
-    this.write(key, String(count), expiresAt);
-    return { count, ttlMs: expiresAt - this.now() };
+    const now = this.now();
+    const entry = this.live(key, now);
+    if (!entry) {
+      this.write(key, '1', now + ttlMs);
+      return { count: 1, ttlMs };
+    }
+    const count = (Number.parseInt(entry.value, 10) || 0) + 1;
+    this.write(key, String(count), entry.expiresAt);
+    return { count, ttlMs: entry.expiresAt - now };
   }
 
   async decrement(key: string): Promise<void> {
-    const entry = this.live(key);
+    const entry = this.live(key, this.now());
     if (!entry) return;
-    const count = Math.max(0, (Number.parseInt(entry.value, 10) || 0) - 1);
-    this.write(key, String(count), entry.expiresAt);
+    this.write(
+      key,
+      String(Math.max(0, (Number.parseInt(entry.value, 10) || 0) - 1)),
+      entry.expiresAt,
+    );
   }
 
   async delete(key: string): Promise<void> {
     this.remove(key);
   }
 
-  private live(key: string): Entry | undefined {
+  private live(key: string, now: number): Entry | undefined {
     const entry = this.entries.get(key);
-    if (entry && entry.expiresAt <= this.now()) {
+    if (entry && entry.expiresAt <= now) {
       this.remove(key);
       return undefined;
     }
     return entry;
   }
 
+  /**
+   * Stores a record as the most recently written of its tier. A key already held keeps its entry
+   * (updated in place, moved to the end of its tier): no new object, no room check.
+   */
   private write(key: string, value: string, expiresAt: number): void {
-    const known = this.entries.get(key);
-    if (known) {
-      // rewritten in place; moved to the end of its tier, the most recently written
-      this.tiers[known.tier].delete(key);
-      known.value = value;
-      known.expiresAt = expiresAt;
-      known.tier = known.tier === 0 ? 0 : securityTier(value);
-      this.tiers[known.tier].set(key, known);
+    const held = this.entries.get(key);
+    if (held) {
+      this.tiers[held.tier].delete(key);
+      held.value = value;
+      held.expiresAt = expiresAt;
+      held.tier = this.tierOf(key, value);
+      this.tiers[held.tier].set(key, held);
       return;
     }
     if (this.entries.size >= this.maxEntries) this.makeRoom();
-    const tier = this.isSecurityKey(key) ? securityTier(value) : 0;
-    const entry = { value, expiresAt, tier };
+    const entry = { value, expiresAt, tier: this.tierOf(key, value) };
     this.entries.set(key, entry);
-    this.tiers[tier].set(key, entry);
+    this.tiers[entry.tier].set(key, entry);
   }
 
   private remove(key: string): void {
@@ -132,6 +143,12 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
     if (!entry) return;
     this.entries.delete(key);
     this.tiers[entry.tier].delete(key);
+  }
+
+  /** 0 for ordinary records; a security counter's count, from 1 up to `TOP_TIER`. */
+  private tierOf(key: string, value: string): number {
+    if (!this.isSecurityKey(key)) return 0;
+    return Math.min(TOP_TIER, Math.max(1, Number.parseInt(value, 10) || 1));
   }
 
   /**
@@ -160,9 +177,4 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
       );
     }
   }
-}
-
-/** A security counter's tier: its count, from 1 up to `TOP_TIER`. */
-function securityTier(value: string): number {
-  return Math.min(TOP_TIER, Math.max(1, Number.parseInt(value, 10) || 1));
 }

@@ -13,9 +13,14 @@ export const TWO_FACTOR_SECURITY_KINDS: readonly TwoFactorStoreKeyKind[] = ['att
 const PREFIX = `${TWO_FACTOR_KEY_PREFIX}:`;
 const SECURITY_KINDS = TWO_FACTOR_SECURITY_KINDS.map((kind) => `${kind}:`);
 
-/** The store key of one kind of record: `verigator-2fa:<kind>:<part>:...`, parts URI-encoded. */
+/**
+ * The store key of one kind of record of a user: `verigator-2fa:<kind>:{<serviceId>:<userId>}`,
+ * then `:<part>` for each further part. Parts are URI-encoded, so they can never collide nor
+ * hold braces; the braces are a Redis Cluster hash tag, so one user's records share a slot.
+ */
 export function twoFactorStoreKey(kind: TwoFactorStoreKeyKind, ...parts: string[]): string {
-  return [TWO_FACTOR_KEY_PREFIX, kind, ...parts.map(encodeURIComponent)].join(':');
+  const [serviceId = '', userId = '', ...more] = parts.map(encodeURIComponent);
+  return [TWO_FACTOR_KEY_PREFIX, kind, `{${serviceId}:${userId}}`, ...more].join(':');
 }
 
 /** True for a key of a lockout counter or a send budget (see `TWO_FACTOR_SECURITY_KINDS`). */

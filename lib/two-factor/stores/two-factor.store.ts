@@ -16,12 +16,13 @@ export interface TwoFactorStoreCounter {
  * Where `TwoFactorGuard` keeps failure counters, send cooldowns and remembered successes.
  * Implementations shared by several app instances (Redis, a database) must make every method
  * atomic on its own, as the guard relies on that to send one SMS for concurrent requests and to
- * stop parallel guesses at `maxAttempts`. Keys are opaque strings; values are short strings.
+ * stop parallel guesses at `maxAttempts`. Keys are opaque strings (the guard's carry a Redis hash
+ * tag, `{service:user}`, so one user's keys share a Cluster slot); values are short strings.
  *
- * Provide your own through the `twoFactor.store` module option.
+ * A store that cannot answer (unreachable, too slow) rejects with `TwoFactorStoreError`, so that
+ * the guard answers 503; it must never resolve with a guess. `RedisTwoFactorStore` is one for
+ * several instances. Provide yours through the `twoFactor.store` module option.
  * @example
- * // Redis: get = GET + PTTL, set = SET PX, setIfAbsent = SET NX PX,
- * // increment = INCR + PEXPIRE on the first hit (one Lua script), decrement = DECR if EXISTS.
  * VerigatorModule.forRootAsync({
  *   inject: [Redis],
  *   useFactory: (redis: Redis) => ({ ...credentials, twoFactor: { store: new RedisTwoFactorStore(redis) } }),

@@ -1,0 +1,34 @@
+/**
+ * Runs i10's `bench/stores.cjs` (the guard's decisions per second on RedisTwoFactorStore vs the
+ * in-memory store; it starts its own redis-server) when it exists, and resolves to the JSON it
+ * prints last, or to `{ skipped }` with the reason.
+ */
+const { spawn } = require('node:child_process');
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+const SCRIPT = join(__dirname, '..', 'stores.cjs');
+
+function benchRedisStore({ rounds, log }) {
+  if (!existsSync(SCRIPT)) return Promise.resolve({ skipped: 'bench/stores.cjs is not present' });
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [SCRIPT], {
+      env: { ...process.env, BENCH_ROUNDS: String(rounds), BENCH_REQUESTS: '1500' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('close', (code) => {
+      const last = out.trim().split('\n').pop() ?? '';
+      try {
+        if (code !== 0) throw new Error(`exited with ${code}`);
+        log('  redis store done');
+        resolve(JSON.parse(last));
+      } catch (error) {
+        resolve({ skipped: `bench/stores.cjs failed: ${error.message}` });
+      }
+    });
+  });
+}
+
+module.exports = { benchRedisStore };

@@ -1,0 +1,210 @@
+import { OnApplicationShutdown } from '@nestjs/common';
+import { createHash, createHmac } from 'node:crypto';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import { loadIoredis } from './load-ioredis';
+import { REDIS_TWO_FACTOR_SCRIPTS, RedisTwoFactorScript } from './redis-two-factor.scripts';
+import { TwoFactorStoreError } from './two-factor-store.error';
+import { TwoFactorStore, TwoFactorStoreCounter, TwoFactorStoreRecord } from './two-factor.store';
+
+/** Options of `RedisTwoFactorStore`. */
+export interface RedisTwoFactorStoreOptions {
+  /**
+   * Put before every key, e.g. to share one Redis among apps. The guard's keys already start
+   * with `verigator-2fa:`.
+   * @default ''
+   */
+  prefix?: string;
+  /**
+   * Milliseconds one store call may take; past it the call fails with `TwoFactorStoreError` and
+   * the guard answers 503, so a slow Redis cannot hold requests.
+   * @default 500
+   */
+  commandTimeout?: number;
+  /**
+   * Store a SHA-256 of the user part of each key (service, user id, session key) instead of the
+   * ids themselves; `{ secret }` uses HMAC-SHA-256 with it, so ids cannot be found by guessing.
+   * @default false
+   */
+  hashUserIds?: boolean | { secret: string };
+}
+
+/** `RedisTwoFactorStoreOptions` plus the options of the client `connect()` creates. */
+export interface RedisTwoFactorStoreConnectOptions extends RedisTwoFactorStoreOptions {
+  /** ioredis options merged over the store's (`autoResendUnfulfilledCommands: false`). */
+  redis?: RedisOptions;
+}
+
+/** Client statuses of a first connection (`wait`: lazyConnect, connects on the first command). */
+const FIRST_CONNECTION_STATUSES: ReadonlySet<string> = new Set(['wait', 'connecting', 'connect']);
+/** `head{tag}tail`: the Redis Cluster hash tag the guard puts around the user part of a key. */
+const TAGGED_KEY = /^([^{]*)\{([^}]*)\}(.*)$/;
+
+type ScriptCommands = Record<
+  RedisTwoFactorScript,
+  (key: string, ...args: unknown[]) => Promise<unknown>
+>;
+
+/**
+ * A `TwoFactorStore` on Redis (ioredis `Redis` or `Cluster`), so that every app instance shares
+ * the same counters, cooldowns and remembered successes.
+ *
+ * - Atomic and one round trip per call: `SET PX` / `SET NX PX`, `DEL`, and Lua scripts (EVALSHA)
+ *   for GET + PTTL, increment-with-expiry and decrement-if-live. Every key has a TTL.
+ * - The guard's keys carry a hash tag (`verigator-2fa:attempts:{service:user}`), so one user's
+ *   keys share a Cluster slot. Only short values are stored (a method, a count, a time): never a
+ *   phone number or a token. `hashUserIds` hides the ids too.
+ * - Fails fast with `TwoFactorStoreError` when the client is not connected (nothing is queued)
+ *   or a call exceeds `commandTimeout`; the guard then answers 503, and recovers by itself once
+ *   ioredis has reconnected.
+ *
+ * It uses the client it is given and never closes it; `connect()` creates (and closes) its own.
+ * @example
+ * VerigatorModule.forRootAsync({
+ *   inject: [Redis],
+ *   useFactory: (redis: Redis) => ({
+ *     ...credentials,
+ *     twoFactor: { store: new RedisTwoFactorStore(redis, { prefix: 'my-app:' }) },
+ *   }),
+ * })
+ */
+export class RedisTwoFactorStore implements TwoFactorStore, OnApplicationShutdown {
+  private readonly scripts: ScriptCommands;
+  private readonly prefix: string;
+  private readonly commandTimeout: number;
+  private readonly hash?: (text: string) => string;
+  private ownsClient = false;
+  /** Whether the client was seen ready: from then on, a client not ready means an outage. */
+  private wasReady = false;
+
+  constructor(
+    /** The ioredis client the store sends its commands through. */
+    readonly client: Redis | Cluster,
+    options: RedisTwoFactorStoreOptions = {},
+  ) {
+    const { prefix = '', commandTimeout = 500, hashUserIds = false } = options;
+    if (typeof prefix !== 'string')
+      throw new TypeError('RedisTwoFactorStore prefix must be a string');
+    if (!(Number.isFinite(commandTimeout) && commandTimeout > 0)) {
+      throw new RangeError('RedisTwoFactorStore commandTimeout must be a positive number of ms');
+    }
+    this.prefix = prefix;
+    this.commandTimeout = commandTimeout;
+    this.hash = hasher(hashUserIds);
+    for (const [name, lua] of Object.entries(REDIS_TWO_FACTOR_SCRIPTS)) {
+      client.defineCommand(name, { numberOfKeys: 1, lua });
+    }
+    this.scripts = client as unknown as ScriptCommands;
+  }
+
+  /**
+   * Creates a store on a new ioredis client for `url` (`redis://…`), closed at application
+   * shutdown. Loads `ioredis` only now.
+   * @throws Error naming the package to install when `ioredis` is missing.
+   */
+  static connect(
+    url: string,
+    options: RedisTwoFactorStoreConnectOptions = {},
+  ): RedisTwoFactorStore {
+    const { redis, ...storeOptions } = options;
+    const { Redis } = loadIoredis();
+    const client = new Redis(url, { autoResendUnfulfilledCommands: false, ...redis });
+    const store = new RedisTwoFactorStore(client, storeOptions);
+    store.ownsClient = true;
+    return store;
+  }
+
+  async get(key: string): Promise<TwoFactorStoreRecord | undefined> {
+    const [value, ttlMs] = (await this.run('GET', () =>
+      this.scripts.verigatorTwoFactorGet(this.toRedisKey(key)),
+    )) as [string | null, number];
+    return value === null || ttlMs < 0 ? undefined : { value, ttlMs };
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.run('SET', () => this.client.set(this.toRedisKey(key), value, 'PX', toPx(ttlMs)));
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const reply = await this.run('SET NX', () =>
+      this.client.set(this.toRedisKey(key), value, 'PX', toPx(ttlMs), 'NX'),
+    );
+    return reply === 'OK';
+  }
+
+  async increment(key: string, ttlMs: number): Promise<TwoFactorStoreCounter> {
+    const [count, ttl] = (await this.run('INCR', () =>
+      this.scripts.verigatorTwoFactorIncrement(this.toRedisKey(key), toPx(ttlMs)),
+    )) as [number, number];
+    return { count, ttlMs: ttl };
+  }
+
+  async decrement(key: string): Promise<void> {
+    await this.run('DECR', () => this.scripts.verigatorTwoFactorDecrement(this.toRedisKey(key)));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.run('DEL', () => this.client.del(this.toRedisKey(key)));
+  }
+
+  /** Closes the client when `connect()` created it; a client given to the store stays open. */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.ownsClient) this.client.disconnect();
+  }
+
+  /** The Redis key of a store key: prefixed, and with the user part hashed when asked. */
+  private toRedisKey(key: string): string {
+    if (!this.hash) return this.prefix + key;
+    const match = TAGGED_KEY.exec(key);
+    if (!match) return this.prefix + this.hash(key);
+    const [, head, tag, tail] = match;
+    return `${this.prefix}${head}{${this.hash(tag)}}${tail && `:${this.hash(tail)}`}`;
+  }
+
+  /**
+   * Sends one command within `commandTimeout`. Once the client has been ready, it refuses to
+   * queue commands while the client reconnects, so none runs late, after its request was answered.
+   */
+  private async run<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    const status = this.client.status;
+    if (status === 'ready') this.wasReady = true;
+    else if (this.wasReady || !FIRST_CONNECTION_STATUSES.has(status)) {
+      throw new TwoFactorStoreError(`Redis ${operation} not sent: the client is ${status}`);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new TwoFactorStoreError(`Redis ${operation} timed out after ${this.commandTimeout} ms`),
+          ),
+        this.commandTimeout,
+      );
+    });
+    try {
+      return await Promise.race([command(), timeout]);
+    } catch (error) {
+      if (error instanceof TwoFactorStoreError) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new TwoFactorStoreError(`Redis ${operation} failed: ${reason}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Redis wants whole, positive milliseconds. */
+function toPx(ttlMs: number): number {
+  return Math.max(1, Math.ceil(ttlMs));
+}
+
+function hasher(
+  option: RedisTwoFactorStoreOptions['hashUserIds'],
+): ((text: string) => string) | undefined {
+  if (!option) return undefined;
+  if (option === true) return (text) => createHash('sha256').update(text).digest('base64url');
+  if (typeof option.secret !== 'string' || option.secret === '') {
+    throw new TypeError('RedisTwoFactorStore hashUserIds.secret must be a non-empty string');
+  }
+  const { secret } = option;
+  return (text) => createHmac('sha256', secret).update(text).digest('base64url');
+}

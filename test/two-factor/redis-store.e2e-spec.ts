@@ -1,0 +1,256 @@
+import { Controller, INestApplication, Post, Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import Redis from 'ioredis';
+import request from 'supertest';
+import {
+  RedisTwoFactorStore,
+  RequireTwoFactor,
+  TwoFactorModuleOptions,
+  VerigatorEvent,
+} from '../../lib';
+import { RedisServer, describeWithRedis } from '../utils/redis-server';
+import { FakeVerigator, VALID_TOKEN } from './fake-verigator';
+import { ADAPTERS, CapturingLogger, FakeLoginGuard, createTestApp } from './two-factor-app';
+
+@Controller('account')
+class AccountController {
+  @RequireTwoFactor()
+  @Post('transfer')
+  transfer() {
+    return { done: true };
+  }
+
+  @RequireTwoFactor({ maxAge: 60_000 })
+  @Post('remembered')
+  remembered() {
+    return { done: true };
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Two app instances (Express and Fastify), each with its own client, sharing one Redis. */
+describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Redis', () => {
+  const redisServer = new RedisServer();
+  const fake = new FakeVerigator();
+  const running: { app: INestApplication; redis: Redis }[] = [];
+  let logs: CapturingLogger[] = [];
+
+  beforeAll(async () => {
+    await Promise.all([redisServer.start(), fake.start()]);
+  });
+  afterAll(async () => {
+    await Promise.all([redisServer.stop(), fake.close()]);
+  });
+  beforeEach(async () => {
+    fake.reset();
+    if (redisServer.port) {
+      const admin = new Redis(redisServer.url);
+      await admin.flushall();
+      admin.disconnect();
+    }
+  });
+  afterEach(async () => {
+    for (const { app, redis } of running.splice(0)) {
+      await app.close();
+      redis.disconnect();
+    }
+    logs = [];
+  });
+
+  /** Boots one instance per adapter; resolves to a request builder for each. */
+  async function bootInstances(
+    twoFactor: TwoFactorModuleOptions = {},
+    commandTimeout = 500,
+    onEvent?: (event: VerigatorEvent) => void,
+  ) {
+    const instances = [];
+    for (const [, adapter] of ADAPTERS) {
+      const redis = new Redis(redisServer.url, { disconnectTimeout: 50 });
+      const store = new RedisTwoFactorStore(redis, {
+        prefix: 'e2e:',
+        hashUserIds: { secret: 'test-secret' },
+        commandTimeout,
+      });
+      const providers: Provider[] = [{ provide: APP_GUARD, useClass: FakeLoginGuard }];
+      const { app, logger } = await createTestApp(adapter, fake.url, {
+        options: { twoFactor: { ...twoFactor, store }, onEvent },
+        controllers: [AccountController],
+        providers,
+      });
+      running.push({ app, redis });
+      logs.push(logger);
+      instances.push(() => request(app.getHttpServer()));
+    }
+    return instances;
+  }
+
+  it('stops 50 parallel guesses split across both instances at maxAttempts in total', async () => {
+    const [a, b] = await bootInstances({ maxAttempts: 5 });
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        (i % 2 ? a : b)()
+          .post('/account/transfer')
+          .set('x-user', 'mallory')
+          .set('x-verigator-token', String(100_000 + i)),
+      ),
+    );
+    expect(fake.verifies).toHaveLength(5);
+    expect(answers.filter((r) => r.status === 401)).toHaveLength(5);
+    expect(answers.filter((r) => r.status === 429)).toHaveLength(45);
+    for (const locked of answers.filter((r) => r.status === 429)) {
+      expect(locked.body.code).toBe('TWO_FACTOR_LOCKED');
+      expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    }
+  });
+
+  it('sends one SMS for 50 parallel token-less requests split across both instances', async () => {
+    const [a, b] = await bootInstances();
+    fake.initiateDelayMs = 100;
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        (i % 2 ? a : b)().post('/account/transfer').set('x-user', 'alice'),
+      ),
+    );
+    expect(fake.initiates).toHaveLength(1);
+    expect(answers.map((r) => [r.status, r.body.code, r.body.method])).toEqual(
+      Array(50).fill([401, 'TWO_FACTOR_REQUIRED', 'sms']),
+    );
+  });
+
+  it('honours on one instance a success remembered (maxAge) by the other', async () => {
+    const [a, b] = await bootInstances();
+    const verified = await a()
+      .post('/account/remembered')
+      .set('x-user', 'alice')
+      .set('x-verigator-token', VALID_TOKEN);
+    expect(verified.status).toBe(201);
+    const remembered = await b().post('/account/remembered').set('x-user', 'alice');
+    expect(remembered.status).toBe(201);
+    const otherUser = await b().post('/account/remembered').set('x-user', 'bob');
+    expect(otherUser.body.code).toBe('TWO_FACTOR_REQUIRED');
+    expect(fake.verifies).toHaveLength(1);
+  });
+
+  it('stores neither tokens nor user ids in Redis, and gives every key a TTL', async () => {
+    const [a, b] = await bootInstances();
+    const user = 'carol@example.com';
+    await a().post('/account/transfer').set('x-user', user);
+    await b().post('/account/transfer').set('x-user', user).set('x-verigator-token', '987654');
+    await a().post('/account/remembered').set('x-user', user).set('x-verigator-token', VALID_TOKEN);
+    await b().post('/account/transfer').set('x-user', user).set('x-verigator-token', '876543');
+    const admin = new Redis(redisServer.url);
+    try {
+      const keys = await admin.keys('*');
+      expect(keys.length).toBeGreaterThanOrEqual(2);
+      const stored = [];
+      for (const key of keys) {
+        stored.push(key, String(await admin.get(key)));
+        expect(await admin.pttl(key)).toBeGreaterThan(0);
+        expect(key.startsWith('e2e:verigator-2fa:')).toBe(true);
+      }
+      const text = stored.join('\n');
+      for (const secret of ['987654', '876543', VALID_TOKEN, 'carol', encodeURIComponent(user)]) {
+        expect(text).not.toContain(secret);
+      }
+    } finally {
+      admin.disconnect();
+    }
+  });
+
+  it('fails closed with 503 while Redis is down, even with failOpen, and recovers after', async () => {
+    const instances = await bootInstances({ failOpen: true, maxAttempts: 3 });
+    const [a, b] = instances;
+    const attempt = (http: typeof a, user: string, token?: string) => {
+      const req = http().post('/account/transfer').set('x-user', user);
+      return token === undefined ? req : req.set('x-verigator-token', token);
+    };
+    expect((await attempt(a, 'alice', VALID_TOKEN)).status).toBe(201);
+
+    // Background traffic without a valid token on both instances, through the whole run.
+    let stop = false;
+    const trafficEnds = Date.now() + 15_000;
+    const unauthorised: { status: number; code?: string }[] = [];
+    const traffic = Promise.all(
+      Array.from({ length: 4 }, async (_, worker) => {
+        for (let i = 0; !stop && Date.now() < trafficEnds; i++) {
+          const res = await attempt(
+            instances[(worker + i) % 2],
+            'mallory',
+            i % 2 ? '111111' : undefined,
+          );
+          unauthorised.push({ status: res.status, code: res.body.code });
+          await sleep(5);
+        }
+      }),
+    );
+    try {
+      await sleep(100);
+      await redisServer.kill();
+      fake.fault = { reset: true }; // Verigator down too: failOpen must still not open
+      await sleep(300);
+      const seenByVerigator = fake.requests.length;
+      for (const http of [a, b]) {
+        for (const token of [VALID_TOKEN, '222222', undefined]) {
+          const started = Date.now();
+          const res = await attempt(http, 'alice', token);
+          expect(res.status).toBe(503);
+          expect(res.body).toEqual({
+            statusCode: 503,
+            error: 'Service Unavailable',
+            code: 'TWO_FACTOR_UNAVAILABLE',
+            message: 'Two-factor authentication is temporarily unavailable; try again later',
+          });
+          expect(Date.now() - started).toBeLessThan(500);
+        }
+      }
+      expect(fake.requests).toHaveLength(seenByVerigator);
+
+      await redisServer.start();
+      fake.fault = undefined;
+      const deadline = Date.now() + 8000;
+      const recovered = [false, false];
+      while (recovered.includes(false) && Date.now() < deadline) {
+        await sleep(100);
+        for (const [i, http] of instances.entries()) {
+          if (!recovered[i])
+            recovered[i] = (await attempt(http, 'alice', VALID_TOKEN)).status === 201;
+        }
+      }
+      expect(recovered).toEqual([true, true]);
+    } finally {
+      stop = true;
+      await traffic;
+    }
+
+    expect(unauthorised.filter((r) => r.status < 300)).toEqual([]);
+    expect(unauthorised.some((r) => r.code === 'TWO_FACTOR_UNAVAILABLE')).toBe(true);
+    for (const r of unauthorised.filter((res) => res.status >= 500)) {
+      expect(r).toEqual({ status: 503, code: 'TWO_FACTOR_UNAVAILABLE' });
+    }
+    const initiates = fake.initiates.length;
+    expect((await attempt(b, 'dave')).body.code).toBe('TWO_FACTOR_REQUIRED');
+    expect(fake.initiates).toHaveLength(initiates + 1);
+    expect(logs.map((l) => l.text('error')).join()).toContain('TwoFactorStore failed');
+  });
+
+  it('answers 503 within commandTimeout while Redis hangs, and recovers when it answers', async () => {
+    const events: VerigatorEvent[] = [];
+    const [a] = await bootInstances({}, 200, (event) => events.push(event));
+    redisServer.pause();
+    try {
+      const started = Date.now();
+      const res = await a().post('/account/transfer').set('x-user', 'alice');
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('TWO_FACTOR_UNAVAILABLE');
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'storeUnavailable', outcome: 'refused', userId: 'alice' }),
+      );
+    } finally {
+      redisServer.resume();
+    }
+    const res = await a().post('/account/transfer').set('x-user', 'alice');
+    expect(res.body.code).toBe('TWO_FACTOR_REQUIRED');
+  });
+});
