@@ -128,10 +128,7 @@ export class TwoFactorGuard implements CanActivate {
     return metadata?.options ?? {};
   }
 
-  /**
-   * True when `@RequireTwoFactor()` put its step on the route: as a guard, this one then steps
-   * aside, and the step checks after every guard has run.
-   */
+  /** True when `@RequireTwoFactor()` put its step (run after every guard) on the route. */
   protected hasTwoFactorStep(context: ExecutionContext): boolean {
     return [context.getHandler(), context.getClass()].some((target) =>
       (this.reflector.get<unknown[] | undefined>(INTERCEPTORS_METADATA, target) ?? []).some(
@@ -291,10 +288,7 @@ export class TwoFactorGuard implements CanActivate {
     }
   }
 
-  /**
-   * Counts one send in the user's budget (atomic `increment`); past `maxSends` within
-   * `sendWindow`, frees the cooldown claim and answers 429 `TWO_FACTOR_SEND_LIMITED`.
-   */
+  /** Counts one send in the user's budget; past `maxSends`, 429 `TWO_FACTOR_SEND_LIMITED`. */
   protected async spendSendBudget(
     context: ExecutionContext,
     settings: TwoFactorRouteSettings,

@@ -10,9 +10,8 @@ export const TWO_FACTOR_KEY_PREFIX = 'verigator-2fa';
  */
 export const TWO_FACTOR_SECURITY_KINDS: readonly TwoFactorStoreKeyKind[] = ['attempts', 'sends'];
 
-const SECURITY_PREFIXES = TWO_FACTOR_SECURITY_KINDS.map(
-  (kind) => `${TWO_FACTOR_KEY_PREFIX}:${kind}:`,
-);
+const PREFIX = `${TWO_FACTOR_KEY_PREFIX}:`;
+const SECURITY_KINDS = TWO_FACTOR_SECURITY_KINDS.map((kind) => `${kind}:`);
 
 /**
  * The store key of one kind of record of a user: `verigator-2fa:<kind>:{<serviceId>:<userId>}`,
@@ -26,5 +25,7 @@ export function twoFactorStoreKey(kind: TwoFactorStoreKeyKind, ...parts: string[
 
 /** True for a key of a lockout counter or a send budget (see `TWO_FACTOR_SECURITY_KINDS`). */
 export function isTwoFactorSecurityKey(key: string): boolean {
-  return SECURITY_PREFIXES.some((prefix) => key.startsWith(prefix));
+  if (!key.startsWith(PREFIX)) return false;
+  for (const kind of SECURITY_KINDS) if (key.startsWith(kind, PREFIX.length)) return true;
+  return false;
 }
