@@ -3,7 +3,7 @@
  * and BENCHMARKS.md. Figures are compared as ratios to baselines measured in the same run,
  * interleaved, on this machine; absolute numbers only describe the machine.
  *
- * Environment: BENCH_ROUNDS (5), BENCH_CALLS per client run (1000), BENCH_SECONDS per guard run
+ * Environment: BENCH_ROUNDS (5), BENCH_CALLS per client run (800), BENCH_SECONDS per guard run
  * (1.5), BENCH_QUICK=1 (a smoke run: 1 round, few calls; prints, writes nothing).
  * Run through npm (it passes --expose-gc, needed for the heap figures).
  */
@@ -21,7 +21,7 @@ const { writeReport } = require('./lib/report.cjs');
 const quick = process.env.BENCH_QUICK === '1';
 const settings = {
   rounds: Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 5)),
-  calls: Number(process.env.BENCH_CALLS ?? (quick ? 300 : 1000)),
+  calls: Number(process.env.BENCH_CALLS ?? (quick ? 300 : 800)),
   concurrencies: [1, 8, 32],
   allocationCalls: quick ? 300 : 1000,
   guardSeconds: Number(process.env.BENCH_SECONDS ?? (quick ? 1 : 1.5)),
