@@ -70,6 +70,10 @@ export class RedisServer {
         args.push('--cluster-announce-ip', '127.0.0.1');
       }
       const child = spawn('redis-server', args, { stdio: 'ignore', cwd: tmpdir() });
+      // A test that fails before stop() must neither keep Jest alive nor leave Redis running.
+      child.unref();
+      running.add(child);
+      child.once('exit', () => running.delete(child));
       try {
         await waitForPing(port, child);
         if (this.options.cluster) await assignAllSlots(port);
@@ -109,6 +113,12 @@ export class RedisServer {
     if (this.clusterDir) rmSync(this.clusterDir, { recursive: true, force: true });
   }
 }
+
+/** Servers still running; killed when the test process exits. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 async function freePort(): Promise<number> {
   const server = createServer();
