@@ -62,7 +62,6 @@ export type TwoFactorEventDetails = Pick<TwoFactorEvent, 'type' | 'outcome'> &
 
 interface TwoFactorEventScope {
   startedAt: number;
-  route: string;
   settings?: TwoFactorRouteSettings;
   userId?: string;
 }
@@ -107,7 +106,7 @@ export class TwoFactorGuard implements CanActivate {
     if (context.getType() !== 'http') return false;
     const request = this.getRequestResponse(context).request as Record<symbol, unknown>;
     if (request[PASSED] === true) return true;
-    request[EVENT_SCOPE] = { startedAt: performance.now(), route: routeName(context) };
+    request[EVENT_SCOPE] = { startedAt: performance.now() };
     const passed = await this.check(context, route).catch((error: unknown) =>
       this.onStoreError(error, context),
     );
@@ -424,8 +423,7 @@ export class TwoFactorGuard implements CanActivate {
    */
   protected onStoreError(error: unknown, context: ExecutionContext): never {
     if (!(error instanceof TwoFactorStoreError)) throw error;
-    const route = `${context.getClass().name}.${context.getHandler().name}`;
-    this.logger.error(`TwoFactorStore failed for ${route}: ${error.message}`);
+    this.logger.error(`TwoFactorStore failed for ${routeName(context)}: ${error.message}`);
     this.emitEvent(context, { type: 'storeUnavailable', outcome: 'refused' });
     throw this.createException(TwoFactorErrorCode.UNAVAILABLE);
   }
@@ -440,7 +438,7 @@ export class TwoFactorGuard implements CanActivate {
     const scope = (request as Record<symbol, TwoFactorEventScope | undefined>)[EVENT_SCOPE];
     if (scope?.settings === undefined) return;
     this.events.publish({
-      route: scope.route,
+      route: routeName(context),
       serviceId: scope.settings.serviceId,
       userId: scope.userId,
       method: scope.settings.method,
