@@ -1,15 +1,10 @@
 import { Injectable, OnModuleInit, RequestMethod, Type } from '@nestjs/common';
-import {
-  GUARDS_METADATA,
-  INTERCEPTORS_METADATA,
-  METHOD_METADATA,
-  PATH_METADATA,
-} from '@nestjs/common/constants';
+import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { APP_GUARD, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { TWO_FACTOR_METADATA } from '../verigator.constants';
 import { TwoFactorGuard } from './two-factor.guard';
 import { TwoFactorMetadata } from './two-factor-metadata';
-import { isTwoFactorStep } from './two-factor-step';
+import { hasTwoFactorStep } from './two-factor-step';
 
 /** A route where `TwoFactorGuard` would run before another guard. */
 export interface UnsafeTwoFactorRoute {
@@ -109,10 +104,7 @@ function guardAfterTwoFactor(guards: unknown[]): string | undefined {
 function isExempt(controller: Type, handler: object): boolean {
   const nearest = (Reflect.getMetadata(TWO_FACTOR_METADATA, handler) ??
     Reflect.getMetadata(TWO_FACTOR_METADATA, controller)) as TwoFactorMetadata | undefined;
-  if (nearest?.skip) return true;
-  return [controller, handler].some((target) =>
-    readArray(INTERCEPTORS_METADATA, target).some(isTwoFactorStep),
-  );
+  return nearest?.skip === true || hasTwoFactorStep(handler, controller);
 }
 
 function isTwoFactorGuard(guard: unknown): boolean {

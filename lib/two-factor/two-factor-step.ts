@@ -7,6 +7,7 @@ import {
   Type,
   mixin,
 } from '@nestjs/common';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import { Observable, lastValueFrom } from 'rxjs';
 
 /** Marks the interceptor classes made by `twoFactorStepFor()`. */
@@ -41,4 +42,12 @@ export function twoFactorStepFor(guard: Type<CanActivate>): Type<NestInterceptor
 /** True for an interceptor class made by `twoFactorStepFor()`. */
 export function isTwoFactorStep(interceptor: unknown): boolean {
   return typeof interceptor === 'function' && TWO_FACTOR_STEP in interceptor;
+}
+
+/** True when `@RequireTwoFactor()` put its step on one of `targets` (a handler, its controller). */
+export function hasTwoFactorStep(...targets: object[]): boolean {
+  return targets.some((target) => {
+    const interceptors: unknown = Reflect.getMetadata(INTERCEPTORS_METADATA, target);
+    return Array.isArray(interceptors) && interceptors.some(isTwoFactorStep);
+  });
 }

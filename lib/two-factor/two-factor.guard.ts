@@ -6,7 +6,6 @@ import {
   Injectable,
   Logger,
 } from '@nestjs/common';
-import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import { performance } from 'node:perf_hooks';
 import { Reflector } from '@nestjs/core';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
@@ -39,7 +38,7 @@ import {
 } from './two-factor-options.interface';
 import { TwoFactorStore } from './stores/two-factor.store';
 import { TwoFactorStoreError } from './stores/two-factor-store.error';
-import { isTwoFactorStep } from './two-factor-step';
+import { hasTwoFactorStep, isTwoFactorStep } from './two-factor-step';
 import { isOutcomeUnknown } from './is-outcome-unknown';
 import { TwoFactorStoreKeyKind, twoFactorStoreKey } from './stores/two-factor-store-keys';
 
@@ -129,11 +128,7 @@ export class TwoFactorGuard implements CanActivate {
 
   /** True when `@RequireTwoFactor()` put its step (run after every guard) on the route. */
   protected hasTwoFactorStep(context: ExecutionContext): boolean {
-    return [context.getHandler(), context.getClass()].some((target) =>
-      (this.reflector.get<unknown[] | undefined>(INTERCEPTORS_METADATA, target) ?? []).some(
-        isTwoFactorStep,
-      ),
-    );
+    return hasTwoFactorStep(context.getHandler(), context.getClass());
   }
 
   /** The adapter's request and response (Express or Fastify). */
