@@ -72,6 +72,17 @@ describe('verigator-simulator CLI', () => {
     expect(quiet.err).toEqual([]);
   });
 
+  it.each(['127.0.0.2', '::1', '::ffff:127.0.0.1'])(
+    'does not warn when listening on the loopback address %s',
+    async (host) => {
+      const io = fakeIo();
+      const result = await runCli(['--port', '0', '--host', host], io);
+      await result.simulator?.close();
+      expect(result.exitCode).toBe(0);
+      expect(io.err).toEqual([]);
+    },
+  );
+
   it('rejects an invalid seed file naming the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'verigator-seed-'));
     const file = join(dir, 'seed.json');

@@ -186,7 +186,8 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
+/** 127.0.0.0/8, `::1`, or 127.x.y.z mapped to IPv6 (which URL writes in hex: `[::ffff:7f00:1]`). */
 function isLoopbackUrl(url: string): boolean {
   const host = new URL(url).hostname;
-  return /^127\./.test(host) || host === '[::1]' || /^\[::ffff:127\./.test(host);
+  return /^127\./.test(host) || host === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:/.test(host);
 }

@@ -9,6 +9,8 @@ import { SimulatorError } from './simulator-error';
  *   any IP address (a rebinding attack needs a host name), and the names in `allowedHosts`;
  * - an `Origin` other than the simulator's own (cross-site requests, body-less "simple" POSTs
  *   included; browsers always send `Origin` on those);
+ * - a request the browser marks as sent by another site (`Sec-Fetch-Site`) that is not a
+ *   navigation: the GETs of `<img>` or `<script>` tags carry no `Origin`, yet would use up faults;
  * - a body not sent as `application/json` (the only kind a page cannot send cross-origin
  *   without a CORS preflight, which the simulator never allows).
  *
@@ -27,7 +29,10 @@ export function guardRequest(
     );
   }
   const origin = headers.origin;
-  if (origin !== undefined && !isSameOrigin(origin, host)) {
+  if (
+    (origin !== undefined && !isSameOrigin(origin, host)) ||
+    (isFromAnotherSite(headers['sec-fetch-site']) && headers['sec-fetch-mode'] !== 'navigate')
+  ) {
     throw new SimulatorError(403, 'Cross-origin requests are not allowed');
   }
   if (rawBody !== '' && !isJsonContentType(headers['content-type'])) {
@@ -71,6 +76,11 @@ function isSameOrigin(origin: string, host: string | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+/** `cross-site` or `same-site` (another port of localhost is another origin, yet the same site). */
+function isFromAnotherSite(secFetchSite: string | string[] | undefined): boolean {
+  return secFetchSite === 'cross-site' || secFetchSite === 'same-site';
 }
 
 function isJsonContentType(value: string | undefined): boolean {

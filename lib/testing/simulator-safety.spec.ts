@@ -195,6 +195,28 @@ describe('VerigatorSimulator is safe on a developer machine', () => {
       },
     );
 
+    it('refuses a cross-site GET without Origin (an <img> tag) before it can use up a fault', async () => {
+      sim.injectFault({ path: '/auth$', status: 503 });
+      const res = await raw(sim, 'GET', AUTH_PATH, {
+        Host: host,
+        'Sec-Fetch-Site': 'cross-site',
+        'Sec-Fetch-Mode': 'no-cors',
+        'Sec-Fetch-Dest': 'image',
+      });
+      expect(res.status).toBe(403);
+      expect(sim.requests()).toEqual([]);
+      expect((await raw(sim, 'GET', '/_simulator/faults', { Host: host })).text).toContain('auth$');
+    });
+
+    it('still opens the inbox page from a link on another site', async () => {
+      const res = await raw(sim, 'GET', '/', {
+        Host: host,
+        'Sec-Fetch-Site': 'cross-site',
+        'Sec-Fetch-Mode': 'navigate',
+      });
+      expect(res.status).toBe(200);
+    });
+
     it('accepts its own origin (the inbox page)', async () => {
       const res = await raw(sim, 'POST', '/_simulator/reset', {
         Host: host,

@@ -33,6 +33,12 @@ const { VerigatorSimulator } = require('nestjs-verigator/testing');
   assert.equal(used, 'sms');
   assert.deepEqual(ok, { verified: true });
   assert.ok(missing instanceof NoSuchResourceError, 'a 404 becomes NoSuchResourceError');
+  // The inbox page's files are copied into dist by the build script, outside tsc.
+  for (const path of ['/', '/_simulator/inbox/inbox.js', '/_simulator/inbox/inbox.css']) {
+    const res = await fetch(`${sim.url}${path}`);
+    assert.equal(res.status, 200, `the packed simulator serves ${path}`);
+    assert.ok((await res.text()).length > 0, `${path} is not empty`);
+  }
   console.log('Client flow smoke test passed');
   await app.close();
   await sim.close();
