@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { VerigatorError } from '../errors/verigator.error';
-import { SECRET_MASK } from '../http/mask-secrets';
+import { createSecretMasker } from '../http/mask-secrets';
 import { maskPersonalData } from './mask-personal-data';
 
 /**
@@ -21,15 +21,16 @@ export function logVerigatorError(
   else logger.error(line);
 }
 
-/** Masks personal data and the given secrets in a line about to be logged. */
+/**
+ * Masks personal data and the given secrets (also JSON-escaped or percent-encoded, as they appear
+ * in a serialised error) in a line about to be logged.
+ */
 export function describeForLog(
   line: string,
   secrets: readonly (string | undefined)[] = [],
 ): string {
-  const masked = secrets
-    .filter((secret): secret is string => typeof secret === 'string' && secret !== '')
-    .reduce((text, secret) => text.split(secret).join(SECRET_MASK), line);
-  return maskPersonalData(masked);
+  const given = secrets.filter((secret): secret is string => typeof secret === 'string');
+  return maskPersonalData(createSecretMasker(given)(line));
 }
 
 function isExpectedOutcome(error: VerigatorError): boolean {
