@@ -27,7 +27,7 @@ export * from './two-factor/two-factor.exception';
 export {
   TwoFactorGuardOrderError,
   type UnsafeTwoFactorRoute,
-} from './two-factor/two-factor-guard-order.check';
+} from './two-factor/two-factor-routes.check';
 export type {
   ResolvedTwoFactorOptions,
   TwoFactorModuleOptions,
