@@ -1,7 +1,13 @@
 import { CreateUserDto } from '../dto/create-user.dto';
 import { InitiateAuthDto } from '../dto/initiate-auth.dto';
 import { VerifyTokenDto } from '../dto/verify-token.dto';
-import { IsVerigatorId } from './is-verigator-id.decorator';
+import { IsVerigatorId } from '../validation/is-verigator-id.decorator';
+
+/*
+ * What each service method takes, as classes: the DTOs' rules (the same classes a controller
+ * validates with `ValidationPipe`) plus the ids. `validateInput` checks a call against them before
+ * anything is sent, so every rule is written once, as a decorator.
+ */
 
 /** Arguments naming a service. */
 export class ServiceRefArgs {
