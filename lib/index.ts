@@ -3,7 +3,7 @@
 
 // The module and its options
 export { VerigatorModule } from './verigator.module';
-export { InjectVerigatorOptions } from './verigator-options.helpers';
+export { InjectVerigatorOptions } from './options/verigator-options';
 export type {
   ResolvedVerigatorOptions,
   VerigatorModuleOptions,

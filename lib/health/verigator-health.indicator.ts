@@ -8,7 +8,6 @@ import { VerigatorError } from '../errors/verigator.error';
 import { WrongCredentialsError } from '../errors/wrong-credentials.error';
 import { buildVerigatorPath } from '../http/build-verigator-path';
 import { VerigatorHttpClient } from '../http/verigator-http-client';
-import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
 import { VERIGATOR_OPTIONS } from '../verigator.constants';
 import { loadTerminus } from './load-terminus';
 
@@ -41,6 +40,12 @@ export const VERIGATOR_HEALTH_PROBE_ID = 'nestjs-verigator-health-probe';
 
 const DEFAULT_HEALTH_TIMEOUT_MS = 1000;
 
+/** What the indicator reads of the resolved module options. */
+interface HealthSettings {
+  serviceId?: string;
+  timeout: number;
+}
+
 /**
  * A `@nestjs/terminus` health indicator for Verigator: one cheap authenticated call (GET the
  * configured `serviceId`, else a probe id) with a short timeout and no retries. Up when it
@@ -56,11 +61,11 @@ const DEFAULT_HEALTH_TIMEOUT_MS = 1000;
 @Injectable()
 export class VerigatorHealthIndicator {
   /** What the probe needs of the options; not the options object, which holds the password. */
-  private readonly options: Pick<ResolvedVerigatorOptions, 'serviceId' | 'timeout'>;
+  private readonly options: HealthSettings;
 
   constructor(
     private readonly client: VerigatorHttpClient,
-    @Inject(VERIGATOR_OPTIONS) options: ResolvedVerigatorOptions,
+    @Inject(VERIGATOR_OPTIONS) options: HealthSettings,
   ) {
     this.options = { serviceId: options.serviceId, timeout: options.timeout };
   }
