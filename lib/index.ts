@@ -17,10 +17,12 @@ export { AuthMethod } from './models/auth-method';
 export type { VerificationResult } from './models/verification-result.model';
 export type { VerigatorService } from './models/verigator-service.model';
 export type { VerigatorUser } from './models/verigator-user.model';
-export { CreateServiceDto } from './dto/create-service.dto';
-export { CreateUserDto } from './dto/create-user.dto';
-export { InitiateAuthDto } from './dto/initiate-auth.dto';
-export { VerifyTokenDto } from './dto/verify-token.dto';
+export {
+  CreateServiceDto,
+  CreateUserDto,
+  InitiateAuthDto,
+  VerifyTokenDto,
+} from './dto/verigator.dto';
 
 // Errors, and the filter that answers them
 export {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { InitiateAuthArgs, VerifyTokenArgs } from '../dto/verigator.dto';
 import { buildVerigatorPath } from '../http/build-verigator-path';
 import { VerigatorHttpClient } from '../http/verigator-http-client';
 import { AuthMethod } from '../models/auth-method';
 import { VerificationResult } from '../models/verification-result.model';
 import { validateInput } from '../validation/validate-input';
-import { InitiateAuthArgs, VerifyTokenArgs } from './call-arguments';
 import { toAuthMethod, toVerificationResult } from './response-mappers';
 
 /** Runs the second factor: send a code (or prompt the app), then check what the user typed. */

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { CreateServiceDto } from '../dto/create-service.dto';
+import { CreateServiceDto, ServiceRefArgs } from '../dto/verigator.dto';
 import { buildVerigatorPath } from '../http/build-verigator-path';
 import { VerigatorHttpClient } from '../http/verigator-http-client';
 import { VerigatorService } from '../models/verigator-service.model';
 import { validateInput } from '../validation/validate-input';
-import { ServiceRefArgs } from './call-arguments';
 import { toVerigatorService } from './response-mappers';
 
 /** Registers, reads and deletes Verigator services (one per web application). */

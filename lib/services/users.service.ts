@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { CreateUserDto } from '../dto/create-user.dto';
+import { CreateUserArgs, CreateUserDto, ServiceRefArgs, UserRefArgs } from '../dto/verigator.dto';
 import { buildVerigatorPath } from '../http/build-verigator-path';
 import { VerigatorHttpClient } from '../http/verigator-http-client';
 import { VerigatorUser } from '../models/verigator-user.model';
 import { validateInput } from '../validation/validate-input';
-import { CreateUserArgs, ServiceRefArgs, UserRefArgs } from './call-arguments';
 import { toVerigatorUser, toVerigatorUsers } from './response-mappers';
 
 /** Adds, lists, reads and deletes the users of a Verigator service. */
