@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import request from 'supertest';
-import { RequireTwoFactor, TwoFactorGuard, TwoFactorRouteOptions } from '../../lib';
+import { RequireTwoFactor, TwoFactorGuard } from '../../lib';
 import { FakeVerigator, VALID_TOKEN } from './fake-verigator';
 import { ADAPTERS, AdapterFactory, FakeLoginGuard, createTestApp } from './two-factor-app';
 
@@ -20,10 +20,7 @@ import { ADAPTERS, AdapterFactory, FakeLoginGuard, createTestApp } from './two-f
 class StrictGuard extends TwoFactorGuard {
   static checks = 0;
 
-  protected override async check(
-    context: ExecutionContext,
-    route: TwoFactorRouteOptions,
-  ): Promise<boolean> {
+  protected override async check(context: ExecutionContext, route: object): Promise<boolean> {
     StrictGuard.checks++;
     const { request } = this.getRequestResponse(context);
     if (request.headers['x-hardware-key'] !== 'yes') {
