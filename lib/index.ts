@@ -1,5 +1,6 @@
 export * from './verigator.module';
 export * from './verigator-options.helpers';
+export { validateVerigatorEnv } from './options/validate-verigator-env';
 export type { VerigatorModuleExtras } from './verigator.module-definition';
 export type {
   ResolvedVerigatorOptions,
