@@ -5,15 +5,15 @@ import console from 'node:console';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-/** Names Node adds to the ESM view of a CommonJS module. */
-const ESM_ONLY = new Set(['default', 'module.exports']);
+/** Not API: the CommonJS interop marker, and what Node adds to the ESM view of a CommonJS module. */
+const INTEROP = new Set(['__esModule', 'default', 'module.exports']);
 for (const entry of ['nestjs-verigator', 'nestjs-verigator/testing']) {
   const cjs = require(entry);
   const esm = await import(entry);
-  const names = Object.keys(cjs).filter((name) => name !== '__esModule');
+  const names = Object.keys(cjs).filter((name) => !INTEROP.has(name));
   assert.deepEqual(
     Object.keys(esm)
-      .filter((name) => !ESM_ONLY.has(name))
+      .filter((name) => !INTEROP.has(name))
       .sort(),
     names.sort(),
     `${entry}: import gives the names require gives`,
