@@ -44,10 +44,10 @@ for major in "${majors[@]}"; do
       exit 1
     fi
   done
-  echo "@nestjs/core $(node -p "require('@nestjs/core/package.json').version")," \
-    "@nestjs/axios $(node -p "require('@nestjs/axios/package.json').version")," \
-    "typescript $(node -p "require('typescript/package.json').version")," \
-    "vitest $(node -p "require('vitest/package.json').version")"
+  version() { node -p "require('./node_modules/$1/package.json').version"; }
+  echo "@nestjs/core $(version @nestjs/core), @nestjs/axios $(version @nestjs/axios)," \
+    "@nestjs/config $(version @nestjs/config), typescript $(version typescript)," \
+    "vitest $(version vitest)"
   node "$compat/check-package.cjs"
   # node10 needs a TypeScript before 7: the repo's own (a Nest 11 app's TypeScript 5).
   node "$compat/typecheck.mjs" "$major" "$root/node_modules/typescript/bin/tsc"
