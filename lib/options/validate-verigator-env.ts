@@ -1,5 +1,5 @@
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
-import { closestOptionKey } from './closest-option-key';
+import { closestOptionKey } from './reject-unknown-option-keys';
 
 const PREFIX = 'VERIGATOR_';
 /** The environment variables of the recommended configuration, in the order the docs list them. */

@@ -7,9 +7,9 @@ import {
   ResolvedVerigatorOptions,
   VerigatorConfigurationError,
   VerigatorModule,
-  getVerigatorOptionsToken,
   validateVerigatorEnv,
 } from '../../lib';
+import { VERIGATOR_OPTIONS } from '../../lib/verigator.constants';
 
 describe('validateVerigatorEnv', () => {
   let dir: string;
@@ -36,7 +36,7 @@ describe('validateVerigatorEnv', () => {
         }),
       ],
     }).compile();
-    return moduleRef.get(getVerigatorOptionsToken());
+    return moduleRef.get(VERIGATOR_OPTIONS);
   }
 
   it('stops the app on a misspelt VERIGATOR_* name in .env, with the name it meant', async () => {

@@ -11,6 +11,7 @@ import {
   VerigatorError,
   VerigatorHealthIndicator,
   VerigatorModule,
+  validateVerigatorEnv,
   type VerificationResult,
 } from 'nestjs-verigator';
 import { type SimulatorSeed, VerigatorSimulator } from 'nestjs-verigator/testing';
@@ -52,3 +53,4 @@ export const method: AuthMethod = AuthMethod.SMS;
 export const isVerigatorError = (error: unknown) => error instanceof VerigatorError;
 export const startSimulator = () =>
   VerigatorSimulator.start({ username: 'u', password: 'p', seed });
+export const env: NodeJS.ProcessEnv = validateVerigatorEnv(process.env);
