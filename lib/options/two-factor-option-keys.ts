@@ -8,6 +8,8 @@ export const TWO_FACTOR_OPTION_KEYS = [
   'method',
   'serviceId',
   'maxAge',
+  'smsFallback',
+  'smsCodeLifetime',
   'cooldown',
   'maxAttempts',
   'window',

@@ -19,6 +19,7 @@ import { TwoFactorStore } from './stores/two-factor.store';
 
 const STORE_METHODS = ['get', 'set', 'setIfAbsent', 'increment', 'decrement', 'delete'] as const;
 const READERS = ['userId', 'token', 'sessionKey'] as const;
+const SMS_FALLBACKS: readonly unknown[] = ['accept', 'refuse'];
 
 /**
  * Checks the `twoFactor` module option and applies defaults.
@@ -38,6 +39,8 @@ export function resolveTwoFactorOptions(
     method: route.method ?? TWO_FACTOR_DEFAULTS.method,
     serviceId: route.serviceId ?? options.serviceId,
     maxAge: route.maxAge ?? TWO_FACTOR_DEFAULTS.maxAge,
+    smsFallback: route.smsFallback ?? TWO_FACTOR_DEFAULTS.smsFallback,
+    smsCodeLifetime: given.smsCodeLifetime ?? TWO_FACTOR_DEFAULTS.smsCodeLifetime,
     cooldown: given.cooldown ?? TWO_FACTOR_DEFAULTS.cooldown,
     maxAttempts: given.maxAttempts ?? TWO_FACTOR_DEFAULTS.maxAttempts,
     window: given.window ?? TWO_FACTOR_DEFAULTS.window,
@@ -54,6 +57,7 @@ export function resolveTwoFactorOptions(
   requireDuration(resolved.cooldown, 'twoFactor.cooldown', false);
   requireDuration(resolved.window, 'twoFactor.window', false);
   requireDuration(resolved.sendWindow, 'twoFactor.sendWindow', false);
+  requireDuration(resolved.smsCodeLifetime, 'twoFactor.smsCodeLifetime', false);
   requirePositiveInteger(resolved.maxAttempts, 'twoFactor.maxAttempts');
   requirePositiveInteger(resolved.maxSends, 'twoFactor.maxSends');
   if (typeof resolved.failOpen !== 'boolean') {
@@ -95,6 +99,12 @@ export function checkTwoFactorRouteOptions<T extends TwoFactorRouteOptions>(
     throw new VerigatorConfigurationError(`${where}.serviceId`, 'must be a non-empty string');
   }
   if (options.maxAge !== undefined) requireDuration(options.maxAge, `${where}.maxAge`, true);
+  if (options.smsFallback !== undefined && !SMS_FALLBACKS.includes(options.smsFallback)) {
+    throw new VerigatorConfigurationError(
+      `${where}.smsFallback`,
+      `must be one of: ${SMS_FALLBACKS.join(', ')}`,
+    );
+  }
   return options;
 }
 
