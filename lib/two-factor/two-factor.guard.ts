@@ -9,8 +9,7 @@ import {
 import { performance } from 'node:perf_hooks';
 import { Reflector } from '@nestjs/core';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
-import { InvalidDataError } from '../errors/invalid-data.error';
-import { VerigatorError } from '../errors/verigator.error';
+import { InvalidDataError, VerigatorError } from '../errors/verigator.error';
 import type { TwoFactorEvent } from '../events/two-factor-event';
 import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
 import { toVerigatorEventError } from '../events/verigator-event-error';
