@@ -24,5 +24,7 @@ export const TWO_FACTOR_DEFAULTS = {
   maxSends: 5,
   sendWindow: 10 * 60_000,
   maxAge: 0,
+  smsFallback: 'accept',
+  smsCodeLifetime: 5 * 60_000,
   failOpen: false,
 } as const;
