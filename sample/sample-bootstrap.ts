@@ -42,7 +42,8 @@ export async function createSampleApp(
   } else {
     if (settings.production) {
       throw new Error(
-        'NODE_ENV=production without VERIGATOR_* settings: the embedded Verigator simulator ' +
+        'In production (NODE_ENV set, to neither development nor test) without VERIGATOR_* ' +
+          'settings: the embedded Verigator simulator ' +
           '(whose control API can make any code pass) never runs in production',
       );
     }
@@ -56,7 +57,7 @@ export async function createSampleApp(
       logger.warn(
         `No VERIGATOR_* settings: running on the embedded Verigator simulator at ` +
           `${simulator.url}. Its control API reads every code and can make any code pass: ` +
-          'for development only (refused with NODE_ENV=production).',
+          'for development only (refused unless NODE_ENV is unset, development or test).',
       );
     }
     config = {

@@ -2,7 +2,7 @@
 export interface SampleSettings {
   /** HTTP port of the sample app. */
   port: number;
-  /** `NODE_ENV=production`: the embedded simulator is refused. */
+  /** `NODE_ENV` is set to anything but `development` or `test`: the embedded simulator is refused. */
   production?: boolean;
   /** Milliseconds a Verigator call may take (`VERIGATOR_TIMEOUT_MS`); the module default when absent. */
   timeoutMs?: number;
@@ -54,7 +54,8 @@ const CONNECTION = ['VERIGATOR_USERNAME', 'VERIGATOR_PASSWORD', 'VERIGATOR_SERVI
  * Reads the sample's settings from the environment: `PORT` (default 3000) and, for the real
  * API, `VERIGATOR_USERNAME`, `VERIGATOR_PASSWORD`, `VERIGATOR_SERVICE_ID` and optionally
  * `VERIGATOR_ENDPOINT`; `VERIGATOR_TIMEOUT_MS` and `REDIS_URL` in both cases. With none of them
- * set, the embedded simulator is used, except with `NODE_ENV=production`.
+ * set, the embedded simulator is used, except in production: `NODE_ENV` set to any value but
+ * `development` or `test` (trimmed, any case).
  * @throws Error naming the variable when a `VERIGATOR_*` name is unknown (a typo), when the
  * real-API configuration is partial, or in production without it. Never includes a value.
  */
@@ -71,14 +72,15 @@ export function readSampleSettings(env: NodeJS.ProcessEnv): SampleSettings {
       `Unknown setting ${unknown.join(', ')}: the sample reads only ${KNOWN.join(', ')}`,
     );
   }
-  const production = env.NODE_ENV === 'production';
+  const production = isProduction(env.NODE_ENV);
   const timeoutMs = readTimeout(env.VERIGATOR_TIMEOUT_MS);
   const redisUrl = env.REDIS_URL || undefined;
   const given = [...CONNECTION, 'VERIGATOR_ENDPOINT'].some((name) => env[name] !== undefined);
   if (!given) {
     if (production) {
       throw new Error(
-        'NODE_ENV=production without VERIGATOR_* settings: the embedded Verigator simulator ' +
+        'In production (NODE_ENV set, to neither development nor test) without VERIGATOR_* ' +
+          'settings: the embedded Verigator simulator ' +
           '(whose control API can make any code pass) never runs in production. Set ' +
           `${CONNECTION.join(', ')} (and VERIGATOR_ENDPOINT if not the public API).`,
       );
@@ -101,6 +103,18 @@ export function readSampleSettings(env: NodeJS.ProcessEnv): SampleSettings {
       ...(env.VERIGATOR_ENDPOINT !== undefined && { endpoint: env.VERIGATOR_ENDPOINT }),
     },
   };
+}
+
+/** `NODE_ENV` values that are not production, compared trimmed and case-insensitively. */
+const NOT_PRODUCTION = ['', 'development', 'test'];
+
+/**
+ * Whether `NODE_ENV` means production: any value but unset, empty, `development` or `test`
+ * (trimmed, any case), so that `Production`, ` production`, `prod` or `staging` never start the
+ * embedded simulator.
+ */
+function isProduction(nodeEnv: string | undefined): boolean {
+  return !NOT_PRODUCTION.includes((nodeEnv ?? '').trim().toLowerCase());
 }
 
 function partial(name: string): Error {
