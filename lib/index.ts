@@ -72,3 +72,4 @@ export type {
 } from './events/verigator-resilience-event';
 export type { VerigatorEventError } from './events/verigator-event-error';
 export * from './health/verigator-health.indicator';
+export { limitJsonBody } from './body/limit-json-body';
