@@ -1,6 +1,7 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
+import { limitJsonBody } from 'nestjs-verigator';
 import { VerigatorSimulator } from 'nestjs-verigator/testing';
 import { AppModule, SampleConfig } from './app.module';
 import { SampleSettings } from './sample-settings';
@@ -71,9 +72,13 @@ export async function createSampleApp(
   config.REDIS_URL = settings.redisUrl;
   if (logger && settings.redisUrl) logger.log('Two-factor store: Redis at REDIS_URL');
   try {
-    const app = await NestFactory.create(AppModule.forRoot(config, settings.rateLimits), {
-      logger: logger ? undefined : false,
-    });
+    const module = AppModule.forRoot(config, settings.rateLimits);
+    const options = { logger: logger ? undefined : false } as const;
+    const app =
+      settings.platform === 'fastify'
+        ? await NestFactory.create(module, await fastifyAdapter(), options)
+        : await NestFactory.create(module, options);
+    limitJsonBody(app, { maxBytes: 8_192 });
     return {
       app,
       config,
@@ -87,4 +92,10 @@ export async function createSampleApp(
     await simulator?.close();
     throw error;
   }
+}
+
+/** Fastify's adapter, loaded only when asked for. */
+async function fastifyAdapter() {
+  const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+  return new FastifyAdapter();
 }

@@ -15,8 +15,10 @@ export interface SampleSettings {
     endpoint?: string;
     serviceId: string;
   };
-  /** Rate limits per client IP (`@nestjs/throttler`); `SAMPLE_RATE_LIMITS` when absent. */
-  rateLimits?: SampleRateLimits;
+  /** The HTTP platform: Express unless `fastify` (the tests run the sample on both). */
+  platform?: 'express' | 'fastify';
+  /** Rate limits per client IP (`@nestjs/throttler`); `SAMPLE_RATE_LIMITS` for those absent. */
+  rateLimits?: Partial<SampleRateLimits>;
 }
 
 /** A limit of `limit` requests per `ttlMs` milliseconds. */
@@ -29,14 +31,23 @@ export interface SampleRateLimit {
 export interface SampleRateLimits {
   /** `POST /users`. */
   signUp: SampleRateLimit;
-  /** The routes behind a second factor. */
+  /** Each route behind a second factor. */
   twoFactor: SampleRateLimit;
+  /** Each read route (`GET /users`, `GET /users/:verigatorId`). */
+  reads: SampleRateLimit;
+  /** `GET /health`. */
+  health: SampleRateLimit;
 }
 
-/** Default rate limits: 5 sign-ups per 10 minutes and 20 protected requests per minute per IP. */
+/**
+ * Default rate limits per client IP: 5 sign-ups per 10 minutes; per minute, 20 requests on each
+ * 2FA route, 30 on each read route and 30 health checks.
+ */
 export const SAMPLE_RATE_LIMITS: SampleRateLimits = {
   signUp: { limit: 5, ttlMs: 10 * 60_000 },
   twoFactor: { limit: 20, ttlMs: 60_000 },
+  reads: { limit: 30, ttlMs: 60_000 },
+  health: { limit: 30, ttlMs: 60_000 },
 };
 
 /** The `VERIGATOR_*` variables the sample reads; any other is a typo and refused. */
