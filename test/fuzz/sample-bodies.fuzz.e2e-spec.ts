@@ -24,7 +24,10 @@ const MAX_DEPTH = 64;
 /** JSON text nested `depth` arrays or objects deep, alone or as a field of a plausible body. */
 const deepJson = fc
   .record({
-    depth: fc.oneof(fc.integer({ min: 0, max: 2 * MAX_DEPTH }), fc.integer({ min: 0, max: 60_000 })),
+    depth: fc.oneof(
+      fc.integer({ min: 0, max: 2 * MAX_DEPTH }),
+      fc.integer({ min: 0, max: 60_000 }),
+    ),
     open: fc.constantFrom('[', '{"a":', '[{"b":'),
     inField: fc.boolean(),
   })

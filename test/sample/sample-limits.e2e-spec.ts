@@ -58,6 +58,13 @@ describe.each(['express', 'fastify'] as const)('the sample on %s, under load', (
     return JSON.parse(res.body) as { verigatorId: string; apiKey: string };
   }
 
+  it('caches and throttles health: 300 GET /health make one Verigator call', async () => {
+    const { limit } = SAMPLE_RATE_LIMITS.health;
+    const statuses = await flood(300, () => send('GET', '/health'));
+    expect(statuses).toEqual({ 200: limit, 429: 300 - limit });
+    expect(verigatorCalls()).toBe(1);
+  });
+
   it('throttles reads per client: 300 GET /users make only the allowed Verigator calls', async () => {
     const { apiKey } = await signUp();
     const before = verigatorCalls();
