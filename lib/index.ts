@@ -36,10 +36,10 @@ export {
   RequestTimeoutError,
   ResourceAlreadyExistsError,
   ResourceForbiddenError,
-  VerigatorConfigurationError,
   VerigatorError,
   WrongCredentialsError,
-} from './errors';
+} from './errors/verigator.error';
+export { VerigatorConfigurationError } from './errors/verigator-configuration.error';
 export { VerigatorExceptionFilter } from './filters/verigator-exception.filter';
 
 // The guard

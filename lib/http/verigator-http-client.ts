@@ -2,7 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AxiosError, AxiosResponse } from 'axios';
 import { Agent } from 'node:http';
-import { InvalidResponseError } from '../errors/invalid-response.error';
+import { InvalidResponseError } from '../errors/verigator.error';
 import { fromResilienceEvent } from '../events/from-resilience-event';
 import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
 import { VerigatorEventPublisher } from '../events/verigator-event-publisher';

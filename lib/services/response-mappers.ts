@@ -1,4 +1,4 @@
-import { InvalidResponseError } from '../errors/invalid-response.error';
+import { InvalidResponseError } from '../errors/verigator.error';
 import { AUTH_METHODS, AuthMethod } from '../models/auth-method';
 import { VerificationResult } from '../models/verification-result.model';
 import { VerigatorService } from '../models/verigator-service.model';
