@@ -3,7 +3,7 @@ import { Provider } from '@nestjs/common';
 import axios from 'axios';
 import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
 import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
-import { createUndiciAdapter } from './undici-adapter';
+import { createProxyAwareDispatcher, createUndiciAdapter } from './undici-adapter';
 import { VERIGATOR_USER_AGENT } from './user-agent';
 
 /** Largest response body read from Verigator, in bytes; a larger one is an `InvalidResponseError`. */
@@ -31,7 +31,7 @@ export function createVerigatorHttpService(options: ResolvedVerigatorOptions): H
     maxRedirects: 0,
     maxContentLength: MAX_RESPONSE_BYTES,
     transitional: { clarifyTimeoutError: true },
-    adapter: createUndiciAdapter(),
+    adapter: createUndiciAdapter(createProxyAwareDispatcher(options.timeout)),
   });
   // The credentials header is added per request from this closure, not kept in the instance's
   // defaults, so that inspecting or serialising a service or its client never shows it.

@@ -6,7 +6,7 @@ import {
   CanceledError,
   InternalAxiosRequestConfig,
 } from 'axios';
-import { Dispatcher, EnvHttpProxyAgent } from 'undici';
+import { Dispatcher, EnvHttpProxyAgent, Pool } from 'undici';
 
 /**
  * An axios adapter that owns a connection pool; `close()` ends its connections at once, requests
@@ -33,7 +33,7 @@ const AXIOS_CODE_OF: Record<string, string> = {
  * arrive uncompressed and are never decompressed.
  */
 export function createUndiciAdapter(
-  dispatcher: Dispatcher = new EnvHttpProxyAgent(),
+  dispatcher: Dispatcher = createProxyAwareDispatcher(),
 ): UndiciAxiosAdapter {
   const adapter = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
     const deadline = config.timeout ? AbortSignal.timeout(config.timeout) : undefined;
@@ -42,13 +42,16 @@ export function createUndiciAdapter(
         ? AbortSignal.any([deadline, config.signal as AbortSignal])
         : (deadline ?? config.signal);
     try {
-      const answer = await dispatcher.request({
-        ...target(config),
-        method: (config.method ?? 'get').toUpperCase() as Dispatcher.HttpMethod,
-        headers: config.headers.toJSON(true) as Record<string, string>,
-        body: config.data as string | Buffer | undefined,
-        signal: signal as AbortSignal | undefined,
-      });
+      const answer = await settleByAbort(
+        dispatcher.request({
+          ...target(config),
+          method: (config.method ?? 'get').toUpperCase() as Dispatcher.HttpMethod,
+          headers: config.headers.toJSON(true) as Record<string, string>,
+          body: config.data as string | Buffer | undefined,
+          signal: signal as AbortSignal | undefined,
+        }),
+        signal as AbortSignal | undefined,
+      );
       const data = await readText(answer.body, config);
       const response: AxiosResponse = {
         data,
@@ -74,6 +77,65 @@ export function createUndiciAdapter(
     }
   };
   return Object.assign(adapter, { close: () => dispatcher.destroy() });
+}
+
+/**
+ * The pool behind the adapter: keep-alive connections, and the proxy environment variables
+ * (`HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`) honoured so that a misbehaving proxy costs a few
+ * connections, never a loop of them:
+ * - an `http://` endpoint is reached by forwarding (`GET http://host/path` to the proxy), as curl
+ *   and axios do, so a proxy without CONNECT serves it;
+ * - an `https://` endpoint is tunnelled (CONNECT); a tunnel the proxy refuses or closes fails the
+ *   waiting requests (undici would reconnect at once, forever, after a closed one), and a proxy
+ *   that never answers the CONNECT gives up the connection after `tunnelTimeout` ms.
+ */
+export function createProxyAwareDispatcher(tunnelTimeout = 10_000): Dispatcher {
+  return new EnvHttpProxyAgent({
+    proxyTunnel: false,
+    clientFactory: (origin, options) => {
+      const proxy = new Pool(origin, { ...options, headersTimeout: tunnelTimeout });
+      const connect = proxy.connect.bind(proxy) as (
+        params: Dispatcher.ConnectOptions,
+      ) => Promise<Dispatcher.ConnectData>;
+      return Object.assign(proxy, {
+        connect: (params: Dispatcher.ConnectOptions) =>
+          connect(params).catch((error: { code?: string; message?: string }) => {
+            throw error.code === 'UND_ERR_SOCKET'
+              ? Object.assign(new Error(`proxy closed the tunnel: ${error.message}`), {
+                  code: 'ECONNRESET',
+                })
+              : error;
+          }),
+      });
+    },
+  });
+}
+
+/**
+ * `request`, settled at the latest when `signal` aborts: undici defers an abort until the
+ * request has a connection, which a hanging proxy or host may never give.
+ */
+function settleByAbort(
+  request: Promise<Dispatcher.ResponseData>,
+  signal?: AbortSignal,
+): Promise<Dispatcher.ResponseData> {
+  if (!signal) return request;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    request.then(
+      (answer) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) answer.body.destroy();
+        resolve(answer);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** The origin and path of the request: `url` under `baseURL`, unless `url` is absolute. */
