@@ -1,13 +1,12 @@
 import { HttpStatus } from '@nestjs/common';
 import { ConnectionError } from '../errors/connection.error';
-import { InternalError } from '../errors/internal.error';
 import { InvalidDataError, InvalidField } from '../errors/invalid-data.error';
-import { InvalidResponseError } from '../errors/invalid-response.error';
 import { NoSuchResourceError } from '../errors/no-such-resource.error';
 import { RateLimitedError } from '../errors/rate-limited.error';
 import { RequestTimeoutError } from '../errors/request-timeout.error';
 import { ResourceAlreadyExistsError } from '../errors/resource-already-exists.error';
 import { VerigatorError } from '../errors/verigator.error';
+import { isOutage } from '../http/resilience/operation-safety';
 import { VERIGATOR_ERROR_MESSAGES, VerigatorErrorCode } from './verigator-error-messages';
 
 /** The body `VerigatorExceptionFilter` (and the guard, failing closed) answers with. */
@@ -72,17 +71,12 @@ export function httpStatusForVerigatorError(error: VerigatorError): number {
 }
 
 /**
- * Whether the error means Verigator is unavailable (unreachable, timing out, answering 5xx or
- * garbage), as opposed to our own misconfiguration or rate limit: what `failOpen` applies to.
+ * Whether the error means Verigator is unavailable: an outage as the breaker counts it
+ * (unreachable, no answer within `timeout`, 502/503/504, or the circuit open). What `failOpen`
+ * applies to; never a 500 or a garbled answer, which one request's content might provoke.
  */
 export function isVerigatorUnavailable(error: VerigatorError): boolean {
-  return (
-    error instanceof ConnectionError ||
-    error instanceof RequestTimeoutError ||
-    error instanceof InternalError ||
-    error instanceof InvalidResponseError ||
-    (error.constructor === VerigatorError && error.statusCode >= 500)
-  );
+  return isOutage(error);
 }
 
 /**

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CircuitOpenError } from '../errors/circuit-open.error';
 import { ConnectionError } from '../errors/connection.error';
 import { NoSuchResourceError } from '../errors/no-such-resource.error';
 import { RequestTimeoutError } from '../errors/request-timeout.error';
@@ -14,12 +13,7 @@ import { loadTerminus } from './load-terminus';
 
 /** Why Verigator is reported down. */
 export type VerigatorDownReason =
-  | 'credentials rejected'
-  | 'unreachable'
-  | 'timeout'
-  | 'circuit open'
-  | 'service not found'
-  | 'unexpected answer';
+  'credentials rejected' | 'unreachable' | 'timeout' | 'service not found' | 'unexpected answer';
 
 /** Options of one health check. */
 export interface VerigatorHealthCheckOptions {
@@ -28,6 +22,13 @@ export interface VerigatorHealthCheckOptions {
    * @default 1000, or the module's `timeout` when shorter
    */
   timeout?: number;
+  /**
+   * Milliseconds a probe's outcome is reused for: checks within it, and checks made while a probe
+   * runs, share that probe, so a flood of health requests makes one Verigator call per `maxAge`.
+   * `0` probes on every check (concurrent checks still share one probe).
+   * @default 5000
+   */
+  maxAge?: number;
 }
 
 /** A Terminus health indicator result: `{ [key]: { status: 'up' | 'down', ...details } }`. */
@@ -40,15 +41,24 @@ export type VerigatorHealthResult<Key extends string = string> = Record<
 export const VERIGATOR_HEALTH_PROBE_ID = 'nestjs-verigator-health-probe';
 
 const DEFAULT_HEALTH_TIMEOUT_MS = 1000;
+const DEFAULT_HEALTH_MAX_AGE_MS = 5000;
+
+/** One probe: when it started, whether it has ended, and its error (`undefined` when up). */
+interface Probe {
+  startedAt: number;
+  running: boolean;
+  outcome: Promise<unknown>;
+}
 
 /**
  * A `@nestjs/terminus` health indicator for Verigator: one cheap authenticated call (GET the
- * configured `serviceId`, else a probe id) with a short timeout and no retries. Up when it
- * answers 2xx (or 404 for the probe id: the credentials were accepted, the id just does not
- * exist); down with a `reason` (credentials rejected, unreachable, timeout, circuit open,
- * service not found, unexpected answer) and the error `code`, never credentials nor upstream
- * text. Both report each endpoint's circuit state. Needs `@nestjs/terminus` 11+ (loaded on the
- * first check).
+ * configured `serviceId`, else a probe id) with a short timeout, no retries and outside the
+ * circuit breakers (no probe changes what real calls see), its outcome reused for `maxAge`. Up
+ * when it answers 2xx (or 404 for the probe id: the credentials were accepted, the id just does
+ * not exist); down with a `reason` (credentials rejected, unreachable, timeout, service not
+ * found, unexpected answer) and the error `code`, never credentials nor upstream text. Both
+ * report each endpoint's circuit state, as real calls left it. Needs `@nestjs/terminus` 11+
+ * (loaded on the first check).
  * @example
  * @Get('health') @HealthCheck()
  * check() { return this.health.check([() => this.verigator.isHealthy('verigator')]); }
@@ -57,6 +67,8 @@ const DEFAULT_HEALTH_TIMEOUT_MS = 1000;
 export class VerigatorHealthIndicator {
   /** What the probe needs of the options; not the options object, which holds the password. */
   private readonly options: Pick<ResolvedVerigatorOptions, 'serviceId' | 'timeout'>;
+  /** The latest probe, shared by the checks within its `maxAge` and while it runs. */
+  private latest?: Probe;
 
   constructor(
     private readonly client: VerigatorHttpClient,
@@ -74,25 +86,39 @@ export class VerigatorHealthIndicator {
     check: VerigatorHealthCheckOptions = {},
   ): Promise<VerigatorHealthResult<Key>> {
     const indicator = new (loadTerminus().HealthIndicatorService)().check(key);
-    const serviceId = this.options.serviceId ?? VERIGATOR_HEALTH_PROBE_ID;
-    const timeout = check.timeout ?? Math.min(DEFAULT_HEALTH_TIMEOUT_MS, this.options.timeout);
-    try {
-      await this.client.request('GET', buildVerigatorPath(serviceId), undefined, {
-        timeout,
-        retries: 0,
-      });
-    } catch (error) {
-      const probeMissing =
-        error instanceof NoSuchResourceError && this.options.serviceId === undefined;
-      if (!probeMissing) {
-        return indicator.down({
-          reason: downReason(error),
-          code: error instanceof VerigatorError ? error.code : 'UNKNOWN',
-          circuits: this.circuitStates(),
-        }) as VerigatorHealthResult<Key>;
-      }
+    const error = await this.probe(check);
+    if (error !== undefined) {
+      return indicator.down({
+        reason: downReason(error),
+        code: error instanceof VerigatorError ? error.code : 'UNKNOWN',
+        circuits: this.circuitStates(),
+      }) as VerigatorHealthResult<Key>;
     }
     return indicator.up({ circuits: this.circuitStates() }) as VerigatorHealthResult<Key>;
+  }
+
+  /** Resolves to the latest probe's error (`undefined` when up), probing again when too old. */
+  private probe(check: VerigatorHealthCheckOptions): Promise<unknown> {
+    const now = Date.now();
+    const maxAge = check.maxAge ?? DEFAULT_HEALTH_MAX_AGE_MS;
+    if (this.latest && (this.latest.running || now - this.latest.startedAt < maxAge)) {
+      return this.latest.outcome;
+    }
+    const serviceId = this.options.serviceId ?? VERIGATOR_HEALTH_PROBE_ID;
+    const timeout = check.timeout ?? Math.min(DEFAULT_HEALTH_TIMEOUT_MS, this.options.timeout);
+    const probe: Probe = { startedAt: now, running: true, outcome: Promise.resolve() };
+    probe.outcome = this.client
+      .probe(buildVerigatorPath(serviceId), { timeout })
+      .then(
+        () => undefined,
+        (error: unknown) =>
+          error instanceof NoSuchResourceError && this.options.serviceId === undefined
+            ? undefined // the probe id does not exist, but the credentials were accepted
+            : error,
+      )
+      .finally(() => (probe.running = false));
+    this.latest = probe;
+    return probe.outcome;
   }
 
   private circuitStates(): { endpoint: string; state: string }[] {
@@ -104,7 +130,6 @@ function downReason(error: unknown): VerigatorDownReason {
   if (error instanceof WrongCredentialsError || error instanceof ResourceForbiddenError) {
     return 'credentials rejected';
   }
-  if (error instanceof CircuitOpenError) return 'circuit open';
   if (error instanceof ConnectionError) return 'unreachable';
   if (error instanceof RequestTimeoutError) return 'timeout';
   if (error instanceof NoSuchResourceError) return 'service not found';

@@ -24,10 +24,12 @@ export type VerigatorHttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 const JSON_CONTENT = { 'Content-Type': 'application/json' };
 
-/** Per-call overrides of the module's `timeout` and `retries` (the health check's probe). */
-export interface VerigatorCallOptions {
-  timeout?: number;
-  retries?: number;
+/**
+ * A health probe's call: its own (shorter) `timeout`, no retries, and no circuit breaker, so no
+ * probe can change the state real calls see (operation-safety.ts, rule 5).
+ */
+export interface VerigatorProbeOptions {
+  timeout: number;
 }
 
 /**
@@ -42,8 +44,10 @@ export class VerigatorHttpClient implements OnModuleDestroy {
   readonly resilience = new ResilienceEvents();
   /** The endpoint, then the fallback endpoints, each with its circuit breaker. */
   readonly circuits: readonly EndpointCircuit[];
+  /** The same endpoints without breakers: what health probes go through. */
+  private readonly unguarded: readonly EndpointCircuit[];
   /** The module's `timeout` and `retries`; not the options object, which holds the password. */
-  private readonly defaults: Required<VerigatorCallOptions>;
+  private readonly defaults: { timeout: number; retries: number };
   /** Bounds and masks what an error keeps; private, so inspection never reaches the password. */
   readonly #keepOnError: (value: unknown) => unknown;
 
@@ -55,9 +59,14 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     this.defaults = { timeout: options.timeout, retries: options.retries };
     const mask = createSecretMasker([`${options.username}:${options.password}`, options.password]);
     this.#keepOnError = (value) => mask(boundErrorBody(value));
-    this.circuits = [options.endpoint, ...options.fallbackEndpoints].map(
-      (endpoint) =>
-        new EndpointCircuit(endpoint.replace(/\/+$/, ''), options.circuitBreaker, this.resilience),
+    const endpoints = [options.endpoint, ...options.fallbackEndpoints].map((endpoint) =>
+      endpoint.replace(/\/+$/, ''),
+    );
+    this.circuits = endpoints.map(
+      (endpoint) => new EndpointCircuit(endpoint, options.circuitBreaker, this.resilience),
+    );
+    this.unguarded = endpoints.map(
+      (endpoint) => new EndpointCircuit(endpoint, false, this.resilience),
     );
     this.resilience.subscribe((event) => {
       if (events.isObserved(VERIGATOR_CHANNELS.clientResilience)) {
@@ -71,13 +80,19 @@ export class VerigatorHttpClient implements OnModuleDestroy {
    * @throws InvalidResponseError for a 2xx whose body is not JSON; another `VerigatorError`
    * subclass for every other failure.
    */
-  request(
-    method: VerigatorHttpMethod,
-    path: string,
-    body?: object,
-    call?: VerigatorCallOptions,
-  ): Promise<unknown> {
-    return this.events.observeCall(method, path, () => this.requestOnce(method, path, body, call));
+  request(method: VerigatorHttpMethod, path: string, body?: object): Promise<unknown> {
+    return this.events.observeCall(method, path, () => this.requestOnce(method, path, body));
+  }
+
+  /**
+   * A health probe: GETs `path` once per endpoint (failing over on a connection failure) within
+   * `probe.timeout`, outside every circuit breaker: its outcome never changes what real calls see.
+   * @throws VerigatorError (a subclass) as {@link request} does.
+   */
+  probe(path: string, probe: VerigatorProbeOptions): Promise<unknown> {
+    return this.events.observeCall('GET', path, () =>
+      this.requestOnce('GET', path, undefined, probe),
+    );
   }
 
   /**
@@ -100,9 +115,9 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     method: VerigatorHttpMethod,
     path: string,
     body?: object,
-    call?: VerigatorCallOptions,
+    probe?: VerigatorProbeOptions,
   ): Promise<unknown> {
-    const { status, parsed } = await this.exchange(method, path, body, call);
+    const { status, parsed } = await this.exchange(method, path, body, probe);
     if (!parsed.isJson) {
       throw new InvalidResponseError(`Verigator answered ${status} with a non-JSON body`, {
         statusCode: status,
@@ -120,15 +135,16 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     method: VerigatorHttpMethod,
     path: string,
     body?: object,
-    options: VerigatorCallOptions = {},
+    probe?: VerigatorProbeOptions,
   ): Promise<{ status: number; parsed: ParsedBody }> {
     const call: ResilientCall = {
       method,
       path,
-      retries: options.retries ?? this.defaults.retries,
-      deadline: new CallDeadline(options.timeout ?? this.defaults.timeout),
+      retries: probe ? 0 : this.defaults.retries,
+      deadline: new CallDeadline(probe?.timeout ?? this.defaults.timeout),
       lastEndpoint: this.circuits[0].endpoint,
     };
+    const circuits = probe ? this.unguarded : this.circuits;
     const { signal } = call.deadline;
     let lastError: unknown;
     try {
@@ -136,7 +152,7 @@ export class VerigatorHttpClient implements OnModuleDestroy {
         // A back-off wait that ran into the deadline: report what failed, send nothing more.
         if (signal.aborted && lastError) throw lastError;
         try {
-          return await withFailover(call, this.circuits, this.resilience, (endpoint) =>
+          return await withFailover(call, circuits, this.resilience, (endpoint) =>
             this.attempt(endpoint, method, path, body, signal),
           );
         } catch (error) {

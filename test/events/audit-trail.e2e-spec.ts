@@ -218,7 +218,8 @@ describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory)
     await post('/account/transfer').expect(502);
     expect(guardEvents()).toEqual([
       expect.objectContaining({
-        type: 'unavailable',
+        // A 500 answers one request: an error, not an outage (failOpen would not apply).
+        type: 'verigatorError',
         outcome: 'refused',
         error: { name: 'InternalError', code: 'INTERNAL_ERROR', statusCode: 500 },
       }),

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { VerigatorModuleOptions } from '../../lib';
+import { ServicesService, VerigatorHealthIndicator, VerigatorModuleOptions } from '../../lib';
 import { VerigatorSimulator } from '../../lib/testing';
 import { RecordingServer, closedPortUrl } from '../utils/recording-server';
 import { TEST_PASSWORD, TEST_USERNAME } from '../utils/create-verigator-app';
@@ -108,24 +108,28 @@ describe('VerigatorHealthIndicator with @nestjs/terminus', () => {
     }
   });
 
-  it('is down (circuit open) once the breaker opened, and says so per endpoint', async () => {
-    sim.injectFault({ status: 500, times: 1 });
-    const first = await health({
+  it('reports each circuit as real calls left it, and probes outside the breaker', async () => {
+    await health({
       serviceId: 'svc',
+      retries: 0,
       circuitBreaker: { threshold: 1, halfOpenAfter: 60_000 },
     });
-    expect(first.body.error.verigator).toMatchObject({
-      reason: 'unexpected answer',
-      code: 'INTERNAL_ERROR',
+    // A real call meets an outage and opens the circuit; probes still reach Verigator.
+    sim.injectFault({ status: 503, times: 1 });
+    await expect(app!.get(ServicesService).get('svc')).rejects.toMatchObject({ statusCode: 503 });
+    const indicator = app!.get(VerigatorHealthIndicator);
+    await expect(indicator.isHealthy('verigator', { maxAge: 0 })).resolves.toEqual({
+      verigator: { status: 'up', circuits: [{ endpoint: sim.url, state: 'open' }] },
     });
-    const res = await request(app!.getHttpServer()).get('/health');
-    expect(res.status).toBe(503);
-    expect(res.body.error.verigator).toEqual({
-      status: 'down',
-      reason: 'circuit open',
-      code: 'CIRCUIT_OPEN',
-      circuits: [{ endpoint: sim.url, state: 'open' }],
+    sim.injectFault({ status: 503, times: 1 });
+    await expect(indicator.isHealthy('verigator', { maxAge: 0 })).resolves.toEqual({
+      verigator: {
+        status: 'down',
+        reason: 'unexpected answer',
+        code: 'INTERNAL_ERROR',
+        circuits: [{ endpoint: sim.url, state: 'open' }],
+      },
     });
-    expect(sim.requests()).toHaveLength(1);
+    expect(sim.requests().map((r) => r.path)).toHaveLength(4);
   });
 });

@@ -1,4 +1,10 @@
-import { AuthMethod, CircuitOpenError, ConnectionError, InternalError } from '../../lib';
+import {
+  AuthMethod,
+  CircuitOpenError,
+  ConnectionError,
+  InternalError,
+  InvalidResponseError,
+} from '../../lib';
 import { ResilienceEvent } from '../../lib/http/resilience/resilience-event';
 import { VerigatorHttpClient } from '../../lib/http/verigator-http-client';
 import { RecordingServer } from '../utils/recording-server';
@@ -13,7 +19,7 @@ describe('a circuit breaker per endpoint', () => {
   let events: ResilienceEvent[];
 
   beforeEach(async () => {
-    upstream = await new RecordingServer().replyByDefault({ status: 500, body: {} }).start();
+    upstream = await new RecordingServer().replyByDefault({ status: 503, body: {} }).start();
     client = await createVerigatorApp(upstream.url, {
       timeout: 500,
       retries: 0,
@@ -84,6 +90,19 @@ describe('a circuit breaker per endpoint', () => {
     await expect(client.services.get('svc-1')).rejects.toBeInstanceOf(CircuitOpenError);
   });
 
+  it('answers one request can provoke (500, a garbled 2xx) never open it', async () => {
+    upstream.replyByDefault({ status: 500, body: {} });
+    for (let i = 0; i < 4; i++) {
+      await expect(client.services.get('svc-1')).rejects.toBeInstanceOf(InternalError);
+    }
+    upstream.replyByDefault({ status: 200, body: 'not json' });
+    for (let i = 0; i < 4; i++) {
+      await expect(client.services.get('svc-1')).rejects.toBeInstanceOf(InvalidResponseError);
+    }
+    expect(upstream.requests).toHaveLength(8);
+    expect(events).toEqual([]);
+  });
+
   it('an open circuit on the first endpoint fails over to the next at once', async () => {
     const second = await new RecordingServer()
       .replyByDefault({ status: 200, body: { method: 'sms' } })
@@ -94,7 +113,7 @@ describe('a circuit breaker per endpoint', () => {
       circuitBreaker: { threshold: 1, halfOpenAfter: 60_000 },
     });
     try {
-      // 500 is not a reason to fail over, but it opens the first endpoint's circuit.
+      // 503 is not a reason to fail over, but it opens the first endpoint's circuit.
       await expect(both.services.get('svc-1')).rejects.toBeInstanceOf(InternalError);
       upstream.clear();
       await expect(both.auth.initiate('svc-1', 'u-1', AuthMethod.SMS)).resolves.toBe('sms');

@@ -155,9 +155,26 @@ describe('the sample app', () => {
     const up = await request(http).get('/health').expect(200);
     expect(up.body.info.verigator).toMatchObject({ status: 'up' });
     sim().injectFault({ reset: true });
-    const down = await request(http).get('/health').expect(503);
-    expect(down.body.error.verigator).toMatchObject({ status: 'down', reason: 'unreachable' });
-    expect(down.text).not.toContain(sample.config.VERIGATOR_PASSWORD);
+    // Within the indicator's 5 s cache, the outcome is reused: nothing is sent.
+    const calls = sim().requests().length;
+    await request(http).get('/health').expect(200);
+    expect(sim().requests()).toHaveLength(calls);
+    // Only the clock moves on (timers stay real): the next check probes again.
+    jest.useFakeTimers({
+      now: Date.now() + 6_000,
+      doNotFake: [
+        ...(['hrtime', 'nextTick', 'performance', 'queueMicrotask'] as const),
+        ...(['setImmediate', 'clearImmediate', 'setInterval', 'clearInterval'] as const),
+        ...(['setTimeout', 'clearTimeout'] as const),
+      ],
+    });
+    try {
+      const down = await request(http).get('/health').expect(503);
+      expect(down.body.error.verigator).toMatchObject({ status: 'down', reason: 'unreachable' });
+      expect(down.text).not.toContain(sample.config.VERIGATOR_PASSWORD);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   describe('Verigator failures through the exception filter and the guard', () => {

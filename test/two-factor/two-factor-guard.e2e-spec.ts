@@ -483,6 +483,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
     const cases = [
       ['unreachable', 503, 'CONNECTION_ERROR', { reset: true }],
       ['timing out', 504, 'REQUEST_TIMEOUT', { hang: true }],
+      ['answering 503', 502, 'INTERNAL_ERROR', { status: 503, body: { message: 'boom' } }],
       ['answering 500', 502, 'INTERNAL_ERROR', { status: 500, body: { message: 'boom' } }],
       ['rejecting our credentials', 502, 'WRONG_CREDENTIALS', { status: 401, body: {} }],
     ] as const;
@@ -547,8 +548,12 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       },
     );
 
-    it('with failOpen still fails closed on wrong credentials and rate limiting', async () => {
+    it('with failOpen still fails closed on a 500, a garbled answer, wrong credentials and rate limiting', async () => {
       const http = await boot({ failOpen: true });
+      fake.fault = { status: 500, body: {} };
+      expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(502);
+      fake.fault = { status: 200, body: 'not json' };
+      expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(502);
       fake.fault = { status: 401, body: {} };
       expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(502);
       fake.fault = { status: 429, body: {} };

@@ -1,5 +1,6 @@
 import { CircuitOpenError } from '../../errors/circuit-open.error';
 import { InternalError } from '../../errors/internal.error';
+import { InvalidResponseError } from '../../errors/invalid-response.error';
 import { NoSuchResourceError } from '../../errors/no-such-resource.error';
 import { RateLimitedError } from '../../errors/rate-limited.error';
 import { VerigatorError } from '../../errors/verigator.error';
@@ -62,8 +63,12 @@ describe('what is safe to repeat', () => {
   it.each([
     [transport('ECONNREFUSED'), true],
     [transport('ECONNABORTED'), true],
-    [new InternalError('x', { statusCode: 500 }), true],
+    [new InternalError('x', { statusCode: 500 }), false],
+    [mapStatusToError(502, {}), true],
     [mapStatusToError(503, {}), true],
+    [mapStatusToError(504, {}), true],
+    [mapStatusToError(501, {}), false],
+    [new InvalidResponseError('x', { statusCode: 200 }), false],
     [new RateLimitedError('x', { statusCode: 429 }), false],
     [new NoSuchResourceError('x', { statusCode: 404 }), false],
   ])('%p counts toward opening the breaker: %p', (error, outage) => {

@@ -20,6 +20,11 @@ import type { VerigatorHttpMethod } from '../verigator-http-client';
  *    idempotent calls, only "never sent" for the others.
  * 4. An open circuit moves on to the next endpoint but is not retried on the same endpoints:
  *    its cool-down is longer than a call's deadline, so it would only fail again.
+ * 5. An outage (what opens an endpoint's circuit, and the only failure `failOpen` lets a request
+ *    through on) is what the service did to a real call, never what one request's content can
+ *    provoke: no connection, no answer within the module's `timeout`, or a gateway status (502,
+ *    503, 504). A 500 or a garbled answer concerns that one request, and a 4xx proves the
+ *    service up. Health probes, with their own shorter timeout, never pass through a breaker.
  */
 
 /** Socket error codes that prove the request was never sent: no connection was made. */
@@ -31,8 +36,11 @@ const NEVER_SENT_CODES: ReadonlySet<string> = new Set([
   'ENETUNREACH',
 ]);
 
+/** Statuses that say the service, not the request, failed: a gateway or availability answer. */
+const OUTAGE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
 /** Statuses an idempotent call is retried on. */
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, ...OUTAGE_STATUSES]);
 
 /** True for GET and DELETE: calls that may be repeated whatever happened to the first. */
 export function isIdempotent(method: VerigatorHttpMethod): boolean {
@@ -60,13 +68,13 @@ export function mayRetry(method: VerigatorHttpMethod, error: unknown): boolean {
 }
 
 /**
- * True when the error says the endpoint is failing (it counts toward opening its breaker):
- * no connection, no answer in time, or a 5xx. A 4xx, a 429 included, means it is up.
+ * True when the error says the endpoint is failing (rule 5): it counts toward opening the
+ * endpoint's breaker, and it is what `failOpen` applies to.
  */
 export function isOutage(error: unknown): boolean {
   if (error instanceof ConnectionError || error instanceof RequestTimeoutError) return true;
   const status = (error as { statusCode?: unknown }).statusCode;
-  return typeof status === 'number' && status >= 500;
+  return typeof status === 'number' && OUTAGE_STATUSES.has(status);
 }
 
 /** The socket or axios error code kept on a transport error's `cause`. */
