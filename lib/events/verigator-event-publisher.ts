@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { channel, Channel } from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
-import type { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
 import { VERIGATOR_OPTIONS } from '../verigator.constants';
 import { describeVerigatorCall } from './describe-verigator-call';
 import { VerigatorChannelName, VERIGATOR_CHANNELS, channelNameOf } from './verigator-channels';
@@ -26,7 +25,7 @@ export class VerigatorEventPublisher {
     Object.values(VERIGATOR_CHANNELS).map((name) => [name, channel(name)]),
   );
 
-  constructor(@Inject(VERIGATOR_OPTIONS) options: Pick<ResolvedVerigatorOptions, 'onEvent'>) {
+  constructor(@Inject(VERIGATOR_OPTIONS) options: { onEvent?: VerigatorEventListener }) {
     this.listener = options.onEvent;
   }
 
@@ -35,10 +34,11 @@ export class VerigatorEventPublisher {
     return this.listener !== undefined || this.channels.get(channelName)!.hasSubscribers;
   }
 
-  /** Stamps `event` with the time, freezes it and hands it to every listener. */
+  /** Stamps `event` with the time, freezes it and hands it to every listener, if any. */
   publish(input: VerigatorEventInput): void {
+    const target = this.channels.get(channelNameOf(input))!;
+    if (this.listener === undefined && !target.hasSubscribers) return;
     const event = Object.freeze({ ...input, timestamp: Date.now() }) as VerigatorEvent;
-    const target = this.channels.get(channelNameOf(event))!;
     if (target.hasSubscribers) target.publish(event);
     if (this.listener === undefined) return;
     try {

@@ -1,7 +1,7 @@
 import { CircuitOpenError } from '../../errors/circuit-open.error';
 import { ConnectionError } from '../../errors/connection.error';
 import { RequestTimeoutError } from '../../errors/request-timeout.error';
-import type { VerigatorHttpMethod } from '../verigator-http-client';
+import type { VerigatorHttpMethod } from './resilient-call';
 
 /*
  * What is safe to repeat: the rules every retry and failover decision follows.
