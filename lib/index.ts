@@ -1,74 +1,67 @@
-export * from './verigator.module';
-export * from './verigator-options.helpers';
-export type { VerigatorModuleExtras } from './verigator.module-definition';
+// The public API: only names a user writes in their code or types. `api-report.txt` lists them;
+// `npm run lint` fails when this surface changes without the report (scripts/api-report.cjs).
+
+// The module and its options
+export { VerigatorModule } from './verigator.module';
+export { InjectVerigatorOptions } from './options/verigator-options';
 export type {
   ResolvedVerigatorOptions,
-  VerigatorCircuitBreakerOptions,
   VerigatorModuleOptions,
 } from './interfaces/verigator-module-options.interface';
+
+// Calling Verigator
+export { ServicesService } from './services/services.service';
+export { UsersService } from './services/users.service';
+export { AuthService } from './services/auth.service';
+export { AuthMethod } from './models/auth-method';
+export type { VerificationResult } from './models/verification-result.model';
+export type { VerigatorService } from './models/verigator-service.model';
+export type { VerigatorUser } from './models/verigator-user.model';
 export {
-  DEFAULT_VERIGATOR_CIRCUIT_BREAKER,
-  DEFAULT_VERIGATOR_ENDPOINT,
-  DEFAULT_VERIGATOR_RETRIES,
-  DEFAULT_VERIGATOR_TIMEOUT_MS,
-} from './verigator.constants';
-export * from './services/services.service';
-export * from './services/users.service';
-export * from './services/auth.service';
-export * from './models';
-export * from './errors';
-export * from './dto/create-service.dto';
-export * from './dto/create-user.dto';
-export * from './dto/initiate-auth.dto';
-export * from './dto/verify-token.dto';
-export { IsPossiblePhoneNumber } from './validation/is-possible-phone-number.decorator';
-export * from './two-factor/two-factor.guard';
-export * from './two-factor/two-factor.exception';
+  CreateServiceDto,
+  CreateUserDto,
+  InitiateAuthDto,
+  VerifyTokenDto,
+} from './dto/verigator.dto';
+
+// Errors, and the filter that answers them
 export {
-  TwoFactorGuardOrderError,
-  type UnsafeTwoFactorRoute,
-} from './two-factor/two-factor-guard-order.check';
-export type {
-  ResolvedTwoFactorOptions,
-  TwoFactorModuleOptions,
-  TwoFactorRequest,
-  TwoFactorRequestReader,
-  TwoFactorRouteOptions,
-} from './two-factor/two-factor-options.interface';
-export * from './two-factor/decorators/require-two-factor.decorator';
-export * from './two-factor/decorators/skip-two-factor.decorator';
-export * from './two-factor/stores/two-factor.store';
-export * from './two-factor/stores/two-factor-store-keys';
-export * from './two-factor/stores/in-memory-two-factor.store';
-export * from './two-factor/stores/redis-two-factor.store';
-export * from './two-factor/stores/two-factor-store.error';
-export { TWO_FACTOR_DEFAULTS } from './verigator.constants';
-export * from './filters/verigator-exception.filter';
+  CircuitOpenError,
+  ConnectionError,
+  InternalError,
+  InvalidDataError,
+  InvalidResponseError,
+  NoSuchResourceError,
+  RateLimitedError,
+  RequestTimeoutError,
+  ResourceAlreadyExistsError,
+  ResourceForbiddenError,
+  VerigatorConfigurationError,
+  VerigatorError,
+  WrongCredentialsError,
+} from './errors';
+export { VerigatorExceptionFilter } from './filters/verigator-exception.filter';
+
+// The guard
+export { TwoFactorGuard } from './two-factor/two-factor.guard';
+export { TwoFactorException } from './two-factor/two-factor.exception';
+export { RequireTwoFactor } from './two-factor/decorators/require-two-factor.decorator';
+export { SkipTwoFactor } from './two-factor/decorators/skip-two-factor.decorator';
 export {
-  VERIGATOR_ERROR_MESSAGES,
-  type VerigatorErrorCode,
-} from './filters/verigator-error-messages';
-export {
-  httpStatusForVerigatorError,
-  type VerigatorErrorResponseBody,
-} from './filters/verigator-error-response';
-export { VERIGATOR_CHANNELS, type VerigatorChannelName } from './events/verigator-channels';
-export type {
-  VerigatorEvent,
-  VerigatorEventInput,
-  VerigatorEventListener,
-} from './events/verigator-event';
-export type {
-  TwoFactorEvent,
-  TwoFactorEventReason,
-  TwoFactorEventType,
-} from './events/two-factor-event';
-export type { VerigatorCallEvent, VerigatorOperation } from './events/verigator-call-event';
-export type {
-  VerigatorBreakerEvent,
-  VerigatorFailoverEvent,
-  VerigatorResilienceEvent,
-  VerigatorRetryEvent,
-} from './events/verigator-resilience-event';
-export type { VerigatorEventError } from './events/verigator-event-error';
-export * from './health/verigator-health.indicator';
+  TwoFactorStore,
+  type TwoFactorStoreCounter,
+  type TwoFactorStoreRecord,
+} from './two-factor/stores/two-factor.store';
+export { TwoFactorStoreError } from './two-factor/stores/two-factor-store.error';
+export { InMemoryTwoFactorStore } from './two-factor/stores/in-memory-two-factor.store';
+export { RedisTwoFactorStore } from './two-factor/stores/redis-two-factor.store';
+
+// The audit trail
+export { VERIGATOR_CHANNELS } from './events/verigator-channels';
+export type { VerigatorEvent } from './events/verigator-event';
+export type { TwoFactorEvent } from './events/two-factor-event';
+export type { VerigatorCallEvent } from './events/verigator-call-event';
+export type { VerigatorResilienceEvent } from './events/verigator-resilience-event';
+
+// Health
+export { VerigatorHealthIndicator } from './health/verigator-health.indicator';

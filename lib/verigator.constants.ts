@@ -1,17 +1,8 @@
-/** Where the real Verigator API lives. */
-export const DEFAULT_VERIGATOR_ENDPOINT = 'https://api.verigator.com';
-
-/** How long a call to Verigator may take, in milliseconds, before it fails with a timeout. */
-export const DEFAULT_VERIGATOR_TIMEOUT_MS = 5000;
-
-/** How many times a call is retried when that is safe, by default. */
-export const DEFAULT_VERIGATOR_RETRIES = 2;
-
-/** The per-endpoint circuit breaker's default settings (`halfOpenAfter` in milliseconds). */
-export const DEFAULT_VERIGATOR_CIRCUIT_BREAKER = { threshold: 5, halfOpenAfter: 30_000 } as const;
-
 /** Path prefix of every Verigator API resource. */
 export const VERIGATOR_API_BASE_PATH = '/v1/service/service';
+
+/** Injection token of the options exactly as given to `forRoot`/`forRootAsync`. */
+export const VERIGATOR_MODULE_OPTIONS = 'VERIGATOR:MODULE_OPTIONS';
 
 /** Injection token of the validated module options, defaults applied. */
 export const VERIGATOR_OPTIONS = 'VERIGATOR:OPTIONS';

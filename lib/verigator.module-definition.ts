@@ -2,9 +2,7 @@ import { ConfigurableModuleBuilder, Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { VerigatorExceptionFilter } from './filters/verigator-exception.filter';
 import { VerigatorModuleOptions } from './interfaces/verigator-module-options.interface';
-
-/** Injection token of the options exactly as given to `forRoot`/`forRootAsync`. */
-export const VERIGATOR_MODULE_OPTIONS = 'VERIGATOR:MODULE_OPTIONS';
+import { VERIGATOR_MODULE_OPTIONS } from './verigator.constants';
 
 /** Options of `forRoot`/`forRootAsync` that shape the module itself rather than its clients. */
 export interface VerigatorModuleExtras {

@@ -3,7 +3,7 @@ import { VerigatorEventPublisher } from './events/verigator-event-publisher';
 import { VerigatorHealthIndicator } from './health/verigator-health.indicator';
 import { verigatorHttpServiceProvider } from './http/create-verigator-http-service';
 import { VerigatorHttpClient } from './http/verigator-http-client';
-import { resolvedVerigatorOptionsProvider } from './resolve-verigator-options';
+import { resolvedVerigatorOptionsProvider } from './options/verigator-options';
 import { AuthService } from './services/auth.service';
 import { ServicesService } from './services/services.service';
 import { UsersService } from './services/users.service';

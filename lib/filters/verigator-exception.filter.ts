@@ -1,7 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Inject, Logger, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { VerigatorError } from '../errors/verigator.error';
-import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
 import { logVerigatorError } from '../logging/log-verigator-error';
 import { VERIGATOR_OPTIONS } from '../verigator.constants';
 import { sendErrorReply } from './send-error-reply';
@@ -30,7 +29,7 @@ export class VerigatorExceptionFilter implements ExceptionFilter<VerigatorError>
     @Optional() protected readonly httpAdapterHost?: HttpAdapterHost,
     @Optional()
     @Inject(VERIGATOR_OPTIONS)
-    options?: Pick<ResolvedVerigatorOptions, 'errorMessages'>,
+    options?: { errorMessages?: Readonly<Record<VerigatorErrorCode, string>> },
   ) {
     this.messages = options?.errorMessages ?? VERIGATOR_ERROR_MESSAGES;
   }

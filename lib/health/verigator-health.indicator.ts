@@ -7,7 +7,6 @@ import { VerigatorError } from '../errors/verigator.error';
 import { WrongCredentialsError } from '../errors/wrong-credentials.error';
 import { buildVerigatorPath } from '../http/build-verigator-path';
 import { VerigatorHttpClient } from '../http/verigator-http-client';
-import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
 import { VERIGATOR_OPTIONS } from '../verigator.constants';
 import { loadTerminus } from './load-terminus';
 
@@ -50,6 +49,12 @@ interface Probe {
   outcome: Promise<unknown>;
 }
 
+/** What the indicator reads of the resolved module options. */
+interface HealthSettings {
+  serviceId?: string;
+  timeout: number;
+}
+
 /**
  * A `@nestjs/terminus` health indicator for Verigator: one cheap authenticated call (GET the
  * configured `serviceId`, else a probe id) with a short timeout, no retries and outside the
@@ -67,13 +72,13 @@ interface Probe {
 @Injectable()
 export class VerigatorHealthIndicator {
   /** What the probe needs of the options; not the options object, which holds the password. */
-  private readonly options: Pick<ResolvedVerigatorOptions, 'serviceId' | 'timeout'>;
+  private readonly options: HealthSettings;
   /** The latest probe, shared by the checks within its `maxAge` and while it runs. */
   private latest?: Probe;
 
   constructor(
     private readonly client: VerigatorHttpClient,
-    @Inject(VERIGATOR_OPTIONS) options: ResolvedVerigatorOptions,
+    @Inject(VERIGATOR_OPTIONS) options: HealthSettings,
   ) {
     this.options = { serviceId: options.serviceId, timeout: options.timeout };
   }

@@ -1,6 +1,6 @@
 import type { VerigatorEventListener } from '../events/verigator-event';
-import { VerigatorErrorCode } from '../filters/verigator-error-messages';
-import { TwoFactorModuleOptions } from '../two-factor/two-factor-options.interface';
+import type { VerigatorErrorCode } from '../filters/verigator-error-messages';
+import type { TwoFactorModuleOptions } from '../two-factor/two-factor-options.interface';
 
 /** Settings of the circuit breaker each endpoint has. */
 export interface VerigatorCircuitBreakerOptions {
@@ -71,7 +71,7 @@ export interface VerigatorModuleOptions {
   /**
    * Replaces some of the messages end users read for a `VerigatorError`, by its `code`
    * (through `VerigatorExceptionFilter` and `TwoFactorGuard`).
-   * @default VERIGATOR_ERROR_MESSAGES
+   * @default the library's message for each code (see the errors guide)
    */
   errorMessages?: Partial<Record<VerigatorErrorCode, string>>;
 }

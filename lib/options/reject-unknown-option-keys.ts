@@ -1,5 +1,5 @@
+import { closest, distance } from 'fastest-levenshtein';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
-import { closestOptionKey } from './closest-option-key';
 
 /**
  * Fails when `options` has a key that is not in `known`, naming it and the closest known key,
@@ -22,4 +22,18 @@ export function rejectUnknownOptionKeys(
         : `is not a known option (known: ${known.join(', ')})`,
     );
   }
+}
+
+/**
+ * The known key closest to a misspelt one (Levenshtein distance, case-insensitive), or
+ * `undefined` when none is near enough to be a plausible typo (more than half the key differs).
+ */
+function closestOptionKey(key: string, known: readonly string[]): string | undefined {
+  if (known.length === 0) return undefined;
+  const lower = key.toLowerCase();
+  const byLower = new Map(known.map((k) => [k.toLowerCase(), k]));
+  const match = closest(lower, [...byLower.keys()]);
+  return distance(lower, match) <= Math.max(2, Math.ceil(match.length / 2))
+    ? byLower.get(match)
+    : undefined;
 }

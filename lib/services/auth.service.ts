@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { InitiateAuthArgs, VerifyTokenArgs } from '../dto/verigator.dto';
 import { buildVerigatorPath } from '../http/build-verigator-path';
 import { VerigatorHttpClient } from '../http/verigator-http-client';
 import { AuthMethod } from '../models/auth-method';
 import { VerificationResult } from '../models/verification-result.model';
-import { checkInitiate, checkVerify } from '../validation/check-arguments';
+import { validateInput } from '../validation/validate-input';
 import { toAuthMethod, toVerificationResult } from './response-mappers';
 
 /** Runs the second factor: send a code (or prompt the app), then check what the user typed. */
@@ -19,7 +20,7 @@ export class AuthService {
    * @example const used = await auth.initiate(serviceId, userId, AuthMethod.TOTP); // 'totp' | 'sms'
    */
   async initiate(serviceId: string, userId: string, method: AuthMethod): Promise<AuthMethod> {
-    checkInitiate(serviceId, userId, method);
+    validateInput(InitiateAuthArgs, { serviceId, userId, method });
     const path = buildVerigatorPath(serviceId, 'users', userId, 'auth');
     return toAuthMethod(await this.client.request('POST', path, { method }));
   }
@@ -31,8 +32,8 @@ export class AuthService {
    * `VerigatorError`.
    */
   async verify(serviceId: string, userId: string, token: string): Promise<VerificationResult> {
-    const checked = checkVerify(serviceId, userId, token);
+    const args = validateInput(VerifyTokenArgs, { serviceId, userId, token });
     const path = buildVerigatorPath(serviceId, 'users', userId, 'auth');
-    return toVerificationResult(await this.client.request('PUT', path, { token: checked }));
+    return toVerificationResult(await this.client.request('PUT', path, { token: args.token }));
   }
 }

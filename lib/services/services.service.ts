@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { CreateServiceDto } from '../dto/create-service.dto';
+import { CreateServiceDto, ServiceRefArgs } from '../dto/verigator.dto';
 import { buildVerigatorPath } from '../http/build-verigator-path';
 import { VerigatorHttpClient } from '../http/verigator-http-client';
 import { VerigatorService } from '../models/verigator-service.model';
-import { checkCreateService, checkServiceRef } from '../validation/check-arguments';
+import { validateInput } from '../validation/validate-input';
 import { toVerigatorService } from './response-mappers';
 
 /** Registers, reads and deletes Verigator services (one per web application). */
@@ -17,7 +17,7 @@ export class ServicesService {
    * @example const { id } = await services.create({ fqdn: 'coffeeshop.com', name: 'CoffeeShop' });
    */
   async create(service: CreateServiceDto): Promise<VerigatorService> {
-    const { fqdn, name } = checkCreateService(service);
+    const { fqdn, name } = validateInput(CreateServiceDto, service);
     return toVerigatorService(
       await this.client.request('POST', buildVerigatorPath(), { fqdn, name }),
     );
@@ -28,7 +28,7 @@ export class ServicesService {
    * @throws NoSuchResourceError when it does not exist, and any `VerigatorError`.
    */
   async get(serviceId: string): Promise<VerigatorService> {
-    checkServiceRef(serviceId);
+    validateInput(ServiceRefArgs, { serviceId });
     return toVerigatorService(await this.client.request('GET', buildVerigatorPath(serviceId)));
   }
 
@@ -38,7 +38,7 @@ export class ServicesService {
    * Verigator refuses because it still has users, and any `VerigatorError`.
    */
   async delete(serviceId: string): Promise<void> {
-    checkServiceRef(serviceId);
+    validateInput(ServiceRefArgs, { serviceId });
     await this.client.execute('DELETE', buildVerigatorPath(serviceId));
   }
 }

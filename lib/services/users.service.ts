@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { CreateUserDto } from '../dto/create-user.dto';
+import { CreateUserArgs, CreateUserDto, ServiceRefArgs, UserRefArgs } from '../dto/verigator.dto';
 import { buildVerigatorPath } from '../http/build-verigator-path';
 import { VerigatorHttpClient } from '../http/verigator-http-client';
 import { VerigatorUser } from '../models/verigator-user.model';
-import { checkCreateUser, checkServiceRef, checkUserRef } from '../validation/check-arguments';
+import { validateInput } from '../validation/validate-input';
 import { toVerigatorUser, toVerigatorUsers } from './response-mappers';
 
 /** Adds, lists, reads and deletes the users of a Verigator service. */
@@ -18,7 +18,7 @@ export class UsersService {
    * @example await users.create(serviceId, { username: 'john@example.com', phoneNumber: '+3725555555' });
    */
   async create(serviceId: string, user: CreateUserDto): Promise<VerigatorUser> {
-    const args = checkCreateUser(serviceId, user);
+    const args = validateInput(CreateUserArgs, { ...user, serviceId });
     const body = { id_in_service: args.username, phone_number: args.phoneNumber };
     return toVerigatorUser(
       await this.client.request('POST', buildVerigatorPath(serviceId, 'users'), body),
@@ -30,7 +30,7 @@ export class UsersService {
    * @throws NoSuchResourceError when the service or user does not exist, and any `VerigatorError`.
    */
   async get(serviceId: string, userId: string): Promise<VerigatorUser> {
-    checkUserRef(serviceId, userId);
+    validateInput(UserRefArgs, { serviceId, userId });
     return toVerigatorUser(
       await this.client.request('GET', buildVerigatorPath(serviceId, 'users', userId)),
     );
@@ -41,7 +41,7 @@ export class UsersService {
    * @throws NoSuchResourceError when the service does not exist, and any `VerigatorError`.
    */
   async getAll(serviceId: string): Promise<VerigatorUser[]> {
-    checkServiceRef(serviceId);
+    validateInput(ServiceRefArgs, { serviceId });
     return toVerigatorUsers(
       await this.client.request('GET', buildVerigatorPath(serviceId, 'users')),
     );
@@ -52,7 +52,7 @@ export class UsersService {
    * @throws NoSuchResourceError when the service or user does not exist, and any `VerigatorError`.
    */
   async delete(serviceId: string, userId: string): Promise<void> {
-    checkUserRef(serviceId, userId);
+    validateInput(UserRefArgs, { serviceId, userId });
     await this.client.execute('DELETE', buildVerigatorPath(serviceId, 'users', userId));
   }
 }

@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { VerigatorEvent, VerigatorEventListener } from 'nestjs-verigator';
+import { VerigatorEvent } from 'nestjs-verigator';
 
 /**
  * The sample's audit trail: one log line per Verigator event, built from an allow-list of fields
  * (no token, credential or phone number is ever in an event; the allow-list keeps it so should
  * a future event carry more). Guard decisions log at `log`, trouble at `warn`, calls at `debug`.
  */
-export function createAuditLog(logger = new Logger('Audit')): VerigatorEventListener {
+export function createAuditLog(logger = new Logger('Audit')): (event: VerigatorEvent) => void {
   return (event) => {
     const line = describe(event);
     if (isTrouble(event)) logger.warn(line);

@@ -6,12 +6,12 @@ import { firstValueFrom } from 'rxjs';
 import {
   ResolvedVerigatorOptions,
   ServicesService,
-  VERIGATOR_ERROR_MESSAGES,
   VerigatorConfigurationError,
   VerigatorModule,
   VerigatorModuleOptions,
-  getVerigatorOptionsToken,
 } from '../../lib';
+import { VERIGATOR_ERROR_MESSAGES } from '../../lib/filters/verigator-error-messages';
+import { VERIGATOR_OPTIONS } from '../../lib/verigator.constants';
 import { RecordingServer } from '../utils/recording-server';
 import { TEST_PASSWORD, TEST_USERNAME } from '../utils/create-verigator-app';
 
@@ -48,7 +48,7 @@ describe('VerigatorModule configuration', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [VerigatorModule.forRoot({ username: 'u', password: 'p' })],
     }).compile();
-    expect(moduleRef.get<ResolvedVerigatorOptions>(getVerigatorOptionsToken())).toEqual({
+    expect(moduleRef.get<ResolvedVerigatorOptions>(VERIGATOR_OPTIONS)).toEqual({
       username: 'u',
       password: 'p',
       endpoint: 'https://api.verigator.com',
@@ -242,7 +242,7 @@ describe('VerigatorModule configuration', () => {
         }),
       ],
     }).compile();
-    expect(moduleRef.get<ResolvedVerigatorOptions>(getVerigatorOptionsToken()).timeout).toBe(2500);
+    expect(moduleRef.get<ResolvedVerigatorOptions>(VERIGATOR_OPTIONS).timeout).toBe(2500);
     await expect(moduleRef.get(ServicesService).get('svc')).resolves.toMatchObject({ id: 'svc' });
     await moduleRef.close();
   });

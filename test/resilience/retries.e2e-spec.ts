@@ -6,8 +6,10 @@ import {
   RequestTimeoutError,
   ResourceAlreadyExistsError,
   VerigatorError,
-  VerigatorRetryEvent,
+  VerigatorEvent,
 } from '../../lib';
+
+type RetryEvent = Extract<VerigatorEvent, { type: 'retry' }>;
 import { RecordingServer, Reply } from '../utils/recording-server';
 import { VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
 
@@ -24,7 +26,7 @@ const SERVICE = { id: 'svc-1', name: 'Shop', ctime: '2024-01-01T00:00:00Z' };
 
 describe('retries follow what is safe to repeat', () => {
   /** The `retry` events `onEvent` received. */
-  const retries: VerigatorRetryEvent[] = [];
+  const retries: RetryEvent[] = [];
   let upstream: TimedServer;
   let client: VerigatorTestApp;
 

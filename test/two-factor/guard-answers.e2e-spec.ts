@@ -8,7 +8,8 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import request from 'supertest';
-import { RequireTwoFactor, VERIGATOR_ERROR_MESSAGES } from '../../lib';
+import { RequireTwoFactor } from '../../lib';
+import { VERIGATOR_ERROR_MESSAGES } from '../../lib/filters/verigator-error-messages';
 import { FakeVerigator } from './fake-verigator';
 import { ADAPTERS, AdapterFactory, CapturingLogger, createTestApp } from './two-factor-app';
 

@@ -2,12 +2,8 @@ import { Controller, INestApplication, Post, Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import Redis from 'ioredis';
 import request from 'supertest';
-import {
-  RedisTwoFactorStore,
-  RequireTwoFactor,
-  TwoFactorModuleOptions,
-  VerigatorEvent,
-} from '../../lib';
+import { RedisTwoFactorStore, RequireTwoFactor, VerigatorEvent } from '../../lib';
+import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
 import { RedisServer, describeWithRedis } from '../utils/redis-server';
 import { FakeVerigator, VALID_TOKEN } from './fake-verigator';
 import { ADAPTERS, CapturingLogger, FakeLoginGuard, createTestApp } from './two-factor-app';

@@ -1,6 +1,7 @@
 import { Controller, INestApplication, Post, UseGuards } from '@nestjs/common';
 import request from 'supertest';
-import { RequireTwoFactor, TwoFactorModuleOptions } from '../../lib';
+import { RequireTwoFactor } from '../../lib';
+import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
 import { FakeVerigator, VALID_TOKEN, closedPortUrl } from './fake-verigator';
 import { ADAPTERS, AdapterFactory, FakeLoginGuard, createTestApp } from './two-factor-app';
 

@@ -14,9 +14,9 @@ import {
   RequireTwoFactor,
   SkipTwoFactor,
   TwoFactorGuard,
-  TwoFactorModuleOptions,
   TwoFactorStore,
 } from '../../lib';
+import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
 import { EXPIRED_TOKEN, FakeVerigator, THROTTLED_TOKEN, VALID_TOKEN } from './fake-verigator';
 import {
   ADAPTERS,

@@ -1,20 +1,47 @@
-import { Provider } from '@nestjs/common';
-import { VerigatorConfigurationError } from './errors/verigator-configuration.error';
-import { VERIGATOR_ERROR_MESSAGES, VerigatorErrorCode } from './filters/verigator-error-messages';
+import { Inject, Provider } from '@nestjs/common';
+import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
+import { VERIGATOR_ERROR_MESSAGES, VerigatorErrorCode } from '../filters/verigator-error-messages';
+import { VERIGATOR_MODULE_OPTIONS, VERIGATOR_OPTIONS } from '../verigator.constants';
 import {
   ResolvedVerigatorOptions,
   VerigatorModuleOptions,
-} from './interfaces/verigator-module-options.interface';
-import { rejectUnknownOptionKeys } from './options/reject-unknown-option-keys';
-import { VERIGATOR_OPTION_KEYS } from './options/verigator-option-keys';
-import { VERIGATOR_MODULE_OPTIONS } from './verigator.module-definition';
-import {
-  DEFAULT_VERIGATOR_CIRCUIT_BREAKER,
-  DEFAULT_VERIGATOR_ENDPOINT,
-  DEFAULT_VERIGATOR_RETRIES,
-  DEFAULT_VERIGATOR_TIMEOUT_MS,
-  VERIGATOR_OPTIONS,
-} from './verigator.constants';
+} from '../interfaces/verigator-module-options.interface';
+import { rejectUnknownOptionKeys } from './reject-unknown-option-keys';
+
+/** The default of every module option that has one (durations in milliseconds). */
+const VERIGATOR_DEFAULTS = {
+  endpoint: 'https://api.verigator.com',
+  timeout: 5000,
+  fallbackEndpoints: [] as readonly string[],
+  retries: 2,
+  circuitBreaker: { threshold: 5, halfOpenAfter: 30_000 },
+  errorMessages: VERIGATOR_ERROR_MESSAGES,
+} as const;
+
+/**
+ * Every key `VerigatorModuleOptions` accepts: the one list the unknown-key check reads. Adding an
+ * option to the interface without listing it here fails type-checking (see the assertion below).
+ */
+const VERIGATOR_OPTION_KEYS = [
+  'username',
+  'password',
+  'endpoint',
+  'timeout',
+  'fallbackEndpoints',
+  'retries',
+  'circuitBreaker',
+  'serviceId',
+  'twoFactor',
+  'errorMessages',
+  'onEvent',
+] as const satisfies readonly (keyof VerigatorModuleOptions)[];
+
+type UnlistedOptionKey = Exclude<
+  keyof VerigatorModuleOptions,
+  (typeof VERIGATOR_OPTION_KEYS)[number]
+>;
+/** Compile-time check: `true` only while every option key is listed above. */
+export const EVERY_OPTION_KEY_LISTED: [UnlistedOptionKey] extends [never] ? true : never = true;
 
 /**
  * Checks the module options and applies defaults.
@@ -34,14 +61,14 @@ export function resolveVerigatorOptions(
   if (options.username.includes(':')) {
     throw new VerigatorConfigurationError('username', 'must not contain ":"');
   }
-  const endpoint = options.endpoint ?? DEFAULT_VERIGATOR_ENDPOINT;
+  const endpoint = options.endpoint ?? VERIGATOR_DEFAULTS.endpoint;
   if (!isHttpUrl(endpoint)) {
     throw new VerigatorConfigurationError(
       'endpoint',
       'must be an http(s) URL without credentials, query ("?") or fragment ("#")',
     );
   }
-  const timeout = toTimeout(options.timeout ?? DEFAULT_VERIGATOR_TIMEOUT_MS);
+  const timeout = toTimeout(options.timeout ?? VERIGATOR_DEFAULTS.timeout);
   if (options.serviceId !== undefined) requireNonEmpty(options.serviceId, 'serviceId');
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
     throw new VerigatorConfigurationError('onEvent', 'must be a function');
@@ -64,8 +91,16 @@ export const resolvedVerigatorOptionsProvider: Provider = {
   inject: [VERIGATOR_MODULE_OPTIONS],
 };
 
+/**
+ * Injects the resolved module options (`ResolvedVerigatorOptions`).
+ * @example constructor(@InjectVerigatorOptions() private readonly options: ResolvedVerigatorOptions) {}
+ */
+export function InjectVerigatorOptions(): ParameterDecorator & PropertyDecorator {
+  return Inject(VERIGATOR_OPTIONS);
+}
+
 function resolveFallbackEndpoints(value: unknown): string[] {
-  if (value === undefined) return [];
+  if (value === undefined) return [...VERIGATOR_DEFAULTS.fallbackEndpoints];
   if (!Array.isArray(value)) {
     throw new VerigatorConfigurationError('fallbackEndpoints', 'must be an array of URLs');
   }
@@ -81,7 +116,7 @@ function resolveFallbackEndpoints(value: unknown): string[] {
 }
 
 function resolveRetries(value: unknown): number {
-  if (value === undefined) return DEFAULT_VERIGATOR_RETRIES;
+  if (value === undefined) return VERIGATOR_DEFAULTS.retries;
   if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 10) {
     throw new VerigatorConfigurationError('retries', 'must be an integer from 0 to 10');
   }
@@ -90,15 +125,15 @@ function resolveRetries(value: unknown): number {
 
 function resolveCircuitBreaker(value: unknown): ResolvedVerigatorOptions['circuitBreaker'] {
   if (value === false) return false;
-  if (value === undefined) return { ...DEFAULT_VERIGATOR_CIRCUIT_BREAKER };
+  if (value === undefined) return { ...VERIGATOR_DEFAULTS.circuitBreaker };
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new VerigatorConfigurationError('circuitBreaker', 'must be an object or false');
   }
-  rejectUnknownOptionKeys(value, Object.keys(DEFAULT_VERIGATOR_CIRCUIT_BREAKER), 'circuitBreaker');
-  const { threshold = DEFAULT_VERIGATOR_CIRCUIT_BREAKER.threshold } = value as {
+  rejectUnknownOptionKeys(value, Object.keys(VERIGATOR_DEFAULTS.circuitBreaker), 'circuitBreaker');
+  const { threshold = VERIGATOR_DEFAULTS.circuitBreaker.threshold } = value as {
     threshold?: unknown;
   };
-  const { halfOpenAfter = DEFAULT_VERIGATOR_CIRCUIT_BREAKER.halfOpenAfter } = value as {
+  const { halfOpenAfter = VERIGATOR_DEFAULTS.circuitBreaker.halfOpenAfter } = value as {
     halfOpenAfter?: unknown;
   };
   if (!Number.isInteger(threshold) || (threshold as number) < 1) {
@@ -147,7 +182,7 @@ function toTimeout(value: unknown): number {
 }
 
 function resolveErrorMessages(messages: unknown): Record<VerigatorErrorCode, string> {
-  if (messages === undefined) return { ...VERIGATOR_ERROR_MESSAGES };
+  if (messages === undefined) return { ...VERIGATOR_DEFAULTS.errorMessages };
   if (!messages || typeof messages !== 'object') {
     throw new VerigatorConfigurationError('errorMessages', 'must be an object');
   }
@@ -157,7 +192,7 @@ function resolveErrorMessages(messages: unknown): Record<VerigatorErrorCode, str
       throw new VerigatorConfigurationError(`errorMessages.${code}`, 'must be a non-empty string');
     }
   }
-  return { ...VERIGATOR_ERROR_MESSAGES, ...(messages as Record<string, string>) };
+  return { ...VERIGATOR_DEFAULTS.errorMessages, ...(messages as Record<string, string>) };
 }
 
 function isHttpUrl(value: unknown): boolean {
