@@ -5,12 +5,18 @@ export const SECRET_MASK = '***';
 const GLUED = '[\\p{L}\\p{N}_-]';
 
 /**
+ * A secret this long is masked wherever it occurs, even inside a longer word: no word merely
+ * contains it by chance. A shorter one (`demo`, a 6-digit token) only where it stands alone.
+ */
+const MASKED_ANYWHERE_LENGTH = 12;
+
+/**
  * Builds a function that returns a copy of a value with every occurrence of the secrets masked
  * in every string (object keys included), however deep: the plain secret, and its JSON-escaped
- * and percent-encoded forms (as a serialised line or a query string carries them). Only where it
- * stands alone: `demo` is masked in `"demo"`, `user:demo` or `p=demo&`, not in `demo-service`,
- * which only contains its letters. Values are walked as they are; bound them first
- * (`boundErrorBody`).
+ * and percent-encoded forms (as a serialised line or a query string carries them), and base64. A
+ * short secret only where it stands alone: `demo` is masked in `"demo"`, `user:demo` or
+ * `p=demo&`, not in `demo-service`, which only contains its letters; a long one (12 characters or
+ * more) everywhere. Values are walked as they are; bound them first (`boundErrorBody`).
  */
 export function createSecretMasker(secrets: readonly string[]): <T>(value: T) => T {
   const forms = [
@@ -22,8 +28,15 @@ export function createSecretMasker(secrets: readonly string[]): <T>(value: T) =>
     // Longest first, so that `user:password` is masked whole before `password`.
     .sort((a, b) => b.length - a.length);
   if (forms.length === 0) return (value) => value;
+  const anywhere = forms.filter((form) => form.length >= MASKED_ANYWHERE_LENGTH);
+  const alone = forms.filter((form) => form.length < MASKED_ANYWHERE_LENGTH);
   const pattern = new RegExp(
-    `(?<!${GLUED})(?:${forms.map(escapeRegExp).join('|')})(?!${GLUED})`,
+    [
+      ...(anywhere.length ? [`(?:${anywhere.map(escapeRegExp).join('|')})`] : []),
+      ...(alone.length
+        ? [`(?<!${GLUED})(?:${alone.map(escapeRegExp).join('|')})(?!${GLUED})`]
+        : []),
+    ].join('|'),
     'gu',
   );
   const maskText = (text: string): string => text.replace(pattern, SECRET_MASK);

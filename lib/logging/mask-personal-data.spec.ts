@@ -1,7 +1,7 @@
 import { describeForLog } from './log-verigator-error';
 
-/** The user's token and the API password of the README (`demo`), as the logs are given them. */
-const SECRETS = ['482913', 'demo'];
+/** A user's token, the README's API password (`demo`) and a long password, as logs get them. */
+const SECRETS = ['482913', 'demo', 's3cr3t-P4ssw0rd'];
 
 /**
  * One corpus, both directions: each line with what the log must show. A line shown unchanged is
@@ -29,6 +29,7 @@ const CORPUS: [string, string][] = [
   ['token 482913.', 'token ***.'],
   ['X-Service-Auth: demo:demo', 'X-Service-Auth: ***:***'],
   ['password=demo&user=x', 'password=***&user=x'],
+  ['key s3cr3t-P4ssw0rd_x and xs3cr3t-P4ssw0rd', 'key ***_x and x***'],
   // Look-alikes left alone: times, ids, dates, addresses, words containing a secret.
   ['at 1764518400000 ms', 'at 1764518400000 ms'],
   ['epoch 1764518400', 'epoch 1764518400'],
