@@ -9,8 +9,7 @@ import {
 import { performance } from 'node:perf_hooks';
 import { Reflector } from '@nestjs/core';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
-import { InvalidDataError } from '../errors/invalid-data.error';
-import { VerigatorError } from '../errors/verigator.error';
+import { InvalidDataError, VerigatorError } from '../errors/verigator.error';
 import type { TwoFactorEvent } from '../events/two-factor-event';
 import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
 import { toVerigatorEventError } from '../events/verigator-event-error';
@@ -20,10 +19,9 @@ import {
   toVerigatorErrorResponse,
 } from '../filters/verigator-error-response';
 import { describeForLog, logVerigatorError } from '../logging/log-verigator-error';
-import { AUTH_METHODS, AuthMethod } from '../models/auth-method';
-import { VerificationResult } from '../models/verification-result.model';
+import { AUTH_METHODS, AuthMethod, VerificationResult } from '../models/verigator.models';
 import { AuthService } from '../services/auth.service';
-import { isWellFormedText } from '../validation/is-well-formed-text';
+import { isWellFormedText } from '../validation/rules';
 import {
   DEFAULT_TWO_FACTOR_TOKEN_HEADER,
   TWO_FACTOR_METADATA,
@@ -38,7 +36,7 @@ import {
 } from './two-factor-options.interface';
 import { TwoFactorStore } from './stores/two-factor.store';
 import { TwoFactorStoreError } from './stores/two-factor-store.error';
-import { hasTwoFactorStep, isTwoFactorStep } from './two-factor-step';
+import { hasTwoFactorStep, stepGuardOf } from './two-factor-step';
 import { isOutcomeUnknown } from './is-outcome-unknown';
 import { TwoFactorStoreKeyKind, twoFactorStoreKey } from './stores/two-factor-store-keys';
 
@@ -47,10 +45,20 @@ export interface TwoFactorRouteSettings {
   method: AuthMethod;
   serviceId: string;
   maxAge: number;
+  smsFallback: 'accept' | 'refuse';
 }
 
-/** Marks a request that already passed, so a second guard instance does not verify twice. */
-const PASSED = Symbol('verigator.twoFactorPassed');
+/** What the two-factor guards of one request share, kept on the request. */
+interface TwoFactorRequestState {
+  /** Guard classes whose checks passed. */
+  passed: Set<object>;
+  /** Guards that left their checks to the route's `@RequireTwoFactor()` step. */
+  deferred: TwoFactorGuard[];
+  /** Second factors verified during this request: a second guard class need not ask again. */
+  proofs: { serviceId: string; userId: string; method: AuthMethod }[];
+}
+
+const STATE = Symbol('verigator.twoFactorState');
 
 /** What every `TwoFactorEvent` of a request shares, kept on the request while it is checked. */
 const EVENT_SCOPE = Symbol('verigator.twoFactorEventScope');
@@ -75,9 +83,10 @@ interface TwoFactorEventScope {
  * else class) decides; with neither, the route is protected with the module defaults. So as a
  * global `APP_GUARD` it protects every route not marked `@SkipTwoFactor()`.
  *
- * Order: `@RequireTwoFactor()` runs these checks after every guard (see `twoFactorStepFor`), and
- * the guard steps aside on its routes. Used as a guard elsewhere, it must come after the login
- * guard; the module refuses to start otherwise (`TwoFactorGuardOrderError`).
+ * Order: `@RequireTwoFactor()` makes it the route's last guard, after every global, class and
+ * method guard, and other two-factor guards on that route leave their checks to it. Placed by hand
+ * (`@UseGuards()`, `APP_GUARD`) on other routes, it must come after the login guard; the module
+ * refuses to start otherwise (`TwoFactorGuardOrderError`).
  * @example
  * @RequireTwoFactor(options) // preferred: after every guard, in any decorator order
  * @UseGuards(LoginGuard, TwoFactorGuard) // the plain guard, last
@@ -97,20 +106,31 @@ export class TwoFactorGuard implements CanActivate {
     @Inject(VERIGATOR_TWO_FACTOR_OPTIONS) protected readonly options: ResolvedTwoFactorOptions,
   ) {}
 
-  /** Runs the checks once per request; non-HTTP contexts are refused unless exempted. */
+  /**
+   * Runs this guard class's checks once per request. Where `@RequireTwoFactor()` put its step
+   * (the route's last guard), other two-factor guards leave their checks to it, so they run after
+   * every guard too; every guard class on the route must pass. Non-HTTP contexts are refused
+   * unless exempted.
+   */
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const route = this.getRouteOptions(context);
-    if (route === undefined) return true;
-    if (!isTwoFactorStep(this.constructor) && this.hasTwoFactorStep(context)) return true;
-    if (context.getType() !== 'http') return false;
+    if (context.getType() !== 'http') return this.getRouteOptions(context) === undefined;
     const request = this.getRequestResponse(context).request as Record<symbol, unknown>;
-    if (request[PASSED] === true) return true;
-    request[EVENT_SCOPE] = { startedAt: performance.now() };
-    const passed = await this.check(context, route).catch((error: unknown) =>
-      this.onStoreError(error, context),
-    );
-    if (passed) request[PASSED] = true;
-    return passed;
+    const state = (request[STATE] ??= {
+      passed: new Set(),
+      deferred: [],
+      proofs: [],
+    }) as TwoFactorRequestState;
+    if (stepGuardOf(this.constructor) === undefined) {
+      if (hasTwoFactorStep(context.getHandler())) {
+        state.deferred.push(this);
+        return true;
+      }
+      return this.decide(context, state);
+    }
+    for (const guard of state.deferred.splice(0)) {
+      if (!(await guard.decide(context, state))) return false;
+    }
+    return this.decide(context, state);
   }
 
   /**
@@ -123,12 +143,9 @@ export class TwoFactorGuard implements CanActivate {
       [context.getHandler(), context.getClass()],
     );
     if (metadata?.skip) return undefined;
+    // A step without metadata sits on a method a subclass's decorator shares with its base class.
+    if (metadata === undefined && stepGuardOf(this.constructor)) return undefined;
     return metadata?.options ?? {};
-  }
-
-  /** True when `@RequireTwoFactor()` put its step (run after every guard) on the route. */
-  protected hasTwoFactorStep(context: ExecutionContext): boolean {
-    return hasTwoFactorStep(context.getHandler(), context.getClass());
   }
 
   /** The adapter's request and response (Express or Fastify). */
@@ -141,21 +158,14 @@ export class TwoFactorGuard implements CanActivate {
   }
 
   /**
-   * The Verigator service id: the route's, else the module's.
-   * @throws VerigatorConfigurationError when neither is set (a 500: the app is misconfigured).
+   * The Verigator service id: the route's, else the module's. Override it to resolve one per
+   * request (e.g. per tenant); the module then lets routes without one start.
    */
   protected async getServiceId(
     _context: ExecutionContext,
     route: TwoFactorRouteOptions,
   ): Promise<string> {
-    const serviceId = route.serviceId ?? this.options.serviceId;
-    if (!serviceId) {
-      throw new VerigatorConfigurationError(
-        'serviceId',
-        'is needed by TwoFactorGuard: set it in the module options or in @RequireTwoFactor()',
-      );
-    }
-    return serviceId;
+    return route.serviceId ?? this.options.serviceId ?? '';
   }
 
   /**
@@ -217,27 +227,37 @@ export class TwoFactorGuard implements CanActivate {
       method: route.method ?? this.options.method,
       serviceId: await this.getServiceId(context, route),
       maxAge: route.maxAge ?? this.options.maxAge,
+      smsFallback: route.smsFallback ?? this.options.smsFallback,
     };
+    if (!settings.serviceId || typeof settings.serviceId !== 'string') {
+      const guard = (stepGuardOf(this.constructor) ?? this.constructor).name;
+      throw new VerigatorConfigurationError(
+        'serviceId',
+        `was not found: ${guard}.getServiceId() resolved no service id for ${routeName(context)}`,
+      );
+    }
     const userId = await this.getUserId(context);
     this.setEventScope(context, settings, userId);
     if (userId === undefined) {
       this.emitEvent(context, { type: 'userUnknown', outcome: 'refused' });
       throw this.createException(TwoFactorErrorCode.USER_UNKNOWN);
     }
-    const successKey = await this.getSuccessKey(context, settings, userId);
-    if (successKey !== undefined && (await this.isRemembered(successKey, settings.maxAge))) {
+    if (this.provenInThisRequest(context, settings, userId)) return true;
+    const sessionKey = settings.maxAge > 0 ? await this.getSessionKey(context, userId) : undefined;
+    if (sessionKey !== undefined && (await this.isRemembered(settings, userId, sessionKey))) {
       this.emitEvent(context, { type: 'remembered', outcome: 'passed' });
       return true;
     }
     const token = await this.getToken(context);
     if (token === undefined) return this.requireToken(context, settings, userId);
-    return this.verifyToken(context, settings, userId, token, successKey);
+    return this.verifyToken(context, settings, userId, token, sessionKey);
   }
 
   /**
-   * Sends a code unless one is fresh (the cooldown claim is atomic, so concurrent requests send
-   * one), then answers 401 `TWO_FACTOR_REQUIRED` with the method Verigator used. Sends nothing
-   * while the user is locked out or has spent the send budget (429).
+   * Sends a code unless one is fresh for the route's method (the cooldown claim is atomic, so
+   * concurrent requests send one), then answers 401 `TWO_FACTOR_REQUIRED` with the method
+   * Verigator used (or 403 `TWO_FACTOR_APP_REQUIRED` when a `totp` route refuses the SMS
+   * fallback). Sends nothing while the user is locked out or has spent the send budget (429).
    */
   protected async requireToken(
     context: ExecutionContext,
@@ -245,16 +265,15 @@ export class TwoFactorGuard implements CanActivate {
     userId: string,
   ): Promise<boolean> {
     await this.refuseWhileLocked(context, settings, userId);
-    const key = this.generateKey('cooldown', settings.serviceId, userId);
+    const key = this.generateKey('cooldown', settings.serviceId, userId, settings.method);
     const claimed = await this.store.setIfAbsent(key, settings.method, this.options.cooldown);
     if (!claimed) {
       this.emitEvent(context, { type: 'sendRefused', outcome: 'refused', reason: 'cooldown' });
       const record = await this.store.get(key);
-      throw this.createException(TwoFactorErrorCode.REQUIRED, {
-        method: toAuthMethod(record?.value) ?? settings.method,
-      });
+      throw this.codeSent(settings, toAuthMethod(record?.value) ?? settings.method);
     }
     await this.spendSendBudget(context, settings, userId, key);
+    const smsKey = this.generateKey('sms', settings.serviceId, userId);
     let used: AuthMethod;
     try {
       used = await this.authService.initiate(settings.serviceId, userId, settings.method);
@@ -262,12 +281,20 @@ export class TwoFactorGuard implements CanActivate {
       await this.store.delete(key);
       if (!isOutcomeUnknown(error)) {
         await this.store.decrement(this.generateKey('sends', settings.serviceId, userId));
+      } else {
+        // An SMS may have gone out; none of a TOTP route's own.
+        await this.store.set(smsKey, AuthMethod.SMS, this.options.smsCodeLifetime);
       }
       return this.onVerigatorError(error, context, userId);
     }
-    await this.store.set(key, used, this.options.cooldown);
+    await Promise.all([
+      this.store.set(key, used, this.options.cooldown),
+      // The value is the route method that asked: a TOTP route may accept its own fallback.
+      used === AuthMethod.SMS &&
+        this.store.set(smsKey, settings.method, this.options.smsCodeLifetime),
+    ]);
     this.emitEvent(context, { type: 'codeSent', outcome: 'refused', method: used });
-    throw this.createException(TwoFactorErrorCode.REQUIRED, { method: used });
+    throw this.codeSent(settings, used);
   }
 
   /** Answers 429 `TWO_FACTOR_LOCKED` when the user has no attempt left, so no code is sent. */
@@ -298,19 +325,40 @@ export class TwoFactorGuard implements CanActivate {
   }
 
   /**
+   * The method a verified token will count as: on an `sms` route `sms`; on a `totp` route `totp`,
+   * or `sms` when the route accepted Verigator's SMS fallback. A `totp` route refuses to verify
+   * (429 `TWO_FACTOR_SMS_PENDING`) while another SMS code this app sent may be valid: Verigator's
+   * answer would not say which factor matched.
+   */
+  protected async methodOfToken(
+    context: ExecutionContext,
+    settings: TwoFactorRouteSettings,
+    userId: string,
+  ): Promise<AuthMethod> {
+    if (settings.method === AuthMethod.SMS) return AuthMethod.SMS;
+    const pending = await this.store.get(this.generateKey('sms', settings.serviceId, userId));
+    if (pending === undefined) return AuthMethod.TOTP;
+    if (settings.smsFallback === 'accept' && pending.value === AuthMethod.TOTP)
+      return AuthMethod.SMS;
+    throw this.tooMany(context, TwoFactorErrorCode.SMS_PENDING, pending.ttlMs);
+  }
+
+  /**
    * Counts the attempt (429 `TWO_FACTOR_LOCKED` past `maxAttempts`, without calling Verigator),
    * then verifies the token. An attempt whose outcome is unknown (timeout, connection reset)
-   * stays counted and ends the cooldown, as the code may be spent; other failures are given back.
+   * stays counted and ends the cooldowns, as the code may be spent; other failures are given
+   * back. A success ends the user's pending codes and is remembered (`maxAge`) as the method it
+   * counts as, and every method it outranks.
    */
   protected async verifyToken(
     context: ExecutionContext,
     settings: TwoFactorRouteSettings,
     userId: string,
     token: string,
-    successKey: string | undefined,
+    sessionKey: string | undefined,
   ): Promise<boolean> {
+    const countsAs = await this.methodOfToken(context, settings, userId);
     const attemptsKey = this.generateKey('attempts', settings.serviceId, userId);
-    const cooldownKey = this.generateKey('cooldown', settings.serviceId, userId);
     const attempts = await this.store.increment(attemptsKey, this.options.window);
     if (attempts.count > this.options.maxAttempts) {
       throw this.tooMany(context, TwoFactorErrorCode.LOCKED, attempts.ttlMs);
@@ -323,35 +371,46 @@ export class TwoFactorGuard implements CanActivate {
         this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'malformed' });
         throw this.createException(TwoFactorErrorCode.INVALID);
       }
-      if (isOutcomeUnknown(error)) await this.store.delete(cooldownKey);
+      if (isOutcomeUnknown(error)) await this.endPendingCodes(settings, userId, false);
       else await this.store.decrement(attemptsKey);
       return this.onVerigatorError(error, context, userId, token);
     }
     if (result.verified) {
-      const remember = successKey !== undefined && settings.maxAge > 0;
+      const now = String(Date.now());
       await Promise.all([
         this.store.delete(attemptsKey),
-        this.store.delete(cooldownKey),
-        remember && this.store.set(successKey, String(Date.now()), settings.maxAge),
+        this.endPendingCodes(settings, userId, true),
+        ...(sessionKey === undefined ? [] : AUTH_METHODS)
+          .filter((method) => outranks(countsAs, method))
+          .map((method) =>
+            this.store.set(
+              this.generateKey('success', settings.serviceId, userId, method, sessionKey!),
+              now,
+              settings.maxAge,
+            ),
+          ),
       ]);
+      this.requestState(context)?.proofs.push({
+        serviceId: settings.serviceId,
+        userId,
+        method: countsAs,
+      });
       this.emitEvent(context, { type: 'verified', outcome: 'passed' });
       return true;
     }
-    if (result.status?.throttled) {
-      await this.store.delete(cooldownKey);
-      this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'throttled' });
-      throw this.createException(TwoFactorErrorCode.THROTTLED);
-    }
-    if (result.status?.expired) {
-      await this.store.delete(cooldownKey);
-      this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'expired' });
-      throw this.createException(TwoFactorErrorCode.EXPIRED);
+    if (result.status?.throttled || result.status?.expired) {
+      await this.endPendingCodes(settings, userId, true);
+      const reason = result.status.throttled ? 'throttled' : 'expired';
+      this.emitEvent(context, { type: 'failed', outcome: 'refused', reason });
+      throw this.createException(
+        result.status.throttled ? TwoFactorErrorCode.THROTTLED : TwoFactorErrorCode.EXPIRED,
+      );
     }
     this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'invalid' });
     throw this.createException(TwoFactorErrorCode.INVALID);
   }
 
-  /** A 429 answer (`LOCKED` or `SEND_LIMITED`) with `Retry-After` from the record's time left. */
+  /** A 429 answer (`LOCKED`, `SEND_LIMITED` or `SMS_PENDING`) with `Retry-After` from the record's time left. */
   protected tooMany(
     context: ExecutionContext,
     code: TwoFactorErrorCode,
@@ -359,12 +418,7 @@ export class TwoFactorGuard implements CanActivate {
   ): HttpException {
     const { response } = this.getRequestResponse(context);
     response.header('Retry-After', String(Math.max(1, Math.ceil(ttlMs / 1000))));
-    this.emitEvent(
-      context,
-      code === TwoFactorErrorCode.SEND_LIMITED
-        ? { type: 'sendRefused', outcome: 'refused', reason: 'budget' }
-        : { type: 'lockedOut', outcome: 'refused' },
-    );
+    this.emitEvent(context, TOO_MANY_EVENTS[code] ?? { type: 'lockedOut', outcome: 'refused' });
     return this.createException(code);
   }
 
@@ -442,6 +496,21 @@ export class TwoFactorGuard implements CanActivate {
     });
   }
 
+  /** Runs this guard class's checks unless they passed already on this request. */
+  private async decide(context: ExecutionContext, state: TwoFactorRequestState): Promise<boolean> {
+    const route = this.getRouteOptions(context);
+    if (route === undefined) return true;
+    const guardClass = stepGuardOf(this.constructor) ?? this.constructor;
+    if (state.passed.has(guardClass)) return true;
+    const request = this.getRequestResponse(context).request as Record<symbol, unknown>;
+    request[EVENT_SCOPE] = { startedAt: performance.now() };
+    const passed = await this.check(context, route).catch((error: unknown) =>
+      this.onStoreError(error, context),
+    );
+    if (passed) state.passed.add(guardClass);
+    return passed;
+  }
+
   private setEventScope(
     context: ExecutionContext,
     settings: TwoFactorRouteSettings,
@@ -452,23 +521,77 @@ export class TwoFactorGuard implements CanActivate {
     if (scope !== undefined) Object.assign(scope, { settings, userId });
   }
 
-  private async getSuccessKey(
+  private requestState(context: ExecutionContext): TwoFactorRequestState | undefined {
+    const { request } = this.getRequestResponse(context);
+    return (request as Record<symbol, TwoFactorRequestState | undefined>)[STATE];
+  }
+
+  /** True when another guard class verified this user's code for this service in this request. */
+  private provenInThisRequest(
     context: ExecutionContext,
     settings: TwoFactorRouteSettings,
     userId: string,
-  ): Promise<string | undefined> {
-    if (settings.maxAge <= 0) return undefined;
-    const sessionKey = await this.getSessionKey(context, userId);
-    if (sessionKey === undefined) return undefined;
-    return this.generateKey('success', settings.serviceId, userId, sessionKey);
+  ): boolean {
+    const proofs = this.requestState(context)?.proofs ?? [];
+    return proofs.some(
+      (proof) =>
+        proof.serviceId === settings.serviceId &&
+        proof.userId === userId &&
+        outranks(proof.method, settings.method),
+    );
   }
 
-  private async isRemembered(key: string, maxAge: number): Promise<boolean> {
-    const record = await this.store.get(key);
-    const verifiedAt = Number(record?.value);
-    return Number.isFinite(verifiedAt) && Date.now() - verifiedAt < maxAge;
+  /** True when a success that counts for the route's method is remembered for this session. */
+  private async isRemembered(
+    settings: TwoFactorRouteSettings,
+    userId: string,
+    sessionKey: string,
+  ): Promise<boolean> {
+    const key = this.generateKey(
+      'success',
+      settings.serviceId,
+      userId,
+      settings.method,
+      sessionKey,
+    );
+    const verifiedAt = Number((await this.store.get(key))?.value);
+    return Number.isFinite(verifiedAt) && Date.now() - verifiedAt < settings.maxAge;
+  }
+
+  /**
+   * Ends the cooldowns of every method, so the user can ask for a new code at once, and with
+   * `spent`, the pending SMS code too (Verigator has used up or expired the user's code).
+   */
+  private async endPendingCodes(
+    settings: TwoFactorRouteSettings,
+    userId: string,
+    spent: boolean,
+  ): Promise<void> {
+    const { serviceId } = settings;
+    await Promise.all([
+      ...AUTH_METHODS.map((method) =>
+        this.store.delete(this.generateKey('cooldown', serviceId, userId, method)),
+      ),
+      spent && this.store.delete(this.generateKey('sms', serviceId, userId)),
+    ]);
+  }
+
+  /** 401 `TWO_FACTOR_REQUIRED` with `used`, or 403 when a `totp` route refuses the SMS fallback. */
+  private codeSent(settings: TwoFactorRouteSettings, used: AuthMethod): HttpException {
+    const refused =
+      settings.method === AuthMethod.TOTP &&
+      used === AuthMethod.SMS &&
+      settings.smsFallback === 'refuse';
+    return refused
+      ? this.createException(TwoFactorErrorCode.APP_REQUIRED)
+      : this.createException(TwoFactorErrorCode.REQUIRED, { method: used });
   }
 }
+
+const TOO_MANY_EVENTS: Partial<Record<TwoFactorErrorCode, TwoFactorEventDetails>> = {
+  [TwoFactorErrorCode.SEND_LIMITED]: { type: 'sendRefused', outcome: 'refused', reason: 'budget' },
+  [TwoFactorErrorCode.SMS_PENDING]: { type: 'failed', outcome: 'refused', reason: 'smsPending' },
+};
 
 function routeName(context: ExecutionContext): string {
   return `${context.getClass().name}.${context.getHandler().name}`;
@@ -476,6 +599,11 @@ function routeName(context: ExecutionContext): string {
 
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+/** True when a success as `achieved` satisfies a route that asks for `wanted` (TOTP > SMS). */
+function outranks(achieved: AuthMethod, wanted: AuthMethod): boolean {
+  return achieved === wanted || achieved === AuthMethod.TOTP;
 }
 
 function toAuthMethod(value: string | undefined): AuthMethod | undefined {

@@ -8,7 +8,7 @@ import {
   handleWhen,
   retry,
 } from 'cockatiel';
-import { RateLimitedError } from '../../errors/rate-limited.error';
+import { RateLimitedError } from '../../errors/verigator.error';
 import { describeVerigatorCall } from '../../events/describe-verigator-call';
 import { toVerigatorEventError } from '../../events/verigator-event-error';
 import { VerigatorEventPublisher } from '../../events/verigator-event-publisher';

@@ -1,14 +1,17 @@
 import { Logger, LoggerService } from '@nestjs/common';
-import { DEFAULT_TWO_FACTOR_STORE_MAX_ENTRIES } from '../../verigator.constants';
 import { isTwoFactorSecurityKey } from './two-factor-store-keys';
 import { TwoFactorStore, TwoFactorStoreCounter, TwoFactorStoreRecord } from './two-factor.store';
+
+/** Default cap on the entries the store holds. */
+const DEFAULT_MAX_ENTRIES = 100_000;
 
 /** Options of `InMemoryTwoFactorStore`. */
 export interface InMemoryTwoFactorStoreOptions {
   /**
    * Most records held at once. When full, expired records go first, then the least recently
    * written records that hold no security decision (cooldowns, remembered successes), and only
-   * then lockout counters and send budgets, lowest counts first, with a warning.
+   * then lockout counters, send budgets and pending SMS records, lowest counts first, with a
+   * warning.
    * @default 100000
    */
   maxEntries?: number;
@@ -51,7 +54,7 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
   private readonly now: () => number;
 
   constructor(options: InMemoryTwoFactorStoreOptions = {}) {
-    const maxEntries = options.maxEntries ?? DEFAULT_TWO_FACTOR_STORE_MAX_ENTRIES;
+    const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
       throw new RangeError('InMemoryTwoFactorStore maxEntries must be a positive integer');
     }
@@ -172,7 +175,8 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
     if (securityEvicted > 0) {
       this.logger.warn(
         `Full (maxEntries ${this.maxEntries}): dropped ${securityEvicted} live lockout counters ` +
-          'and send budgets, whose users get fresh attempts or sends. Raise maxEntries, or ' +
+          'and send budgets (or pending SMS records), whose users get fresh attempts or sends. ' +
+          'Raise maxEntries, or ' +
           'use a shared store (Redis) sized for your users.',
       );
     }

@@ -1,8 +1,8 @@
 import { Test } from '@nestjs/testing';
 import { VerigatorModule } from '../verigator.module';
-import { RequireTwoFactor } from './decorators/require-two-factor.decorator';
-import { resolveTwoFactorOptions } from './resolve-two-factor-options';
-import { TwoFactorModuleOptions } from './two-factor-options.interface';
+import { RequireTwoFactor } from '../two-factor/decorators/require-two-factor.decorator';
+import { resolveTwoFactorOptions } from './two-factor-options';
+import { TwoFactorModuleOptions } from '../two-factor/two-factor-options.interface';
 
 describe('resolveTwoFactorOptions', () => {
   it('applies the defaults, in milliseconds', () => {
@@ -15,6 +15,8 @@ describe('resolveTwoFactorOptions', () => {
       window: 900_000,
       maxSends: 5,
       sendWindow: 600_000,
+      smsFallback: 'accept',
+      smsCodeLifetime: 300_000,
       failOpen: false,
       messages: {},
     });
@@ -33,6 +35,8 @@ describe('resolveTwoFactorOptions', () => {
     ['twoFactor.sendWindow', { sendWindow: Number.POSITIVE_INFINITY }],
     ['twoFactor.maxAge', { maxAge: Number.NaN }],
     ['twoFactor.method', { method: 'voice' as never }],
+    ['twoFactor.smsFallback', { smsFallback: 'maybe' as never }],
+    ['twoFactor.smsCodeLifetime', { smsCodeLifetime: 0 }],
     ['twoFactor.serviceId', { serviceId: ' ' }],
     ['twoFactor.failOpen', { failOpen: 'yes' as never }],
     ['twoFactor.userId', { userId: 'user.id' as never }],
