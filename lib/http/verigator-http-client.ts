@@ -4,7 +4,6 @@ import { AxiosResponse } from 'axios';
 import { Agent } from 'node:http';
 import { InvalidResponseError } from '../errors/verigator.error';
 import { VerigatorEventPublisher } from '../events/verigator-event-publisher';
-import { ResolvedVerigatorOptions } from '../options/verigator-module-options.interface';
 import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
 import { boundErrorBody } from './bound-error-body';
 import { mapStatusToError, mapTransportError } from './map-upstream-error';
@@ -24,6 +23,17 @@ const JSON_CONTENT = { 'Content-Type': 'application/json' };
  */
 export interface VerigatorProbeOptions {
   timeout: number;
+}
+
+/** What the transport reads of the resolved module options (`ResolvedVerigatorOptions` has it all). */
+export interface VerigatorTransportSettings {
+  username: string;
+  password: string;
+  endpoint: string;
+  fallbackEndpoints: string[];
+  timeout: number;
+  retries: number;
+  circuitBreaker: { threshold: number; halfOpenAfter: number } | false;
 }
 
 /**
@@ -46,7 +56,7 @@ export class VerigatorHttpClient implements OnModuleDestroy {
 
   constructor(
     @Inject(VERIGATOR_HTTP_SERVICE) private readonly http: HttpService,
-    @Inject(VERIGATOR_OPTIONS) options: ResolvedVerigatorOptions,
+    @Inject(VERIGATOR_OPTIONS) options: VerigatorTransportSettings,
     private readonly events: VerigatorEventPublisher,
   ) {
     this.defaults = { timeout: options.timeout, retries: options.retries };
