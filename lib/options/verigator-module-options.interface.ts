@@ -1,5 +1,5 @@
 import type { VerigatorEventListener } from '../events/verigator-event';
-import type { VerigatorErrorCode } from '../filters/verigator-error-messages';
+import type { VerigatorErrorCode } from '../filters/verigator-error-response';
 import type { VerigatorTransportSettings } from '../http/verigator-http-client';
 import type { TwoFactorModuleOptions } from '../two-factor/two-factor-options.interface';
 
