@@ -1,4 +1,4 @@
-import { VERIGATOR_ERROR_MESSAGES } from '../filters/verigator-error-messages';
+import { VERIGATOR_ERROR_MESSAGES } from '../filters/verigator-error-response';
 
 /*
  * The default of every module option that has one, in one place (durations in milliseconds).

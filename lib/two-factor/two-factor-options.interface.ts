@@ -1,5 +1,5 @@
 import { ExecutionContext } from '@nestjs/common';
-import { VerigatorErrorCode } from '../filters/verigator-error-messages';
+import { VerigatorErrorCode } from '../filters/verigator-error-response';
 import { AuthMethod } from '../models/verigator.models';
 import { TwoFactorErrorCode } from './two-factor.exception';
 import { TwoFactorStore } from './stores/two-factor.store';
