@@ -10,7 +10,11 @@ const ts = require('typescript');
 
 const root = path.join(__dirname, '..');
 const reportFile = path.join(root, 'api-report.txt');
-const entries = { '.': 'lib/index.ts', './testing': 'lib/testing/index.ts' };
+const entries = {
+  '.': 'lib/index.ts',
+  './opentelemetry': 'lib/opentelemetry/index.ts',
+  './testing': 'lib/testing/index.ts',
+};
 
 const program = ts.createProgram(
   Object.values(entries).map((file) => path.join(root, file)),

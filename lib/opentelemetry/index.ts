@@ -1,0 +1,2 @@
+export { instrumentVerigator } from './instrument-verigator';
+export type { VerigatorInstrumentationOptions } from './instrument-verigator';

@@ -1,0 +1,213 @@
+import { Controller, INestApplication, Post } from '@nestjs/common';
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  AggregationTemporality,
+  DataPoint,
+  MeterProvider,
+  MetricReader,
+} from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  ReadableSpan,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { channel } from 'node:diagnostics_channel';
+import request from 'supertest';
+import { RequireTwoFactor, UsersService } from '../../lib';
+import { instrumentVerigator } from '../../lib/opentelemetry';
+import { VerigatorSimulator } from '../../lib/testing';
+import {
+  ADAPTERS,
+  FakeLoginGuard,
+  SERVICE_ID,
+  TEST_PASSWORD,
+  createTestApp,
+} from '../two-factor/two-factor-app';
+
+const PHONE = '+3725555555';
+const EMAIL = 'alice@example.com';
+const USER = 'user-alice';
+
+@Controller('account')
+class AccountController {
+  @RequireTwoFactor()
+  @Post('transfer')
+  transfer() {
+    return { done: true };
+  }
+}
+
+/** Collects on demand, as a test needs. */
+class CollectingReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+
+describe('instrumentVerigator: spans and metrics from the audit trail', () => {
+  const spans = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(spans)],
+  });
+  const reader = new CollectingReader();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  let sim: VerigatorSimulator;
+  let app: INestApplication;
+  let stop: () => void;
+
+  beforeAll(async () => {
+    context.setGlobalContextManager(contextManager);
+    stop = instrumentVerigator({ tracerProvider, meterProvider });
+    sim = await VerigatorSimulator.start({
+      username: 'api-user',
+      password: TEST_PASSWORD,
+      seed: {
+        services: [
+          {
+            id: SERVICE_ID,
+            name: 'Shop',
+            fqdn: 'shop.local',
+            users: [{ id: USER, username: EMAIL, phoneNumber: PHONE }],
+          },
+        ],
+      },
+    });
+    ({ app } = await createTestApp(ADAPTERS[0][1], sim.url, {
+      options: { timeout: 2_000 },
+      controllers: [AccountController],
+      beforeInit: (nest) => nest.useGlobalGuards(new FakeLoginGuard()),
+    }));
+  });
+  afterAll(async () => {
+    stop();
+    await app?.close();
+    await sim?.close();
+    context.disable();
+  });
+
+  const post = (token?: string) => {
+    const req = request(app.getHttpServer()).post('/account/transfer').set('x-user', USER);
+    return token === undefined ? req : req.set('X-Verigator-Token', token);
+  };
+  const named = (name: string): ReadableSpan[] =>
+    spans.getFinishedSpans().filter((span) => span.name === name);
+
+  async function metric(name: string): Promise<DataPoint<unknown>[]> {
+    const { resourceMetrics } = await reader.collect();
+    const found = resourceMetrics.scopeMetrics
+      .flatMap((scope) => scope.metrics)
+      .find((m) => m.descriptor.name === name);
+    return (found?.dataPoints ?? []) as DataPoint<unknown>[];
+  }
+  const sum = async (name: string) =>
+    (await metric(name)).reduce((total, point) => total + (point.value as number), 0);
+
+  it('records the guard and its calls: a sent code, a wrong one, a right one', async () => {
+    await post().expect(401);
+    const code = sim.lastCode(USER)!;
+    await post(code === '000000' ? '111111' : '000000').expect(401);
+    await post(code).expect(201);
+
+    const initiate = named('verigator auth.initiate');
+    expect(initiate).toHaveLength(1);
+    expect(initiate[0].kind).toBe(2); // SpanKind.CLIENT
+    expect(initiate[0].attributes).toEqual({
+      'verigator.operation': 'auth.initiate',
+      'verigator.outcome': 'success',
+      'http.request.method': 'POST',
+      'url.template': '/v1/service/service/{serviceId}/users/{userId}/auth',
+    });
+    expect(named('verigator auth.verify')).toHaveLength(2);
+    const decisions = named('verigator guard').map((s) => s.attributes);
+    expect(decisions).toEqual([
+      expect.objectContaining({ 'verigator.guard.decision': 'codeSent' }),
+      expect.objectContaining({
+        'verigator.guard.decision': 'failed',
+        'verigator.guard.reason': 'invalid',
+        'verigator.guard.outcome': 'refused',
+      }),
+      expect.objectContaining({
+        'verigator.guard.decision': 'verified',
+        'verigator.guard.outcome': 'passed',
+        'verigator.guard.route': 'AccountController.transfer',
+      }),
+    ]);
+
+    expect(await sum('verigator.codes.sent')).toBe(1);
+    expect(await sum('verigator.codes.failed')).toBe(1);
+    expect(await sum('verigator.codes.verified')).toBe(1);
+    const durations = await metric('verigator.call.duration');
+    expect(durations.map((p) => p.attributes['verigator.operation']).sort()).toEqual([
+      'auth.initiate',
+      'auth.verify',
+    ]);
+    expect(durations.map((p) => (p.value as { count: number }).count).sort()).toEqual([1, 2]);
+  });
+
+  it('counts a refused send as a refused SMS', async () => {
+    await post().expect(401); // sends a code
+    await post().expect(401); // that code is still fresh: cooldown, no SMS
+    expect(await sum('verigator.sms.refused')).toBeGreaterThanOrEqual(1);
+    channel('verigator:sms:defence').publish({ type: 'smsRefused', reason: 'country' });
+    const byReason = (await metric('verigator.sms.refused')).map((p) => p.attributes.reason);
+    expect(byReason).toContain('country');
+  });
+
+  it('puts a call made inside an active span under it, with its retries and outcome', async () => {
+    spans.reset();
+    sim.injectFault({ method: 'GET', path: '/v1/service/service/*/users/*', status: 503 });
+    const tracer = tracerProvider.getTracer('app');
+    await tracer.startActiveSpan('checkout', async (parent) => {
+      await app.get(UsersService).get(SERVICE_ID, USER);
+      parent.end();
+    });
+    const [call] = named('verigator users.get');
+    const [parent] = named('checkout');
+    expect(call.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
+    expect(call.attributes).toMatchObject({
+      'verigator.outcome': 'success',
+      'verigator.retries': 1,
+      'verigator.failover': false,
+    });
+    expect(call.endTime[0] * 1e3 + call.endTime[1] / 1e6).toBeGreaterThanOrEqual(
+      call.startTime[0] * 1e3 + call.startTime[1] / 1e6,
+    );
+  });
+
+  it('records a failed call with its error code and an error status', async () => {
+    spans.reset();
+    await expect(app.get(UsersService).get(SERVICE_ID, 'nobody')).rejects.toThrow();
+    const [call] = named('verigator users.get');
+    expect(call.attributes).toMatchObject({
+      'verigator.outcome': 'failure',
+      'error.type': 'NO_SUCH_RESOURCE',
+      'http.response.status_code': 404,
+    });
+    expect(call.status.code).toBe(2); // SpanStatusCode.ERROR
+  });
+
+  it('never records an id, phone number, e-mail, token or credential', async () => {
+    const { resourceMetrics } = await reader.collect();
+    const recorded = JSON.stringify([
+      spans.getFinishedSpans().map((s) => [s.name, s.attributes, s.events]),
+      resourceMetrics.scopeMetrics.map((s) => s.metrics.map((m) => m.dataPoints)),
+    ]);
+    const code = sim.lastCode(USER);
+    for (const secret of [USER, 'nobody', SERVICE_ID, PHONE, EMAIL, TEST_PASSWORD, code]) {
+      expect(recorded).not.toContain(secret);
+    }
+  });
+
+  it('stops recording once unsubscribed', async () => {
+    stop();
+    spans.reset();
+    await app.get(UsersService).get(SERVICE_ID, USER);
+    expect(spans.getFinishedSpans()).toEqual([]);
+    stop = instrumentVerigator({ tracerProvider, meterProvider });
+  });
+});
