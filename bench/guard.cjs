@@ -1,7 +1,8 @@
 /**
  * The guard's cost, driven by autocannon against an app in its own process: a route under
- * `@RequireTwoFactor()` verifying a token vs the same route calling `verify` in its handler, and
- * the remembered (`maxAge`) path vs an unguarded route. Routes take turns within every round.
+ * `@RequireTwoFactor()` verifying a token vs the same route calling `verify` in its handler, the
+ * remembered (`maxAge`) path vs an unguarded route, and our own work on it: its CPU per request
+ * minus a pass-through guard's. Routes take turns within every round.
  */
 const { fork } = require('node:child_process');
 const { join } = require('node:path');
@@ -9,13 +10,21 @@ const autocannon = require('autocannon');
 const { UPSTREAM } = require('./lib/upstream.cjs');
 const { spread } = require('./lib/stats.cjs');
 
-const ROUTES = ['guarded', 'handler-verify', 'remembered', 'unguarded', 'intercepted'];
+const ROUTES = [
+  'guarded',
+  'handler-verify',
+  'remembered',
+  'unguarded',
+  'pass-through',
+  'intercepted',
+];
 /** The targets first (report.cjs reads them in this order), then the breakdown. */
 const PAIRS = [
   ['guarded', 'handler-verify'],
   ['remembered', 'unguarded'],
+  ['remembered', 'pass-through'],
+  ['pass-through', 'unguarded'],
   ['intercepted', 'unguarded'],
-  ['remembered', 'intercepted'],
 ];
 
 /** The app process's CPU time so far, in µs (user + system). */
@@ -95,7 +104,11 @@ async function benchGuard(upstreamUrl, { rounds, seconds, connections, log }) {
       3,
     ),
   }));
-  return { connections, seconds, routes, ratios };
+  const ownWorkUsPerRequest = spread(
+    samples.remembered.map((s, i) => s.appCpuUs - samples['pass-through'][i].appCpuUs),
+    1,
+  );
+  return { connections, seconds, routes, ratios, ownWorkUsPerRequest };
 }
 
 module.exports = { benchGuard };

@@ -13,7 +13,7 @@ import {
 } from './two-factor/resolve-two-factor-options';
 import { TwoFactorStore } from './two-factor/stores/two-factor.store';
 import { TwoFactorGuard } from './two-factor/two-factor.guard';
-import { TwoFactorGuardOrderCheck } from './two-factor/two-factor-guard-order.check';
+import { TwoFactorRoutesCheck } from './two-factor/two-factor-routes.check';
 import { VERIGATOR_OPTIONS, VERIGATOR_TWO_FACTOR_OPTIONS } from './verigator.constants';
 import { ConfigurableVerigatorModule } from './verigator.module-definition';
 
@@ -41,7 +41,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     twoFactorOptionsProvider,
     twoFactorStoreProvider,
     TwoFactorGuard,
-    TwoFactorGuardOrderCheck,
+    TwoFactorRoutesCheck,
     VerigatorHealthIndicator,
   ],
   exports: [

@@ -1,53 +1,75 @@
-import {
-  CallHandler,
-  CanActivate,
-  ExecutionContext,
-  ForbiddenException,
-  NestInterceptor,
-  Type,
-  mixin,
-} from '@nestjs/common';
-import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
-import { Observable, lastValueFrom } from 'rxjs';
+import { CanActivate, Type, mixin } from '@nestjs/common';
+import { GUARDS_METADATA } from '@nestjs/common/constants';
 
-/** Marks the interceptor classes made by `twoFactorStepFor()`. */
-const TWO_FACTOR_STEP = Symbol('verigator.twoFactorStep');
+/** On a step class: the guard class whose checks it runs. */
+const STEP_OF = Symbol('verigator.twoFactorStepOf');
 
-const stepByGuard = new WeakMap<Type<CanActivate>, Type<NestInterceptor>>();
+const stepByGuard = new WeakMap<Type<CanActivate>, Type<CanActivate>>();
 
 /**
- * The interceptor `@RequireTwoFactor()` attaches: it runs `guard`'s checks as an interceptor,
- * which Nest calls only after every guard (global, class, method) has passed, so the app's own
- * login guard always runs first whatever the decorator order. It extends `guard`, so Nest builds
- * it with the guard's own dependencies. One class per guard class.
+ * The guard `@RequireTwoFactor()` puts last in a route's guards: a subclass of `guard` (so Nest
+ * builds it with the guard's own dependencies), marked as the route's step. Nest runs a route's
+ * guards global first, then the class's, then the method's, so the last of the method's guards
+ * runs after every other one. One class per guard class.
  */
-export function twoFactorStepFor(guard: Type<CanActivate>): Type<NestInterceptor> {
+export function twoFactorStepFor(guard: Type<CanActivate>): Type<CanActivate> {
   const known = stepByGuard.get(guard);
   if (known) return known;
-  class TwoFactorStep extends (guard as Type<CanActivate & object>) implements NestInterceptor {
-    static readonly [TWO_FACTOR_STEP] = true;
-
-    async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-      const verdict = this.canActivate(context);
-      const allowed = verdict instanceof Observable ? await lastValueFrom(verdict) : await verdict;
-      if (!allowed) throw new ForbiddenException();
-      return next.handle();
-    }
+  class TwoFactorStep extends (guard as Type<CanActivate & object>) {
+    static readonly [STEP_OF] = guard;
   }
   const step = mixin(TwoFactorStep);
   stepByGuard.set(guard, step);
   return step;
 }
 
-/** True for an interceptor class made by `twoFactorStepFor()`. */
-export function isTwoFactorStep(interceptor: unknown): boolean {
-  return typeof interceptor === 'function' && TWO_FACTOR_STEP in interceptor;
+/** The guard class a step made by `twoFactorStepFor()` runs; `undefined` for anything else. */
+export function stepGuardOf(value: unknown): Type<CanActivate> | undefined {
+  return typeof value === 'function' && STEP_OF in value
+    ? (value as unknown as { [STEP_OF]: Type<CanActivate> })[STEP_OF]
+    : undefined;
 }
 
-/** True when `@RequireTwoFactor()` put its step on one of `targets` (a handler, its controller). */
-export function hasTwoFactorStep(...targets: object[]): boolean {
-  return targets.some((target) => {
-    const interceptors: unknown = Reflect.getMetadata(INTERCEPTORS_METADATA, target);
-    return Array.isArray(interceptors) && interceptors.some(isTwoFactorStep);
+/** True when `@RequireTwoFactor()` put a step among `handler`'s own guards. */
+export function hasTwoFactorStep(handler: object): boolean {
+  return guardsOf(handler).some((guard) => stepGuardOf(guard) !== undefined);
+}
+
+/** Adds `step` to `handler`'s guards (once), after every guard that is not a step. */
+export function placeStep(handler: object, step: Type<CanActivate>): void {
+  const guards = guardsOf(handler);
+  if (!guards.includes(step)) guards.push(step);
+  writeStepsLast(handler, guards);
+}
+
+/**
+ * Keeps the steps last on a method while the decorators above `@RequireTwoFactor()` add their
+ * guards after it. Each of them reads `descriptor.value` before adding, and once they are all
+ * applied the compiler reads it to define the method; reading it moves the steps last again.
+ */
+export function keepStepsLast(descriptor: PropertyDescriptor): void {
+  let handler: unknown = descriptor.value;
+  Object.defineProperty(descriptor, 'value', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      if (typeof handler === 'function') writeStepsLast(handler, guardsOf(handler));
+      return handler;
+    },
+    set(value: unknown) {
+      handler = value;
+    },
   });
+}
+
+/** Stores `guards` on `handler` with the steps moved last, each group in its own order. */
+function writeStepsLast(handler: object, guards: unknown[]): void {
+  const isStep = (guard: unknown) => stepGuardOf(guard) !== undefined;
+  const ordered = [...guards.filter((guard) => !isStep(guard)), ...guards.filter(isStep)];
+  if (ordered.length > 0) Reflect.defineMetadata(GUARDS_METADATA, ordered, handler);
+}
+
+function guardsOf(handler: object): unknown[] {
+  const guards: unknown = Reflect.getOwnMetadata(GUARDS_METADATA, handler);
+  return Array.isArray(guards) ? [...guards] : [];
 }

@@ -38,7 +38,7 @@ import {
 } from './two-factor-options.interface';
 import { TwoFactorStore } from './stores/two-factor.store';
 import { TwoFactorStoreError } from './stores/two-factor-store.error';
-import { hasTwoFactorStep, isTwoFactorStep } from './two-factor-step';
+import { hasTwoFactorStep, stepGuardOf } from './two-factor-step';
 import { isOutcomeUnknown } from './is-outcome-unknown';
 import { TwoFactorStoreKeyKind, twoFactorStoreKey } from './stores/two-factor-store-keys';
 
@@ -49,8 +49,17 @@ export interface TwoFactorRouteSettings {
   maxAge: number;
 }
 
-/** Marks a request that already passed, so a second guard instance does not verify twice. */
-const PASSED = Symbol('verigator.twoFactorPassed');
+/** What the two-factor guards of one request share, kept on the request. */
+interface TwoFactorRequestState {
+  /** Guard classes whose checks passed. */
+  passed: Set<object>;
+  /** Guards that left their checks to the route's `@RequireTwoFactor()` step. */
+  deferred: TwoFactorGuard[];
+  /** Second factors verified during this request: a second guard class need not ask again. */
+  proofs: { serviceId: string; userId: string }[];
+}
+
+const STATE = Symbol('verigator.twoFactorState');
 
 /** What every `TwoFactorEvent` of a request shares, kept on the request while it is checked. */
 const EVENT_SCOPE = Symbol('verigator.twoFactorEventScope');
@@ -75,9 +84,10 @@ interface TwoFactorEventScope {
  * else class) decides; with neither, the route is protected with the module defaults. So as a
  * global `APP_GUARD` it protects every route not marked `@SkipTwoFactor()`.
  *
- * Order: `@RequireTwoFactor()` runs these checks after every guard (see `twoFactorStepFor`), and
- * the guard steps aside on its routes. Used as a guard elsewhere, it must come after the login
- * guard; the module refuses to start otherwise (`TwoFactorGuardOrderError`).
+ * Order: `@RequireTwoFactor()` makes it the route's last guard, after every global, class and
+ * method guard, and other two-factor guards on that route leave their checks to it. Placed by hand
+ * (`@UseGuards()`, `APP_GUARD`) on other routes, it must come after the login guard; the module
+ * refuses to start otherwise (`TwoFactorGuardOrderError`).
  * @example
  * @RequireTwoFactor(options) // preferred: after every guard, in any decorator order
  * @UseGuards(LoginGuard, TwoFactorGuard) // the plain guard, last
@@ -97,20 +107,31 @@ export class TwoFactorGuard implements CanActivate {
     @Inject(VERIGATOR_TWO_FACTOR_OPTIONS) protected readonly options: ResolvedTwoFactorOptions,
   ) {}
 
-  /** Runs the checks once per request; non-HTTP contexts are refused unless exempted. */
+  /**
+   * Runs this guard class's checks once per request. Where `@RequireTwoFactor()` put its step
+   * (the route's last guard), other two-factor guards leave their checks to it, so they run after
+   * every guard too; every guard class on the route must pass. Non-HTTP contexts are refused
+   * unless exempted.
+   */
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const route = this.getRouteOptions(context);
-    if (route === undefined) return true;
-    if (!isTwoFactorStep(this.constructor) && this.hasTwoFactorStep(context)) return true;
-    if (context.getType() !== 'http') return false;
+    if (context.getType() !== 'http') return this.getRouteOptions(context) === undefined;
     const request = this.getRequestResponse(context).request as Record<symbol, unknown>;
-    if (request[PASSED] === true) return true;
-    request[EVENT_SCOPE] = { startedAt: performance.now() };
-    const passed = await this.check(context, route).catch((error: unknown) =>
-      this.onStoreError(error, context),
-    );
-    if (passed) request[PASSED] = true;
-    return passed;
+    const state = (request[STATE] ??= {
+      passed: new Set(),
+      deferred: [],
+      proofs: [],
+    }) as TwoFactorRequestState;
+    if (stepGuardOf(this.constructor) === undefined) {
+      if (hasTwoFactorStep(context.getHandler())) {
+        state.deferred.push(this);
+        return true;
+      }
+      return this.decide(context, state);
+    }
+    for (const guard of state.deferred.splice(0)) {
+      if (!(await guard.decide(context, state))) return false;
+    }
+    return this.decide(context, state);
   }
 
   /**
@@ -123,12 +144,9 @@ export class TwoFactorGuard implements CanActivate {
       [context.getHandler(), context.getClass()],
     );
     if (metadata?.skip) return undefined;
+    // A step without metadata sits on a method a subclass's decorator shares with its base class.
+    if (metadata === undefined && stepGuardOf(this.constructor)) return undefined;
     return metadata?.options ?? {};
-  }
-
-  /** True when `@RequireTwoFactor()` put its step (run after every guard) on the route. */
-  protected hasTwoFactorStep(context: ExecutionContext): boolean {
-    return hasTwoFactorStep(context.getHandler(), context.getClass());
   }
 
   /** The adapter's request and response (Express or Fastify). */
@@ -141,21 +159,14 @@ export class TwoFactorGuard implements CanActivate {
   }
 
   /**
-   * The Verigator service id: the route's, else the module's.
-   * @throws VerigatorConfigurationError when neither is set (a 500: the app is misconfigured).
+   * The Verigator service id: the route's, else the module's. Override it to resolve one per
+   * request (e.g. per tenant); the module then lets routes without one start.
    */
   protected async getServiceId(
     _context: ExecutionContext,
     route: TwoFactorRouteOptions,
   ): Promise<string> {
-    const serviceId = route.serviceId ?? this.options.serviceId;
-    if (!serviceId) {
-      throw new VerigatorConfigurationError(
-        'serviceId',
-        'is needed by TwoFactorGuard: set it in the module options or in @RequireTwoFactor()',
-      );
-    }
-    return serviceId;
+    return route.serviceId ?? this.options.serviceId ?? '';
   }
 
   /**
@@ -218,12 +229,20 @@ export class TwoFactorGuard implements CanActivate {
       serviceId: await this.getServiceId(context, route),
       maxAge: route.maxAge ?? this.options.maxAge,
     };
+    if (!settings.serviceId || typeof settings.serviceId !== 'string') {
+      const guard = (stepGuardOf(this.constructor) ?? this.constructor).name;
+      throw new VerigatorConfigurationError(
+        'serviceId',
+        `was not found: ${guard}.getServiceId() resolved no service id for ${routeName(context)}`,
+      );
+    }
     const userId = await this.getUserId(context);
     this.setEventScope(context, settings, userId);
     if (userId === undefined) {
       this.emitEvent(context, { type: 'userUnknown', outcome: 'refused' });
       throw this.createException(TwoFactorErrorCode.USER_UNKNOWN);
     }
+    if (this.provenInThisRequest(context, settings, userId)) return true;
     const successKey = await this.getSuccessKey(context, settings, userId);
     if (successKey !== undefined && (await this.isRemembered(successKey, settings.maxAge))) {
       this.emitEvent(context, { type: 'remembered', outcome: 'passed' });
@@ -334,6 +353,7 @@ export class TwoFactorGuard implements CanActivate {
         this.store.delete(cooldownKey),
         remember && this.store.set(successKey, String(Date.now()), settings.maxAge),
       ]);
+      this.requestState(context)?.proofs.push({ serviceId: settings.serviceId, userId });
       this.emitEvent(context, { type: 'verified', outcome: 'passed' });
       return true;
     }
@@ -442,6 +462,21 @@ export class TwoFactorGuard implements CanActivate {
     });
   }
 
+  /** Runs this guard class's checks unless they passed already on this request. */
+  private async decide(context: ExecutionContext, state: TwoFactorRequestState): Promise<boolean> {
+    const route = this.getRouteOptions(context);
+    if (route === undefined) return true;
+    const guardClass = stepGuardOf(this.constructor) ?? this.constructor;
+    if (state.passed.has(guardClass)) return true;
+    const request = this.getRequestResponse(context).request as Record<symbol, unknown>;
+    request[EVENT_SCOPE] = { startedAt: performance.now() };
+    const passed = await this.check(context, route).catch((error: unknown) =>
+      this.onStoreError(error, context),
+    );
+    if (passed) state.passed.add(guardClass);
+    return passed;
+  }
+
   private setEventScope(
     context: ExecutionContext,
     settings: TwoFactorRouteSettings,
@@ -450,6 +485,21 @@ export class TwoFactorGuard implements CanActivate {
     const { request } = this.getRequestResponse(context);
     const scope = (request as Record<symbol, TwoFactorEventScope | undefined>)[EVENT_SCOPE];
     if (scope !== undefined) Object.assign(scope, { settings, userId });
+  }
+
+  private requestState(context: ExecutionContext): TwoFactorRequestState | undefined {
+    const { request } = this.getRequestResponse(context);
+    return (request as Record<symbol, TwoFactorRequestState | undefined>)[STATE];
+  }
+
+  /** True when another guard class verified this user's code for this service in this request. */
+  private provenInThisRequest(
+    context: ExecutionContext,
+    settings: TwoFactorRouteSettings,
+    userId: string,
+  ): boolean {
+    const proofs = this.requestState(context)?.proofs ?? [];
+    return proofs.some((p) => p.serviceId === settings.serviceId && p.userId === userId);
   }
 
   private async getSuccessKey(

@@ -1,19 +1,24 @@
 import {
+  CallHandler,
   CanActivate,
   Controller,
   ExecutionContext,
+  Get,
   INestApplication,
   Injectable,
+  NestInterceptor,
   Post,
   Type,
   UnauthorizedException,
   UseGuards,
+  applyDecorators,
 } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { Observable, of, tap } from 'rxjs';
 import request from 'supertest';
 import { RequireTwoFactor, SkipTwoFactor, TwoFactorGuard } from '../../lib';
 import { FakeVerigator, VALID_TOKEN } from './fake-verigator';
-import { ADAPTERS, AdapterFactory, createTestApp } from './two-factor-app';
+import { ADAPTERS, AdapterFactory, CapturingLogger, createTestApp } from './two-factor-app';
 
 /** An app's login guard: 401 without `x-user`, else sets `request.user`. */
 @Injectable()
@@ -86,6 +91,63 @@ class MethodTwoFactorClassLoginController {
   }
 }
 
+/** A response cache keyed by URL alone, as a careless global cache interceptor would be. */
+@Injectable()
+class UrlCacheInterceptor implements NestInterceptor {
+  private readonly cache = new Map<string, unknown>();
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const url = context.switchToHttp().getRequest<{ url: string }>().url;
+    if (this.cache.has(url)) return of(this.cache.get(url));
+    return next.handle().pipe(tap((body) => this.cache.set(url, body)));
+  }
+}
+
+@Controller('statement')
+class StatementController {
+  private served = 0;
+
+  @Get()
+  @UseGuards(LoginGuard)
+  @RequireTwoFactor()
+  read() {
+    return { statement: ++this.served };
+  }
+}
+
+/** An app's own decorator bundling both, in either order. */
+const Sensitive = () => applyDecorators(RequireTwoFactor(), UseGuards(LoginGuard));
+const SensitiveLoginFirst = () => applyDecorators(UseGuards(LoginGuard), RequireTwoFactor());
+
+@Controller('composed')
+class ComposedController {
+  @Post('two-factor-first')
+  @Sensitive()
+  twoFactorFirst() {
+    return { done: true };
+  }
+
+  @Post('login-first')
+  @SensitiveLoginFirst()
+  loginFirst() {
+    return { done: true };
+  }
+}
+
+/** A base controller with public routes, and a protected subclass of it. */
+@Controller('base')
+class BaseController {
+  @Post()
+  @UseGuards(LoginGuard)
+  act() {
+    return { done: true };
+  }
+}
+
+@RequireTwoFactor()
+@Controller('derived')
+class DerivedController extends BaseController {}
+
 const SAFE_ROUTES = [
   ['method level, login guard above', '/method/login-above'],
   ['method level, login guard below', '/method/login-below'],
@@ -93,6 +155,9 @@ const SAFE_ROUTES = [
   ['class level, login guard below', '/class-login-below'],
   ['2FA on the class, login guard on the method', '/class-2fa'],
   ['login guard on the class, 2FA on the method', '/mixed'],
+  ['an applyDecorators() bundle, 2FA first', '/composed/two-factor-first'],
+  ['an applyDecorators() bundle, login guard first', '/composed/login-first'],
+  ['2FA on a subclass, login guard on the inherited method', '/derived'],
 ] as const;
 
 describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => {
@@ -116,6 +181,9 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
           ClassLoginBelowController,
           ClassTwoFactorMethodLoginController,
           MethodTwoFactorClassLoginController,
+          ComposedController,
+          BaseController,
+          DerivedController,
         ],
       }));
     });
@@ -141,6 +209,12 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
         .set('x-verigator-token', VALID_TOKEN);
       expect(verified.status).toBe(201);
       expect(fake.verifies).toHaveLength(1);
+    });
+
+    it("a subclass's @RequireTwoFactor() leaves its base controller's routes as they were", async () => {
+      const res = await request(app!.getHttpServer()).post('/base').set('x-user', 'u-1');
+      expect(res.status).toBe(201);
+      expect(fake.requests).toHaveLength(0);
     });
   });
 
@@ -175,6 +249,30 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
       const skipped = await http().post('/global/skipped').set('x-user', 'u-1');
       expect(skipped.status).toBe(201);
       expect(fake.initiates).toHaveLength(1);
+    });
+  });
+
+  it('a global interceptor cannot answer a protected route before the second factor', async () => {
+    ({ app } = await createTestApp(adapter, fake.url, {
+      controllers: [StatementController],
+      providers: [{ provide: APP_INTERCEPTOR, useClass: UrlCacheInterceptor }],
+    }));
+    const http = () => request(app!.getHttpServer());
+    const first = await http()
+      .get('/statement')
+      .set('x-user', 'u-1')
+      .set('x-verigator-token', VALID_TOKEN);
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ statement: 1 });
+
+    const otherUser = await http().get('/statement').set('x-user', 'u-2');
+    expect(otherUser.status).toBe(401);
+    expect(otherUser.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED' });
+    const anonymous = await http().get('/statement');
+    expect(anonymous.body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'Log in first',
     });
   });
 
@@ -218,8 +316,9 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
     async function bootFails(
       controllers: Type[],
       providers: { provide: string; useClass: Type }[] = [],
+      options: Parameters<typeof createTestApp>[2] = {},
     ): Promise<string> {
-      const booting = createTestApp(adapter, fake.url, { controllers, providers });
+      const booting = createTestApp(adapter, fake.url, { controllers, providers, ...options });
       const error = await booting.then(
         (booted) => {
           app = booted.app;
@@ -265,6 +364,84 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
         ],
       );
       expect(message).toContain('POST /public');
+    });
+
+    it("a route a subclass adds under its base class's @RequireTwoFactor()", async () => {
+      @RequireTwoFactor()
+      @Controller('protected-base')
+      class ProtectedBaseController {}
+
+      @Controller('protected-derived')
+      class AddsRouteController extends ProtectedBaseController {
+        @Post('added')
+        added() {}
+      }
+
+      const message = await bootFails([AddsRouteController]);
+      expect(message).toContain('POST /protected-derived/added (AddsRouteController.added)');
+      expect(message).toContain('Fix: put @RequireTwoFactor() on this controller or on the method');
+    });
+
+    it('a route that requires a second factor without a service id anywhere', async () => {
+      @Controller('no-service')
+      class NoServiceController {
+        @Post('protected')
+        @UseGuards(LoginGuard)
+        @RequireTwoFactor()
+        protect() {}
+
+        @Post('own')
+        @RequireTwoFactor({ serviceId: 'svc-own' })
+        own() {}
+
+        @Post('skipped')
+        @SkipTwoFactor()
+        skipped() {}
+      }
+
+      const message = await bootFails([NoServiceController], [], {
+        options: { serviceId: undefined },
+      });
+      expect(message).toContain('"serviceId"');
+      expect(message).toContain('POST /no-service/protected (NoServiceController.protect)');
+      expect(message).not.toContain('/no-service/own');
+      expect(message).not.toContain('/no-service/skipped');
+      expect(message).toContain('@RequireTwoFactor({ serviceId })');
+      expect(message).toContain('getServiceId()');
+    });
+
+    it('but starts when a guard resolves the service id per request, and says when it does not', async () => {
+      @Injectable()
+      class TenantGuard extends TwoFactorGuard {
+        protected override async getServiceId(context: ExecutionContext): Promise<string> {
+          return this.getRequestResponse(context).request.headers['x-tenant-service'];
+        }
+      }
+
+      @Controller('tenant')
+      class TenantController {
+        @Post()
+        @UseGuards(LoginGuard)
+        @RequireTwoFactor({ guard: TenantGuard })
+        act() {}
+      }
+
+      let logger: CapturingLogger;
+      ({ app, logger } = await createTestApp(adapter, fake.url, {
+        controllers: [TenantController],
+        options: { serviceId: undefined },
+      }));
+      const http = () => request(app!.getHttpServer()).post('/tenant').set('x-user', 'u-1');
+      const resolved = await http().set('x-tenant-service', 'svc-tenant');
+      expect(resolved.body.code).toBe('TWO_FACTOR_REQUIRED');
+      expect(fake.initiates[0].url).toContain('/svc-tenant/users/u-1/auth');
+
+      const unresolved = await http();
+      expect(unresolved.status).toBe(500);
+      expect(logger.text('error')).toContain(
+        'TenantGuard.getServiceId() resolved no service id for TenantController.act',
+      );
+      expect(fake.initiates).toHaveLength(1);
     });
 
     it('but starts with the global login guard registered first', async () => {

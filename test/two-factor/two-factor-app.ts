@@ -54,7 +54,9 @@ export class CapturingLogger implements LoggerService {
 
   private keep(level: string) {
     return (...args: unknown[]): void => {
-      this.lines.push({ level, text: args.map((a) => JSON.stringify(a)).join(' ') });
+      const show = (a: unknown) =>
+        a instanceof Error ? `${a.name}: ${a.message}` : JSON.stringify(a);
+      this.lines.push({ level, text: args.map(show).join(' ') });
     };
   }
 }

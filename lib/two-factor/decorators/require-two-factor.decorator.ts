@@ -1,29 +1,29 @@
-import { CanActivate, SetMetadata, Type, UseInterceptors, applyDecorators } from '@nestjs/common';
+import { CanActivate, Type } from '@nestjs/common';
+import { MetadataScanner } from '@nestjs/core';
 import { TWO_FACTOR_METADATA } from '../../verigator.constants';
 import { checkTwoFactorRouteOptions } from '../resolve-two-factor-options';
 import { TwoFactorGuard } from '../two-factor.guard';
 import { TwoFactorRouteOptions } from '../two-factor-options.interface';
 import { TwoFactorMetadata } from '../two-factor-metadata';
-import { twoFactorStepFor } from '../two-factor-step';
+import { keepStepsLast, placeStep, twoFactorStepFor } from '../two-factor-step';
 
 /** Options of `@RequireTwoFactor()`. */
 export interface RequireTwoFactorOptions extends TwoFactorRouteOptions {
   /**
-   * The guard whose checks run, e.g. your subclass of `TwoFactorGuard`; Nest builds it (as an
-   * interceptor extending it) with its own dependencies. @default TwoFactorGuard
+   * The guard whose checks run, e.g. your subclass of `TwoFactorGuard`; Nest builds it with its
+   * own dependencies. @default TwoFactorGuard
    */
   guard?: Type<CanActivate>;
 }
 
 /**
  * Protects a route (on a method) or every route of a controller (on a class) with a fresh second
- * factor. Method options beat class options. The guard's checks run as an interceptor, which Nest
- * calls after every guard (global, class and method, in any decorator order), so your login guard
- * always runs first; interceptors that run before it (global ones, or listed before it) must not
- * answer on their own, as a cache would.
+ * factor. Method options beat class options. The guard's checks run as the route's last guard,
+ * after every global, class and method guard whatever the decorator order, so your login guard
+ * always runs first, and before any interceptor, pipe or handler.
  * @throws VerigatorConfigurationError at declaration when an option is unusable.
  * @example
- * @RequireTwoFactor({ method: 'totp', maxAge: 5 * 60_000 })
+ * @RequireTwoFactor({ method: AuthMethod.TOTP, maxAge: 5 * 60_000 })
  * @Post('transfer')
  * transfer() {}
  */
@@ -35,8 +35,19 @@ export function RequireTwoFactor(
     skip: false,
     options: checkTwoFactorRouteOptions(route, '@RequireTwoFactor()'),
   };
-  return applyDecorators(
-    SetMetadata(TWO_FACTOR_METADATA, metadata),
-    UseInterceptors(twoFactorStepFor(guard)),
-  );
+  const step = twoFactorStepFor(guard);
+  return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    if (descriptor) {
+      Reflect.defineMetadata(TWO_FACTOR_METADATA, metadata, descriptor.value as object);
+      placeStep(descriptor.value as object, step);
+      keepStepsLast(descriptor);
+      return;
+    }
+    // A class decorator runs after every method decorator of its class: the steps land last.
+    Reflect.defineMetadata(TWO_FACTOR_METADATA, metadata, target);
+    const prototype = (target as Type).prototype as Record<string, object>;
+    for (const name of new MetadataScanner().getAllMethodNames(prototype)) {
+      placeStep(prototype[name], step);
+    }
+  };
 }
