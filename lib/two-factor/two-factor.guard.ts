@@ -19,6 +19,13 @@ import {
   isVerigatorUnavailable,
   toVerigatorErrorResponse,
 } from '../filters/verigator-error-response';
+import {
+  ErrorAnswerBody,
+  TWO_FACTOR_UNSUPPORTED,
+  graphQLRequestResponse,
+  toGraphQLError,
+  toTransportException,
+} from '../integrations/transport-errors';
 import { describeForLog, logVerigatorError } from '../logging/log-verigator-error';
 import { AUTH_METHODS, AuthMethod } from '../models/auth-method';
 import { VerificationResult } from '../models/verification-result.model';
@@ -110,11 +117,42 @@ export class TwoFactorGuard implements CanActivate {
   /**
    * Runs this guard class's checks once per request. Where `@RequireTwoFactor()` put its step
    * (the route's last guard), other two-factor guards leave their checks to it, so they run after
-   * every guard too; every guard class on the route must pass. Non-HTTP contexts are refused
-   * unless exempted.
+   * every guard too; every guard class on the route must pass. A GraphQL resolver is checked on
+   * the HTTP request behind it and refused with a GraphQL error carrying our `code` and
+   * `statusCode` in `extensions`; other contexts are refused unless exempted (`refuseOutsideHttp`).
    */
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return this.getRouteOptions(context) === undefined;
+    const type = context.getType<string>();
+    if (type === 'graphql' && graphQLRequestResponse(context).request) {
+      return this.checkRequest(context).catch((error: unknown) => {
+        throw toGraphQLAnswer(error);
+      });
+    }
+    if (type !== 'http') return this.refuseOutsideHttp(context);
+    return this.checkRequest(context);
+  }
+
+  /**
+   * WebSocket messages and RPC calls carry no one-time code, so a handler this guard protects is
+   * refused, fail-closed: a `WsException` / `RpcException` with code `TWO_FACTOR_UNSUPPORTED`
+   * (`false`, Nest's 403, elsewhere), and a warning naming the handler. Exempted ones pass.
+   */
+  protected refuseOutsideHttp(context: ExecutionContext): boolean {
+    if (this.getRouteOptions(context) === undefined) return true;
+    this.logger.warn(
+      `${routeName(context)} is refused: one-time codes are asked on HTTP requests and GraphQL ` +
+        'over HTTP only. Mark it @SkipTwoFactor() if it needs no second factor.',
+    );
+    const exception = toTransportException(context.getType(), {
+      code: TWO_FACTOR_UNSUPPORTED,
+      message: 'Two-factor authentication needs an HTTP request; this message is refused',
+    });
+    if (exception) throw exception;
+    return false;
+  }
+
+  /** The checks of an HTTP request (or of the one behind a GraphQL operation). */
+  private async checkRequest(context: ExecutionContext): Promise<boolean> {
     const request = this.getRequestResponse(context).request as Record<symbol, unknown>;
     const state = (request[STATE] ??= {
       passed: new Set(),
@@ -149,11 +187,15 @@ export class TwoFactorGuard implements CanActivate {
     return metadata?.options ?? {};
   }
 
-  /** The adapter's request and response (Express or Fastify). */
+  /** The adapter's request and response (Express or Fastify), also behind a GraphQL resolver. */
   protected getRequestResponse(context: ExecutionContext): {
     request: TwoFactorRequest;
     response: TwoFactorRequest;
   } {
+    if (context.getType<string>() === 'graphql') {
+      const { request = {}, response = { header() {} } } = graphQLRequestResponse(context);
+      return { request, response };
+    }
     const http = context.switchToHttp();
     return { request: http.getRequest(), response: http.getResponse() };
   }
@@ -518,6 +560,14 @@ export class TwoFactorGuard implements CanActivate {
     const verifiedAt = Number(record?.value);
     return Number.isFinite(verifiedAt) && Date.now() - verifiedAt < maxAge;
   }
+}
+
+/** A refusal (our HTTP exception with a `code`) as the GraphQL error; other errors unchanged. */
+function toGraphQLAnswer(error: unknown): unknown {
+  if (!(error instanceof HttpException)) return error;
+  const body = error.getResponse() as Partial<ErrorAnswerBody> | string;
+  if (typeof body !== 'object' || typeof body.code !== 'string') return error;
+  return toGraphQLError(body as ErrorAnswerBody);
 }
 
 function routeName(context: ExecutionContext): string {

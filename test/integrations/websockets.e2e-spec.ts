@@ -1,14 +1,13 @@
-import { INestApplication, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { INestApplication, Module, UseFilters, UseGuards } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { once } from 'node:events';
 import { Socket, io } from 'socket.io-client';
 import {
   RequireTwoFactor,
   SkipTwoFactor,
   TwoFactorGuard,
   UsersService,
+  VerigatorExceptionFilter,
   VerigatorModule,
 } from '../../lib';
 import { VerigatorSimulator } from '../../lib/testing';
@@ -16,6 +15,9 @@ import { VerigatorSimulator } from '../../lib/testing';
 const SERVICE_ID = 'svc-ws';
 const USER_ID = 'user-ws';
 
+// Nest applies no global filter or guard to gateways: they go on the gateway.
+@UseFilters(VerigatorExceptionFilter)
+@UseGuards(TwoFactorGuard)
 @WebSocketGateway()
 class UsersGateway {
   constructor(private readonly users: UsersService) {}
@@ -69,21 +71,21 @@ describe('WebSocket gateways (socket.io)', () => {
     });
   }
 
-  describe('with a global TwoFactorGuard', () => {
+  describe('with TwoFactorGuard on the gateway', () => {
     let app: INestApplication;
     let client: Socket;
 
     beforeAll(async () => {
       @Module({
         imports: [verigator()],
-        providers: [UsersGateway, { provide: APP_GUARD, useClass: TwoFactorGuard }],
+        providers: [UsersGateway],
       })
       class AppModule {}
       const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
       app = moduleRef.createNestApplication({ logger: false });
       await app.listen(0, '127.0.0.1');
       client = io(await app.getUrl(), { transports: ['websocket'], forceNew: true });
-      await once(client, 'connect');
+      await new Promise((resolve) => client.once('connect', () => resolve(undefined)));
     });
     afterAll(async () => {
       client?.close();
@@ -95,9 +97,9 @@ describe('WebSocket gateways (socket.io)', () => {
     });
 
     it('a VerigatorError reaches the client as a WsException with our code', async () => {
-      const exception = once(client, 'exception');
+      const exception = new Promise((resolve) => client.once('exception', resolve));
       client.emit('user', 'nobody');
-      const [payload] = (await exception) as [Record<string, unknown>];
+      const payload = await exception;
       expect(payload).toEqual({
         status: 'error',
         statusCode: 404,
@@ -108,9 +110,9 @@ describe('WebSocket gateways (socket.io)', () => {
     });
 
     it('a message the guard would protect is refused with a code that says why', async () => {
-      const exception = once(client, 'exception');
+      const exception = new Promise((resolve) => client.once('exception', resolve));
       client.emit('unmarked', {});
-      const [payload] = (await exception) as [Record<string, unknown>];
+      const payload = await exception;
       expect(payload).toMatchObject({
         status: 'error',
         code: 'TWO_FACTOR_UNSUPPORTED',
