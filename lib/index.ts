@@ -4,19 +4,22 @@
 // The module and its options
 export { VerigatorModule } from './verigator.module';
 export { InjectVerigatorOptions } from './options/verigator-options';
+export { validateVerigatorEnv } from './options/validate-verigator-env';
 export type {
   ResolvedVerigatorOptions,
   VerigatorModuleOptions,
-} from './interfaces/verigator-module-options.interface';
+} from './options/verigator-module-options.interface';
 
 // Calling Verigator
 export { ServicesService } from './services/services.service';
 export { UsersService } from './services/users.service';
 export { AuthService } from './services/auth.service';
-export { AuthMethod } from './models/auth-method';
-export type { VerificationResult } from './models/verification-result.model';
-export type { VerigatorService } from './models/verigator-service.model';
-export type { VerigatorUser } from './models/verigator-user.model';
+export { AuthMethod } from './models/verigator.models';
+export type {
+  VerificationResult,
+  VerigatorService,
+  VerigatorUser,
+} from './models/verigator.models';
 export {
   CreateServiceDto,
   CreateUserDto,
@@ -36,10 +39,10 @@ export {
   RequestTimeoutError,
   ResourceAlreadyExistsError,
   ResourceForbiddenError,
-  VerigatorConfigurationError,
   VerigatorError,
   WrongCredentialsError,
-} from './errors';
+} from './errors/verigator.error';
+export { VerigatorConfigurationError } from './errors/verigator-configuration.error';
 export { VerigatorExceptionFilter } from './filters/verigator-exception.filter';
 
 // The guard

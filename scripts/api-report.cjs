@@ -67,4 +67,9 @@ if (process.argv.includes('--write')) {
     );
     process.exit(1);
   }
+  console.log(
+    `Public API as in api-report.txt: ${Object.keys(entries)
+      .map((entry) => `${entry} ${count(entry)} names`)
+      .join(', ')}`,
+  );
 }

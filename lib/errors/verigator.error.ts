@@ -1,3 +1,12 @@
+/*
+ * Every error the library throws for a Verigator call: one base class, `VerigatorError`, and a
+ * subclass per way a call fails. By Verigator's answer: 400/422 InvalidDataError (also local
+ * validation, nothing sent), 401 WrongCredentialsError, 403 ResourceForbiddenError, 404
+ * NoSuchResourceError, 409 ResourceAlreadyExistsError, 429 RateLimitedError, 5xx InternalError,
+ * a 2xx that is not the expected JSON InvalidResponseError, any other status the base class.
+ * Without an answer: RequestTimeoutError, ConnectionError, and its subclass CircuitOpenError.
+ */
+
 /** What a `VerigatorError` is built from. */
 export interface VerigatorErrorDetails {
   /** Upstream HTTP status; 0 (the default) when no answer came. */
@@ -38,4 +47,101 @@ export class VerigatorError extends Error {
       body: this.body,
     };
   }
+}
+
+/** One input field that failed validation, with every rule it broke. */
+export interface InvalidField {
+  /** The field's name as the caller passed it, e.g. `phoneNumber`. */
+  field: string;
+  /** Human-readable messages, one per broken rule. They never contain the value. */
+  messages: string[];
+}
+
+/**
+ * The input was rejected: by local validation (nothing was sent; `statusCode` 0, `fields` set)
+ * or by Verigator (400 or 422).
+ */
+export class InvalidDataError extends VerigatorError {
+  override readonly code = 'INVALID_DATA';
+  /** The failing fields, when local validation rejected the input; empty otherwise. */
+  readonly fields: InvalidField[];
+
+  constructor(message: string, details: VerigatorErrorDetails & { fields?: InvalidField[] } = {}) {
+    super(message, details);
+    this.fields = details.fields ?? [];
+  }
+
+  /** Builds the error for fields that failed local validation, naming each of them. */
+  static fromFields(fields: InvalidField[]): InvalidDataError {
+    const summary = fields.map((f) => `${f.field}: ${f.messages.join('; ')}`).join(', ');
+    return new InvalidDataError(`Invalid input (${summary})`, { fields });
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), fields: this.fields };
+  }
+}
+
+/** Verigator answered 401: the API username or password is missing or wrong. */
+export class WrongCredentialsError extends VerigatorError {
+  override readonly code = 'WRONG_CREDENTIALS';
+}
+
+/** Verigator answered 403: these credentials may not use that service or user. */
+export class ResourceForbiddenError extends VerigatorError {
+  override readonly code = 'RESOURCE_FORBIDDEN';
+}
+
+/** Verigator answered 404: the service or user does not exist. */
+export class NoSuchResourceError extends VerigatorError {
+  override readonly code = 'NO_SUCH_RESOURCE';
+}
+
+/** Verigator answered 409: the user or service already exists, or the service still has users. */
+export class ResourceAlreadyExistsError extends VerigatorError {
+  override readonly code = 'RESOURCE_ALREADY_EXISTS';
+}
+
+/** Verigator answered 429: too many requests. */
+export class RateLimitedError extends VerigatorError {
+  override readonly code = 'RATE_LIMITED';
+  /** Seconds to wait before trying again, from the `Retry-After` header, when it had one. */
+  readonly retryAfter?: number;
+
+  constructor(message: string, details: VerigatorErrorDetails & { retryAfter?: number } = {}) {
+    super(message, details);
+    this.retryAfter = details.retryAfter;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), retryAfter: this.retryAfter };
+  }
+}
+
+/** Verigator answered 5xx: a problem on the server side. */
+export class InternalError extends VerigatorError {
+  override readonly code = 'INTERNAL_ERROR';
+}
+
+/** Verigator answered 2xx, but the body is not JSON or lacks a field the call needs. */
+export class InvalidResponseError extends VerigatorError {
+  override readonly code = 'INVALID_RESPONSE';
+}
+
+/** No answer came within the configured `timeout`; the request may or may not have been processed. */
+export class RequestTimeoutError extends VerigatorError {
+  override readonly code = 'REQUEST_TIMEOUT';
+}
+
+/** Verigator could not be reached: connection refused or reset, or the host name did not resolve. */
+export class ConnectionError extends VerigatorError {
+  override readonly code: string = 'CONNECTION_ERROR';
+}
+
+/**
+ * The endpoint's circuit breaker is open (Verigator failed repeatedly): the call failed at once,
+ * without sending anything. A `ConnectionError`, so it is handled (and answered 503) like one.
+ */
+export class CircuitOpenError extends ConnectionError {
+  override readonly code = 'CIRCUIT_OPEN';
 }

@@ -1,5 +1,4 @@
-import { ConnectionError } from '../errors/connection.error';
-import { RequestTimeoutError } from '../errors/request-timeout.error';
+import { ConnectionError, RequestTimeoutError } from '../errors/verigator.error';
 import { buildVerigatorPath } from '../http/build-verigator-path';
 import { fromResilienceEvent } from './from-resilience-event';
 

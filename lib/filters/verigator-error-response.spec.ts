@@ -1,4 +1,4 @@
-import * as errors from '../errors';
+import * as errors from '../errors/verigator.error';
 import { VerigatorError } from '../errors/verigator.error';
 import { VERIGATOR_ERROR_MESSAGES } from './verigator-error-messages';
 import { toVerigatorErrorResponse } from './verigator-error-response';

@@ -1,11 +1,14 @@
 import { HttpStatus } from '@nestjs/common';
-import { ConnectionError } from '../errors/connection.error';
-import { InvalidDataError, InvalidField } from '../errors/invalid-data.error';
-import { NoSuchResourceError } from '../errors/no-such-resource.error';
-import { RateLimitedError } from '../errors/rate-limited.error';
-import { RequestTimeoutError } from '../errors/request-timeout.error';
-import { ResourceAlreadyExistsError } from '../errors/resource-already-exists.error';
-import { VerigatorError } from '../errors/verigator.error';
+import {
+  ConnectionError,
+  InvalidDataError,
+  InvalidField,
+  NoSuchResourceError,
+  RateLimitedError,
+  RequestTimeoutError,
+  ResourceAlreadyExistsError,
+  VerigatorError,
+} from '../errors/verigator.error';
 import { isOutage } from '../http/resilience/operation-safety';
 import { VERIGATOR_ERROR_MESSAGES, VerigatorErrorCode } from './verigator-error-messages';
 

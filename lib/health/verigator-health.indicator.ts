@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConnectionError } from '../errors/connection.error';
-import { NoSuchResourceError } from '../errors/no-such-resource.error';
-import { RequestTimeoutError } from '../errors/request-timeout.error';
-import { ResourceForbiddenError } from '../errors/resource-forbidden.error';
-import { VerigatorError } from '../errors/verigator.error';
-import { WrongCredentialsError } from '../errors/wrong-credentials.error';
+import {
+  ConnectionError,
+  NoSuchResourceError,
+  RequestTimeoutError,
+  ResourceForbiddenError,
+  VerigatorError,
+  WrongCredentialsError,
+} from '../errors/verigator.error';
 import { buildVerigatorPath } from '../http/build-verigator-path';
 import { VerigatorHttpClient } from '../http/verigator-http-client';
 import { VERIGATOR_OPTIONS } from '../verigator.constants';

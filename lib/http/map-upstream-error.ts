@@ -1,14 +1,16 @@
-import { ConnectionError } from '../errors/connection.error';
-import { InternalError } from '../errors/internal.error';
-import { InvalidDataError } from '../errors/invalid-data.error';
-import { InvalidResponseError } from '../errors/invalid-response.error';
-import { NoSuchResourceError } from '../errors/no-such-resource.error';
-import { RateLimitedError } from '../errors/rate-limited.error';
-import { RequestTimeoutError } from '../errors/request-timeout.error';
-import { ResourceAlreadyExistsError } from '../errors/resource-already-exists.error';
-import { ResourceForbiddenError } from '../errors/resource-forbidden.error';
-import { VerigatorError } from '../errors/verigator.error';
-import { WrongCredentialsError } from '../errors/wrong-credentials.error';
+import {
+  ConnectionError,
+  InternalError,
+  InvalidDataError,
+  InvalidResponseError,
+  NoSuchResourceError,
+  RateLimitedError,
+  RequestTimeoutError,
+  ResourceAlreadyExistsError,
+  ResourceForbiddenError,
+  VerigatorError,
+  WrongCredentialsError,
+} from '../errors/verigator.error';
 
 const ERROR_BY_STATUS: Record<number, new (message: string, details: object) => VerigatorError> = {
   400: InvalidDataError,

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InitiateAuthArgs, VerifyTokenArgs } from '../dto/verigator.dto';
 import { buildVerigatorPath } from '../http/build-verigator-path';
 import { VerigatorHttpClient } from '../http/verigator-http-client';
-import { AuthMethod } from '../models/auth-method';
-import { VerificationResult } from '../models/verification-result.model';
+import { AuthMethod, VerificationResult } from '../models/verigator.models';
 import { validateInput } from '../validation/validate-input';
 import { toAuthMethod, toVerificationResult } from './response-mappers';
 

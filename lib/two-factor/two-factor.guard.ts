@@ -9,8 +9,7 @@ import {
 import { performance } from 'node:perf_hooks';
 import { Reflector } from '@nestjs/core';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
-import { InvalidDataError } from '../errors/invalid-data.error';
-import { VerigatorError } from '../errors/verigator.error';
+import { InvalidDataError, VerigatorError } from '../errors/verigator.error';
 import type { TwoFactorEvent } from '../events/two-factor-event';
 import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
 import { toVerigatorEventError } from '../events/verigator-event-error';
@@ -27,10 +26,9 @@ import {
   toTransportException,
 } from '../integrations/transport-errors';
 import { describeForLog, logVerigatorError } from '../logging/log-verigator-error';
-import { AUTH_METHODS, AuthMethod } from '../models/auth-method';
-import { VerificationResult } from '../models/verification-result.model';
+import { AUTH_METHODS, AuthMethod, VerificationResult } from '../models/verigator.models';
 import { AuthService } from '../services/auth.service';
-import { isWellFormedText } from '../validation/is-well-formed-text';
+import { isWellFormedText } from '../validation/rules';
 import {
   DEFAULT_TWO_FACTOR_TOKEN_HEADER,
   TWO_FACTOR_METADATA,

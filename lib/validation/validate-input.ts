@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
-import { InvalidDataError, InvalidField } from '../errors/invalid-data.error';
+import { InvalidDataError, InvalidField } from '../errors/verigator.error';
 
 /**
  * Transforms `plain` into `type` (applying its `@Transform`s, e.g. phone normalisation) and

@@ -6,7 +6,7 @@ import {
   circuitBreaker,
   handleWhen,
 } from 'cockatiel';
-import { CircuitOpenError } from '../../errors/circuit-open.error';
+import { CircuitOpenError } from '../../errors/verigator.error';
 import { isOutage } from './operation-safety';
 import { CircuitStateName, ResilienceEvents } from './resilience-event';
 

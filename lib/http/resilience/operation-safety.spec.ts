@@ -1,9 +1,11 @@
-import { CircuitOpenError } from '../../errors/circuit-open.error';
-import { InternalError } from '../../errors/internal.error';
-import { InvalidResponseError } from '../../errors/invalid-response.error';
-import { NoSuchResourceError } from '../../errors/no-such-resource.error';
-import { RateLimitedError } from '../../errors/rate-limited.error';
-import { VerigatorError } from '../../errors/verigator.error';
+import {
+  CircuitOpenError,
+  InternalError,
+  InvalidResponseError,
+  NoSuchResourceError,
+  RateLimitedError,
+  VerigatorError,
+} from '../../errors/verigator.error';
 import { mapStatusToError, mapTransportError } from '../map-upstream-error';
 import { isOutage, mayFailOver, mayRetry, provablyNeverSent } from './operation-safety';
 

@@ -1,6 +1,8 @@
-import { CircuitOpenError } from '../../errors/circuit-open.error';
-import { ConnectionError } from '../../errors/connection.error';
-import { RequestTimeoutError } from '../../errors/request-timeout.error';
+import {
+  CircuitOpenError,
+  ConnectionError,
+  RequestTimeoutError,
+} from '../../errors/verigator.error';
 import type { VerigatorHttpMethod } from '../verigator-http-client';
 
 /*

@@ -8,7 +8,7 @@ import {
   handleWhen,
   retry,
 } from 'cockatiel';
-import { RateLimitedError } from '../../errors/rate-limited.error';
+import { RateLimitedError } from '../../errors/verigator.error';
 import { CallDeadline } from './call-deadline';
 import { mayRetry } from './operation-safety';
 import { ResilienceEvents } from './resilience-event';
