@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit, RequestMethod, Type } from '@nestjs/c
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { APP_GUARD, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
-import { refuseProtectedMessageHandlers } from '../integrations/message-handlers.check';
+import { refuseProtectedMessageHandlers } from './message-handlers.check';
 import { TWO_FACTOR_METADATA, VERIGATOR_TWO_FACTOR_OPTIONS } from '../verigator.constants';
 import { TwoFactorGuard } from './two-factor.guard';
 import { TwoFactorMetadata } from './two-factor-metadata';

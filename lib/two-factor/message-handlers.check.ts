@@ -1,6 +1,6 @@
 import { Type } from '@nestjs/common';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
-import type { TwoFactorMetadata } from '../two-factor/two-factor-metadata';
+import type { TwoFactorMetadata } from './two-factor-metadata';
 import { TWO_FACTOR_METADATA } from '../verigator.constants';
 
 /** `@nestjs/microservices`' and `@nestjs/websockets`' metadata keys, read without loading them. */
