@@ -5,7 +5,7 @@ import { checkTwoFactorRouteOptions } from '../two-factor-route-options';
 import { TwoFactorGuard } from '../two-factor.guard';
 import { TwoFactorRouteOptions } from '../two-factor-options.interface';
 import { TwoFactorMetadata } from '../two-factor-metadata';
-import { twoFactorOpenApiDecorators } from './two-factor-openapi';
+import { documentTwoFactorRoute } from './two-factor-openapi';
 import { keepStepsLast, placeStep, twoFactorStepFor } from '../two-factor-step';
 
 /** Options of `@RequireTwoFactor()`. */
@@ -21,9 +21,9 @@ export interface RequireTwoFactorOptions extends TwoFactorRouteOptions {
  * Protects a route (on a method) or every route of a controller (on a class) with a fresh second
  * factor. Method options beat class options. The guard's checks run as the route's last guard,
  * after every global, class and method guard whatever the decorator order, so your login guard
- * always runs first, and before any interceptor, pipe or handler. With `@nestjs/swagger`
- * installed, the route's OpenAPI operation documents the `X-Verigator-Token` header and the
- * guard's answers (401, 429, 502, 503, 504, ...) with their `code` values.
+ * always runs first, and before any interceptor, pipe or handler. For `@nestjs/swagger`, the
+ * route documents the `X-Verigator-Token` header and the guard's answers (401, 429, 502, 503,
+ * 504, ...) with their `code` values.
  * @throws VerigatorConfigurationError at declaration when an option is unusable.
  * @example
  * @RequireTwoFactor({ method: AuthMethod.TOTP, maxAge: 5 * 60_000 })
@@ -39,9 +39,8 @@ export function RequireTwoFactor(
     options: checkTwoFactorRouteOptions(route, '@RequireTwoFactor()'),
   };
   const step = twoFactorStepFor(guard);
-  const openApi = twoFactorOpenApiDecorators();
-  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
-    for (const document of openApi) document(target, key, descriptor);
+  return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    documentTwoFactorRoute(target, descriptor);
     if (descriptor) {
       Reflect.defineMetadata(TWO_FACTOR_METADATA, metadata, descriptor.value as object);
       placeStep(descriptor.value as object, step);
