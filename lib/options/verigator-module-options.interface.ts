@@ -1,5 +1,6 @@
 import type { VerigatorEventListener } from '../events/verigator-event';
-import type { VerigatorErrorCode } from '../filters/verigator-error-messages';
+import type { VerigatorErrorCode } from '../filters/verigator-error-response';
+import type { VerigatorTransportSettings } from '../http/verigator-http-client';
 import type { TwoFactorModuleOptions } from '../two-factor/two-factor-options.interface';
 
 /** Settings of the circuit breaker each endpoint has. */
@@ -77,7 +78,8 @@ export interface VerigatorModuleOptions {
 }
 
 /** Module options after validation, with every default applied. */
-export interface ResolvedVerigatorOptions extends VerigatorModuleOptions {
+export interface ResolvedVerigatorOptions
+  extends VerigatorModuleOptions, VerigatorTransportSettings {
   endpoint: string;
   timeout: number;
   fallbackEndpoints: string[];

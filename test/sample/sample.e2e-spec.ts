@@ -10,7 +10,11 @@ describe('the sample app', () => {
   beforeAll(async () => {
     const limits = { limit: 1_000, ttlMs: 60_000 };
     sample = await createSampleApp(
-      { port: 0, timeoutMs: 500, rateLimits: { signUp: limits, twoFactor: limits } },
+      {
+        port: 0,
+        timeoutMs: 2000,
+        rateLimits: { signUp: limits, twoFactor: limits, reads: limits },
+      },
       false,
     );
     await sample.app.init();
@@ -255,7 +259,7 @@ describe('the sample app', () => {
     });
 
     it('RequestTimeoutError -> 504', async () => {
-      sim().injectFault({ method: 'GET', path: USER_PATH, delayMs: 1500 });
+      sim().injectFault({ method: 'GET', path: USER_PATH, delayMs: 2500 });
       const res = await me().expect(504);
       expect(res.body.code).toBe('REQUEST_TIMEOUT');
     });

@@ -1,14 +1,19 @@
 /** The kinds of record `TwoFactorGuard` keeps in the `TwoFactorStore`. */
-export type TwoFactorStoreKeyKind = 'cooldown' | 'attempts' | 'sends' | 'success';
+export type TwoFactorStoreKeyKind = 'cooldown' | 'attempts' | 'sends' | 'success' | 'sms';
 
 /** First part of every key `TwoFactorGuard` writes. */
 export const TWO_FACTOR_KEY_PREFIX = 'verigator-2fa';
 
 /**
- * The kinds that hold a security decision: the failed-attempt counter (the lockout) and the send
- * budget. Losing one gives its owner fresh guesses or sends, so stores keep them longest.
+ * The kinds that hold a security decision: the failed-attempt counter (the lockout), the send
+ * budget and the pending SMS code. Losing one gives its owner fresh guesses or sends, or lets an
+ * SMS code pass a TOTP route, so stores keep them longest.
  */
-export const TWO_FACTOR_SECURITY_KINDS: readonly TwoFactorStoreKeyKind[] = ['attempts', 'sends'];
+export const TWO_FACTOR_SECURITY_KINDS: readonly TwoFactorStoreKeyKind[] = [
+  'attempts',
+  'sends',
+  'sms',
+];
 
 const PREFIX = `${TWO_FACTOR_KEY_PREFIX}:`;
 const SECURITY_KINDS = TWO_FACTOR_SECURITY_KINDS.map((kind) => `${kind}:`);
