@@ -113,7 +113,7 @@ describe('the sample app cannot run open', () => {
     });
 
     it('frees the phone number when Verigator refuses the sign-up', async () => {
-      sample.simulator!.injectFault({ method: 'POST', path: '/users$', status: 500 });
+      sample.simulator!.injectFault({ method: 'POST', path: '/**/users', status: 500 });
       await signUp('failed@example.com', '+372 5557 0002').expect(502);
       sample.simulator!.reset();
       await signUp('failed@example.com', '+372 5557 0002').expect(201);
