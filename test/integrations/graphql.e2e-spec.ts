@@ -166,7 +166,7 @@ describe.each<Driver>(['Apollo on Express', 'Mercurius on Fastify'])('GraphQL (%
   });
 
   it('Verigator being down answers the resolver with our code and status', async () => {
-    sim.injectFault({ path: '/auth$', reset: true, times: 10 });
+    sim.injectFault({ path: '/**/auth', reset: true, times: 10 });
     const { body } = await ask('mutation { transfer(amount: 5) }', { 'x-user': USER_ID });
     expect(body.errors![0]).toMatchObject({
       message: 'The two-factor authentication provider could not be reached',
