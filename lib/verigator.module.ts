@@ -7,6 +7,7 @@ import { resolvedVerigatorOptionsProvider } from './options/verigator-options';
 import { AuthService } from './services/auth.service';
 import { ServicesService } from './services/services.service';
 import { UsersService } from './services/users.service';
+import { SmsDefence } from './sms/sms-defence';
 import {
   twoFactorOptionsProvider,
   twoFactorStoreProvider,
@@ -38,6 +39,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     ServicesService,
     UsersService,
     AuthService,
+    SmsDefence,
     twoFactorOptionsProvider,
     twoFactorStoreProvider,
     TwoFactorGuard,

@@ -16,6 +16,8 @@ export const VERIGATOR_ERROR_MESSAGES = {
   CONNECTION_ERROR: 'The two-factor authentication provider could not be reached',
   CIRCUIT_OPEN: 'The two-factor authentication provider could not be reached',
   REQUEST_TIMEOUT: 'The two-factor authentication provider did not answer in time',
+  SMS_NOT_ALLOWED: 'Codes cannot be sent by SMS to this phone number; use the authenticator app',
+  SMS_LIMITED: 'Too many codes were sent by SMS; retry later or use the authenticator app',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** The `code` of each `VerigatorError` class, e.g. `NO_SUCH_RESOURCE`. */

@@ -10,6 +10,7 @@ import {
   VerigatorError,
 } from '../errors/verigator.error';
 import { isOutage } from '../http/resilience/operation-safety';
+import { SmsRefusedError } from '../sms/sms-defence';
 import { VERIGATOR_ERROR_MESSAGES, VerigatorErrorCode } from './verigator-error-messages';
 
 /** The body `VerigatorExceptionFilter` (and the guard, failing closed) answers with. */
@@ -38,6 +39,7 @@ export interface VerigatorErrorResponse {
 
 const REASON_PHRASES: Readonly<Record<number, string>> = {
   400: 'Bad Request',
+  403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
   429: 'Too Many Requests',
@@ -49,6 +51,7 @@ const REASON_PHRASES: Readonly<Record<number, string>> = {
 /** The code whose message answers an error of a code with no message of its own (a subclass). */
 const FALLBACK_CODE_BY_STATUS: Readonly<Record<number, VerigatorErrorCode>> = {
   400: 'INVALID_DATA',
+  403: 'SMS_NOT_ALLOWED',
   404: 'NO_SUCH_RESOURCE',
   409: 'RESOURCE_ALREADY_EXISTS',
   429: 'RATE_LIMITED',
@@ -58,12 +61,16 @@ const FALLBACK_CODE_BY_STATUS: Readonly<Record<number, VerigatorErrorCode>> = {
 };
 
 /**
- * The HTTP status a `VerigatorError` becomes: 400 invalid data, 404 no such resource, 409
- * already exists, 429 rate limited, 503 connection failure, 504 timeout, and 502 for everything
+ * The HTTP status a `VerigatorError` becomes: 400 invalid data, 403 an SMS the `sms` defences
+ * do not allow, 404 no such resource, 409 already exists, 429 rate limited (by Verigator or an
+ * SMS budget), 503 connection failure, 504 timeout, and 502 for everything
  * else, wrong credentials and forbidden included (they are the server's own credentials: a 401 or
  * 403 would make a browser client log its user out).
  */
 export function httpStatusForVerigatorError(error: VerigatorError): number {
+  if (error instanceof SmsRefusedError) {
+    return error.code === 'SMS_LIMITED' ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.FORBIDDEN;
+  }
   if (error instanceof InvalidDataError) return HttpStatus.BAD_REQUEST;
   if (error instanceof NoSuchResourceError) return HttpStatus.NOT_FOUND;
   if (error instanceof ResourceAlreadyExistsError) return HttpStatus.CONFLICT;
@@ -99,6 +106,9 @@ export function toVerigatorErrorResponse(
     code: error.code,
   };
   if (error instanceof InvalidDataError) body.fields = error.fields;
-  const retryAfter = error instanceof RateLimitedError ? error.retryAfter : undefined;
+  const retryAfter =
+    error instanceof RateLimitedError || error instanceof SmsRefusedError
+      ? error.retryAfter
+      : undefined;
   return { statusCode, body, ...(retryAfter !== undefined && { retryAfter }) };
 }

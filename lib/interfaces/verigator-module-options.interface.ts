@@ -1,5 +1,6 @@
 import type { VerigatorEventListener } from '../events/verigator-event';
 import type { VerigatorErrorCode } from '../filters/verigator-error-messages';
+import type { ResolvedSmsOptions, VerigatorSmsOptions } from '../sms/sms-defence.options';
 import type { TwoFactorModuleOptions } from '../two-factor/two-factor-options.interface';
 
 /** Settings of the circuit breaker each endpoint has. */
@@ -60,6 +61,12 @@ export interface VerigatorModuleOptions {
    */
   twoFactor?: TwoFactorModuleOptions;
   /**
+   * Defences against SMS pumping (toll fraud): a country allow-list, an app-wide SMS budget and
+   * per-prefix budgets, shared by every instance through the `TwoFactorStore`.
+   * @default off
+   */
+  sms?: VerigatorSmsOptions;
+  /**
    * Receives the audit trail: every guard decision (`TwoFactorEvent`), every Verigator call
    * (`VerigatorCallEvent`) and every retry, failover or breaker change (`VerigatorResilienceEvent`).
    * The same events go to the `node:diagnostics_channel` channels in `VERIGATOR_CHANNELS`. Events
@@ -77,8 +84,10 @@ export interface VerigatorModuleOptions {
 }
 
 /** Module options after validation, with every default applied. */
-export interface ResolvedVerigatorOptions extends VerigatorModuleOptions {
+export interface ResolvedVerigatorOptions extends Omit<VerigatorModuleOptions, 'sms'> {
   endpoint: string;
+  /** The SMS defences, `undefined` when none is on. */
+  sms?: ResolvedSmsOptions;
   timeout: number;
   fallbackEndpoints: string[];
   retries: number;

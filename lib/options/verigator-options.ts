@@ -6,6 +6,7 @@ import {
   ResolvedVerigatorOptions,
   VerigatorModuleOptions,
 } from '../interfaces/verigator-module-options.interface';
+import { resolveSmsOptions } from '../sms/sms-defence.options';
 import { rejectUnknownOptionKeys } from './reject-unknown-option-keys';
 
 /** The default of every module option that has one (durations in milliseconds). */
@@ -29,6 +30,7 @@ const VERIGATOR_OPTION_KEYS = Object.keys({
   circuitBreaker: true,
   serviceId: true,
   twoFactor: true,
+  sms: true,
   errorMessages: true,
   onEvent: true,
 } satisfies Record<keyof VerigatorModuleOptions, true>);
@@ -71,6 +73,7 @@ export function resolveVerigatorOptions(
     retries: resolveRetries(options.retries),
     circuitBreaker: resolveCircuitBreaker(options.circuitBreaker),
     errorMessages: resolveErrorMessages(options.errorMessages),
+    sms: resolveSmsOptions(options.sms),
   };
 }
 

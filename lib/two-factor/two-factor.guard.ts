@@ -19,6 +19,7 @@ import {
   toVerigatorErrorResponse,
 } from '../filters/verigator-error-response';
 import { describeForLog, logVerigatorError } from '../logging/log-verigator-error';
+import { isOutcomeUnknown } from '../http/resilience/operation-safety';
 import { AUTH_METHODS, AuthMethod } from '../models/auth-method';
 import { VerificationResult } from '../models/verification-result.model';
 import { AuthService } from '../services/auth.service';
@@ -38,7 +39,6 @@ import {
 import { TwoFactorStore } from './stores/two-factor.store';
 import { TwoFactorStoreError } from './stores/two-factor-store.error';
 import { hasTwoFactorStep, stepGuardOf } from './two-factor-step';
-import { isOutcomeUnknown } from './is-outcome-unknown';
 import { TwoFactorStoreKeyKind, twoFactorStoreKey } from './stores/two-factor-store-keys';
 
 /** What a request needs checked: the route's settings with module defaults applied. */

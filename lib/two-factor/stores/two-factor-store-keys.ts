@@ -1,5 +1,19 @@
-/** The kinds of record `TwoFactorGuard` keeps in the `TwoFactorStore`. */
-export type TwoFactorStoreKeyKind = 'cooldown' | 'attempts' | 'sends' | 'success';
+/**
+ * The kinds of record the library keeps in the `TwoFactorStore`: the guard's, then the SMS
+ * defences' (a user's country and prefix, app enrolment and past verification; the app-wide and
+ * per-prefix SMS budgets and the budget's alarm).
+ */
+export type TwoFactorStoreKeyKind =
+  | 'cooldown'
+  | 'attempts'
+  | 'sends'
+  | 'success'
+  | 'smsNumber'
+  | 'smsApp'
+  | 'smsVerified'
+  | 'smsBudget'
+  | 'smsPrefix'
+  | 'smsAlarm';
 
 /** First part of every key `TwoFactorGuard` writes. */
 export const TWO_FACTOR_KEY_PREFIX = 'verigator-2fa';
@@ -8,7 +22,12 @@ export const TWO_FACTOR_KEY_PREFIX = 'verigator-2fa';
  * The kinds that hold a security decision: the failed-attempt counter (the lockout) and the send
  * budget. Losing one gives its owner fresh guesses or sends, so stores keep them longest.
  */
-export const TWO_FACTOR_SECURITY_KINDS: readonly TwoFactorStoreKeyKind[] = ['attempts', 'sends'];
+export const TWO_FACTOR_SECURITY_KINDS: readonly TwoFactorStoreKeyKind[] = [
+  'attempts',
+  'sends',
+  'smsBudget',
+  'smsPrefix',
+];
 
 const PREFIX = `${TWO_FACTOR_KEY_PREFIX}:`;
 const SECURITY_KINDS = TWO_FACTOR_SECURITY_KINDS.map((kind) => `${kind}:`);
