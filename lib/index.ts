@@ -4,6 +4,7 @@
 // The module and its options
 export { VerigatorModule } from './verigator.module';
 export { InjectVerigatorOptions } from './options/verigator-options';
+export { validateVerigatorEnv } from './options/validate-verigator-env';
 export type {
   ResolvedVerigatorOptions,
   VerigatorModuleOptions,
@@ -13,10 +14,12 @@ export type {
 export { ServicesService } from './services/services.service';
 export { UsersService } from './services/users.service';
 export { AuthService } from './services/auth.service';
-export { AuthMethod } from './models/auth-method';
-export type { VerificationResult } from './models/verification-result.model';
-export type { VerigatorService } from './models/verigator-service.model';
-export type { VerigatorUser } from './models/verigator-user.model';
+export { AuthMethod } from './models/verigator.models';
+export type {
+  VerificationResult,
+  VerigatorService,
+  VerigatorUser,
+} from './models/verigator.models';
 export {
   CreateServiceDto,
   CreateUserDto,

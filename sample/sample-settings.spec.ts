@@ -29,17 +29,18 @@ describe('readSampleSettings', () => {
     expect(readSampleSettings({ ...REAL, NODE_ENV: 'production' }).production).toBe(true);
   });
 
-  it.each(['VERIGATOR_USER', 'VERIGATOR_PASS', 'VERIGATOR_SERVICEID', 'VERIGATOR_TIMEOUT'])(
-    'refuses the misspelt %s, naming it, in every environment',
-    (name) => {
-      for (const NODE_ENV of [undefined, 'development', 'production']) {
-        expect(() => readSampleSettings({ ...REAL, NODE_ENV, [name]: 'x' })).toThrow(name);
-        expect(() => readSampleSettings({ NODE_ENV, [name]: 'x' })).toThrow(
-          'VERIGATOR_USERNAME, VERIGATOR_PASSWORD',
-        );
-      }
-    },
-  );
+  it.each([
+    ['VERIGATOR_USER', 'VERIGATOR_USERNAME'],
+    ['VERIGATOR_PASS', 'VERIGATOR_PASSWORD'],
+    ['VERIGATOR_SERVICEID', 'VERIGATOR_SERVICE_ID'],
+    ['VERIGATOR_TIMEOUT', 'VERIGATOR_TIMEOUT_MS'],
+  ])('refuses the misspelt %s, naming it and %s, in every environment', (name, meant) => {
+    const message = `"${name}" is not a known environment variable; did you mean "${meant}"?`;
+    for (const NODE_ENV of [undefined, 'development', 'production']) {
+      expect(() => readSampleSettings({ ...REAL, NODE_ENV, [name]: 'x' })).toThrow(message);
+      expect(() => readSampleSettings({ NODE_ENV, [name]: 'x' })).toThrow(message);
+    }
+  });
 
   it.each([
     [{ VERIGATOR_USERNAME: 'u' }, 'VERIGATOR_PASSWORD'],

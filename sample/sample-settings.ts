@@ -1,3 +1,5 @@
+import { validateVerigatorEnv } from 'nestjs-verigator';
+
 /** Where the sample's Verigator is and how to reach it. */
 export interface SampleSettings {
   /** HTTP port of the sample app. */
@@ -39,14 +41,6 @@ export const SAMPLE_RATE_LIMITS: SampleRateLimits = {
   twoFactor: { limit: 20, ttlMs: 60_000 },
 };
 
-/** The `VERIGATOR_*` variables the sample reads; any other is a typo and refused. */
-const KNOWN = [
-  'VERIGATOR_USERNAME',
-  'VERIGATOR_PASSWORD',
-  'VERIGATOR_SERVICE_ID',
-  'VERIGATOR_ENDPOINT',
-  'VERIGATOR_TIMEOUT_MS',
-] as const;
 /** Any of these selects a Verigator outside this process. */
 const CONNECTION = ['VERIGATOR_USERNAME', 'VERIGATOR_PASSWORD', 'VERIGATOR_SERVICE_ID'] as const;
 
@@ -55,7 +49,8 @@ const CONNECTION = ['VERIGATOR_USERNAME', 'VERIGATOR_PASSWORD', 'VERIGATOR_SERVI
  * API, `VERIGATOR_USERNAME`, `VERIGATOR_PASSWORD`, `VERIGATOR_SERVICE_ID` and optionally
  * `VERIGATOR_ENDPOINT`; `VERIGATOR_TIMEOUT_MS` and `REDIS_URL` in both cases. With none of them
  * set, the embedded simulator is used, except with `NODE_ENV=production`.
- * @throws Error naming the variable when a `VERIGATOR_*` name is unknown (a typo), when the
+ * @throws VerigatorConfigurationError naming the variable and the one it meant when a
+ * `VERIGATOR_*` name is unknown (a typo); Error when the
  * real-API configuration is partial, or in production without it. Never includes a value.
  */
 export function readSampleSettings(env: NodeJS.ProcessEnv): SampleSettings {
@@ -63,14 +58,7 @@ export function readSampleSettings(env: NodeJS.ProcessEnv): SampleSettings {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error('PORT must be an integer from 0 to 65535');
   }
-  const unknown = Object.keys(env).filter(
-    (name) => name.startsWith('VERIGATOR_') && !(KNOWN as readonly string[]).includes(name),
-  );
-  if (unknown.length > 0) {
-    throw new Error(
-      `Unknown setting ${unknown.join(', ')}: the sample reads only ${KNOWN.join(', ')}`,
-    );
-  }
+  validateVerigatorEnv(env);
   const production = env.NODE_ENV === 'production';
   const timeoutMs = readTimeout(env.VERIGATOR_TIMEOUT_MS);
   const redisUrl = env.REDIS_URL || undefined;

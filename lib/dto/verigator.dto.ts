@@ -1,9 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsFQDN, IsIn, IsString, Length, Matches } from 'class-validator';
-import { AUTH_METHODS, AuthMethod } from '../models/auth-method';
-import { IsPossiblePhoneNumber } from '../validation/is-possible-phone-number.decorator';
-import { IsVerigatorId } from '../validation/is-verigator-id.decorator';
-import { IsWellFormedText } from '../validation/is-well-formed-text';
+import { AUTH_METHODS, AuthMethod } from '../models/verigator.models';
+import { IsPossiblePhoneNumber, IsVerigatorId, IsWellFormedText } from '../validation/rules';
 
 /*
  * The bodies of Verigator's calls, with their rules: controllers validate them with

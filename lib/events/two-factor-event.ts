@@ -1,4 +1,4 @@
-import type { AuthMethod } from '../models/auth-method';
+import type { AuthMethod } from '../models/verigator.models';
 import type { VerigatorEventError } from './verigator-event-error';
 
 /**

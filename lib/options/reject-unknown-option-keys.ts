@@ -28,7 +28,7 @@ export function rejectUnknownOptionKeys(
  * The known key closest to a misspelt one (Levenshtein distance, case-insensitive), or
  * `undefined` when none is near enough to be a plausible typo (more than half the key differs).
  */
-function closestOptionKey(key: string, known: readonly string[]): string | undefined {
+export function closestOptionKey(key: string, known: readonly string[]): string | undefined {
   if (known.length === 0) return undefined;
   const lower = key.toLowerCase();
   const byLower = new Map(known.map((k) => [k.toLowerCase(), k]));

@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InitiateAuthArgs, VerifyTokenArgs } from '../dto/verigator.dto';
 import { buildVerigatorPath } from '../http/build-verigator-path';
 import { VerigatorHttpClient } from '../http/verigator-http-client';
-import { AuthMethod } from '../models/auth-method';
 import { isOutcomeUnknown } from '../http/resilience/operation-safety';
+import { AuthMethod, VerificationResult } from '../models/verigator.models';
 import { SmsDefence } from '../sms/sms-defence';
-import { VerificationResult } from '../models/verification-result.model';
 import { validateInput } from '../validation/validate-input';
 import { toAuthMethod, toVerificationResult } from './response-mappers';
 

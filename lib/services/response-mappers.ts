@@ -1,8 +1,11 @@
 import { InvalidResponseError } from '../errors/verigator.error';
-import { AUTH_METHODS, AuthMethod } from '../models/auth-method';
-import { VerificationResult } from '../models/verification-result.model';
-import { VerigatorService } from '../models/verigator-service.model';
-import { VerigatorUser } from '../models/verigator-user.model';
+import {
+  AUTH_METHODS,
+  AuthMethod,
+  VerificationResult,
+  VerigatorService,
+  VerigatorUser,
+} from '../models/verigator.models';
 
 type Json = Record<string, unknown>;
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CreateServiceDto, ServiceRefArgs } from '../dto/verigator.dto';
 import { buildVerigatorPath } from '../http/build-verigator-path';
 import { VerigatorHttpClient } from '../http/verigator-http-client';
-import { VerigatorService } from '../models/verigator-service.model';
+import { VerigatorService } from '../models/verigator.models';
 import { validateInput } from '../validation/validate-input';
 import { toVerigatorService } from './response-mappers';
 

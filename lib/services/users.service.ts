@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CreateUserArgs, CreateUserDto, ServiceRefArgs, UserRefArgs } from '../dto/verigator.dto';
 import { buildVerigatorPath } from '../http/build-verigator-path';
 import { VerigatorHttpClient } from '../http/verigator-http-client';
-import { VerigatorUser } from '../models/verigator-user.model';
+import { VerigatorUser } from '../models/verigator.models';
 import { SmsDefence } from '../sms/sms-defence';
 import { validateInput } from '../validation/validate-input';
 import { toVerigatorUser, toVerigatorUsers } from './response-mappers';

@@ -4,7 +4,7 @@ import { InvalidDataError, VerigatorError } from '../errors/verigator.error';
 import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
 import { VerigatorEventPublisher } from '../events/verigator-event-publisher';
 import type { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
-import type { AuthMethod } from '../models/auth-method';
+import type { AuthMethod } from '../models/verigator.models';
 import { twoFactorStoreKey } from '../two-factor/stores/two-factor-store-keys';
 import { TwoFactorStore } from '../two-factor/stores/two-factor.store';
 import { VERIGATOR_OPTIONS } from '../verigator.constants';

@@ -4,7 +4,7 @@ import {
   ResolvedVerigatorOptions,
   VerigatorModuleOptions,
 } from '../interfaces/verigator-module-options.interface';
-import { AUTH_METHODS } from '../models/auth-method';
+import { AUTH_METHODS } from '../models/verigator.models';
 import { rejectUnknownOptionKeys } from '../options/reject-unknown-option-keys';
 import { TWO_FACTOR_OPTION_KEYS } from '../options/two-factor-option-keys';
 import {

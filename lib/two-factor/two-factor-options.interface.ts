@@ -1,6 +1,6 @@
 import { ExecutionContext } from '@nestjs/common';
 import { VerigatorErrorCode } from '../filters/verigator-error-messages';
-import { AuthMethod } from '../models/auth-method';
+import { AuthMethod } from '../models/verigator.models';
 import { TwoFactorErrorCode } from './two-factor.exception';
 import { TwoFactorStore } from './stores/two-factor.store';
 

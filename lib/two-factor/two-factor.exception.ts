@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { AuthMethod } from '../models/auth-method';
+import { AuthMethod } from '../models/verigator.models';
 
 /** The `code` of each answer `TwoFactorGuard` gives instead of letting a request through. */
 export const TwoFactorErrorCode = {

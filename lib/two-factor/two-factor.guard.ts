@@ -20,10 +20,9 @@ import {
 } from '../filters/verigator-error-response';
 import { describeForLog, logVerigatorError } from '../logging/log-verigator-error';
 import { isOutcomeUnknown } from '../http/resilience/operation-safety';
-import { AUTH_METHODS, AuthMethod } from '../models/auth-method';
-import { VerificationResult } from '../models/verification-result.model';
+import { AUTH_METHODS, AuthMethod, VerificationResult } from '../models/verigator.models';
 import { AuthService } from '../services/auth.service';
-import { isWellFormedText } from '../validation/is-well-formed-text';
+import { isWellFormedText } from '../validation/rules';
 import {
   DEFAULT_TWO_FACTOR_TOKEN_HEADER,
   TWO_FACTOR_METADATA,

@@ -1,14 +1,32 @@
-import type * as IORedis from 'ioredis';
+/**
+ * The part of an ioredis `Redis` or `Cluster` that `RedisTwoFactorStore` uses. Declared here
+ * rather than imported from `ioredis`, so that the package's type declarations compile in apps
+ * that do not install the optional peer.
+ */
+export interface IoredisClient {
+  /** `wait`, `connecting`, `connect`, `ready`, `reconnecting`, `end`, … */
+  readonly status: string;
+  defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
+  set(key: string, value: string, expiry: 'PX', milliseconds: number): Promise<unknown>;
+  set(key: string, value: string, expiry: 'PX', milliseconds: number, nx: 'NX'): Promise<unknown>;
+  del(key: string): Promise<unknown>;
+  disconnect(): void;
+}
+
+/** What `loadIoredis()` returns: the `Redis` constructor. */
+interface IoredisModule {
+  Redis: new (url: string, options: object) => IoredisClient;
+}
 
 /**
  * Loads the optional peer `ioredis` at the moment it is needed, so that apps without Redis never
  * load it.
  * @throws Error saying which package to install when it is missing.
  */
-export function loadIoredis(): typeof IORedis {
+export function loadIoredis(): IoredisModule {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('ioredis') as typeof IORedis;
+    return require('ioredis') as IoredisModule;
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw error;
     throw new Error(

@@ -185,10 +185,10 @@ describeWithRedis('RedisTwoFactorStore', () => {
   describe('connect()', () => {
     it('creates its own client from a URL, and closes it at shutdown', async () => {
       const store = RedisTwoFactorStore.connect(server.url, { prefix: 'own:' });
-      await new Promise((resolve) => store.client.once('ready', resolve));
+      await new Promise((resolve) => (store.client as Redis).once('ready', resolve));
       expect(await store.setIfAbsent('verigator-2fa:cooldown:{svc:u}', 'sms', 1000)).toBe(true);
       expect(await admin.get('own:verigator-2fa:cooldown:{svc:u}')).toBe('sms');
-      const ended = new Promise((resolve) => store.client.once('end', resolve));
+      const ended = new Promise((resolve) => (store.client as Redis).once('end', resolve));
       await store.onApplicationShutdown();
       await ended;
     });

@@ -1,7 +1,6 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import { createHash, createHmac } from 'node:crypto';
-import type { Cluster, Redis, RedisOptions } from 'ioredis';
-import { loadIoredis } from './load-ioredis';
+import { IoredisClient, loadIoredis } from './load-ioredis';
 import { REDIS_TWO_FACTOR_SCRIPTS, RedisTwoFactorScript } from './redis-two-factor.scripts';
 import { TwoFactorStoreError } from './two-factor-store.error';
 import { TwoFactorStore, TwoFactorStoreCounter, TwoFactorStoreRecord } from './two-factor.store';
@@ -30,8 +29,11 @@ export interface RedisTwoFactorStoreOptions {
 
 /** `RedisTwoFactorStoreOptions` plus the options of the client `connect()` creates. */
 export interface RedisTwoFactorStoreConnectOptions extends RedisTwoFactorStoreOptions {
-  /** ioredis options merged over the store's (`autoResendUnfulfilledCommands: false`). */
-  redis?: RedisOptions;
+  /**
+   * ioredis `RedisOptions`, merged over the store's (`autoResendUnfulfilledCommands: false`).
+   * Typed `object` so that these declarations compile where `ioredis` is not installed.
+   */
+  redis?: object;
 }
 
 /** Client statuses of a first connection (`wait`: lazyConnect, connects on the first command). */
@@ -77,8 +79,8 @@ export class RedisTwoFactorStore implements TwoFactorStore, OnApplicationShutdow
   private wasReady = false;
 
   constructor(
-    /** The ioredis client the store sends its commands through. */
-    readonly client: Redis | Cluster,
+    /** The ioredis client (`Redis` or `Cluster`) the store sends its commands through. */
+    readonly client: IoredisClient,
     options: RedisTwoFactorStoreOptions = {},
   ) {
     const { prefix = '', commandTimeout = 500, hashUserIds = false } = options;
