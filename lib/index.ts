@@ -8,7 +8,7 @@ export { validateVerigatorEnv } from './options/validate-verigator-env';
 export type {
   ResolvedVerigatorOptions,
   VerigatorModuleOptions,
-} from './interfaces/verigator-module-options.interface';
+} from './options/verigator-module-options.interface';
 
 // Calling Verigator
 export { ServicesService } from './services/services.service';

@@ -18,18 +18,3 @@ export const TWO_FACTOR_METADATA = 'VERIGATOR:TWO_FACTOR';
 
 /** Header the guard reads the code from by default (lowercased, as Node delivers headers). */
 export const DEFAULT_TWO_FACTOR_TOKEN_HEADER = 'x-verigator-token';
-
-/** Default two-factor settings; durations in milliseconds. */
-export const TWO_FACTOR_DEFAULTS = {
-  method: 'sms',
-  cooldown: 60_000,
-  maxAttempts: 5,
-  window: 15 * 60_000,
-  maxSends: 5,
-  sendWindow: 10 * 60_000,
-  maxAge: 0,
-  failOpen: false,
-} as const;
-
-/** Default cap on the entries the in-memory two-factor store holds. */
-export const DEFAULT_TWO_FACTOR_STORE_MAX_ENTRIES = 100_000;

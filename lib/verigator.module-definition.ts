@@ -1,7 +1,7 @@
 import { ConfigurableModuleBuilder, Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { VerigatorExceptionFilter } from './filters/verigator-exception.filter';
-import { VerigatorModuleOptions } from './interfaces/verigator-module-options.interface';
+import { VerigatorModuleOptions } from './options/verigator-module-options.interface';
 import { VERIGATOR_MODULE_OPTIONS } from './verigator.constants';
 
 /** Options of `forRoot`/`forRootAsync` that shape the module itself rather than its clients. */

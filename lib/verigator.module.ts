@@ -8,10 +8,7 @@ import { AuthService } from './services/auth.service';
 import { ServicesService } from './services/services.service';
 import { UsersService } from './services/users.service';
 import { SmsDefence } from './sms/sms-defence';
-import {
-  twoFactorOptionsProvider,
-  twoFactorStoreProvider,
-} from './two-factor/resolve-two-factor-options';
+import { twoFactorOptionsProvider, twoFactorStoreProvider } from './options/two-factor-options';
 import { TwoFactorStore } from './two-factor/stores/two-factor.store';
 import { TwoFactorGuard } from './two-factor/two-factor.guard';
 import { TwoFactorRoutesCheck } from './two-factor/two-factor-routes.check';

@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Provider } from '@nestjs/common';
 import axios from 'axios';
-import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
+import { ResolvedVerigatorOptions } from '../options/verigator-module-options.interface';
 import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
 import { createUndiciAdapter } from './undici-adapter';
 import { VERIGATOR_USER_AGENT } from './user-agent';

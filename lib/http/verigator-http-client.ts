@@ -6,7 +6,7 @@ import { InvalidResponseError } from '../errors/verigator.error';
 import { fromResilienceEvent } from '../events/from-resilience-event';
 import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
 import { VerigatorEventPublisher } from '../events/verigator-event-publisher';
-import { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
+import { ResolvedVerigatorOptions } from '../options/verigator-module-options.interface';
 import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
 import { boundErrorBody } from './bound-error-body';
 import { mapStatusToError, mapTransportError } from './map-upstream-error';

@@ -1,23 +1,14 @@
 import { Inject, Provider } from '@nestjs/common';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
-import { VERIGATOR_ERROR_MESSAGES, VerigatorErrorCode } from '../filters/verigator-error-messages';
+import type { VerigatorErrorCode } from '../filters/verigator-error-messages';
 import { VERIGATOR_MODULE_OPTIONS, VERIGATOR_OPTIONS } from '../verigator.constants';
 import {
   ResolvedVerigatorOptions,
   VerigatorModuleOptions,
-} from '../interfaces/verigator-module-options.interface';
-import { resolveSmsOptions } from '../sms/sms-defence.options';
+} from './verigator-module-options.interface';
+import { VERIGATOR_DEFAULTS } from './defaults';
+import { resolveSmsOptions } from './sms-options';
 import { rejectUnknownOptionKeys } from './reject-unknown-option-keys';
-
-/** The default of every module option that has one (durations in milliseconds). */
-const VERIGATOR_DEFAULTS = {
-  endpoint: 'https://api.verigator.com',
-  timeout: 5000,
-  fallbackEndpoints: [] as readonly string[],
-  retries: 2,
-  circuitBreaker: { threshold: 5, halfOpenAfter: 30_000 },
-  errorMessages: VERIGATOR_ERROR_MESSAGES,
-} as const;
 
 /** Every key `VerigatorModuleOptions` accepts (`satisfies`: a key left out fails type-checking). */
 const VERIGATOR_OPTION_KEYS = Object.keys({
@@ -179,7 +170,7 @@ function resolveErrorMessages(messages: unknown): Record<VerigatorErrorCode, str
   if (!messages || typeof messages !== 'object') {
     throw new VerigatorConfigurationError('errorMessages', 'must be an object');
   }
-  rejectUnknownOptionKeys(messages, Object.keys(VERIGATOR_ERROR_MESSAGES), 'errorMessages');
+  rejectUnknownOptionKeys(messages, Object.keys(VERIGATOR_DEFAULTS.errorMessages), 'errorMessages');
   for (const [code, message] of Object.entries(messages)) {
     if (typeof message !== 'string' || message.trim() === '') {
       throw new VerigatorConfigurationError(`errorMessages.${code}`, 'must be a non-empty string');

@@ -3,12 +3,13 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { InvalidDataError, VerigatorError } from '../errors/verigator.error';
 import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
 import { VerigatorEventPublisher } from '../events/verigator-event-publisher';
-import type { ResolvedVerigatorOptions } from '../interfaces/verigator-module-options.interface';
+import type { ResolvedVerigatorOptions } from '../options/verigator-module-options.interface';
 import type { AuthMethod } from '../models/verigator.models';
 import { twoFactorStoreKey } from '../two-factor/stores/two-factor-store-keys';
 import { TwoFactorStore } from '../two-factor/stores/two-factor.store';
 import { VERIGATOR_OPTIONS } from '../verigator.constants';
-import type { ResolvedSmsOptions } from './sms-defence.options';
+import { SMS_DEFAULTS } from '../options/defaults';
+import type { ResolvedSmsOptions } from '../options/sms-options';
 
 /** Why an SMS was refused, as the `smsRefused` event says. */
 export type SmsRefusalReason = 'country' | 'unknownNumber' | 'prefix' | 'budget';
@@ -184,7 +185,7 @@ export class SmsDefence {
   private describe(phoneNumber: string): NumberInfo | undefined {
     const parsed = parsePhoneNumberFromString(phoneNumber);
     if (!parsed) return undefined;
-    const digits = this.options?.prefixBudget?.digits ?? 6;
+    const digits = this.options?.prefixBudget?.digits ?? SMS_DEFAULTS.prefixDigits;
     return { country: parsed.country, prefix: parsed.number.slice(1, 1 + digits) };
   }
 

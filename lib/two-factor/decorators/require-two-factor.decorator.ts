@@ -1,7 +1,7 @@
 import { CanActivate, Type } from '@nestjs/common';
 import { MetadataScanner } from '@nestjs/core';
 import { TWO_FACTOR_METADATA } from '../../verigator.constants';
-import { checkTwoFactorRouteOptions } from '../resolve-two-factor-options';
+import { checkTwoFactorRouteOptions } from '../two-factor-route-options';
 import { TwoFactorGuard } from '../two-factor.guard';
 import { TwoFactorRouteOptions } from '../two-factor-options.interface';
 import { TwoFactorMetadata } from '../two-factor-metadata';

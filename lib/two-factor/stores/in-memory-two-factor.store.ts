@@ -1,7 +1,9 @@
 import { Logger, LoggerService } from '@nestjs/common';
-import { DEFAULT_TWO_FACTOR_STORE_MAX_ENTRIES } from '../../verigator.constants';
 import { isTwoFactorSecurityKey } from './two-factor-store-keys';
 import { TwoFactorStore, TwoFactorStoreCounter, TwoFactorStoreRecord } from './two-factor.store';
+
+/** Default cap on the entries the store holds. */
+const DEFAULT_MAX_ENTRIES = 100_000;
 
 /** Options of `InMemoryTwoFactorStore`. */
 export interface InMemoryTwoFactorStoreOptions {
@@ -51,7 +53,7 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
   private readonly now: () => number;
 
   constructor(options: InMemoryTwoFactorStoreOptions = {}) {
-    const maxEntries = options.maxEntries ?? DEFAULT_TWO_FACTOR_STORE_MAX_ENTRIES;
+    const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
       throw new RangeError('InMemoryTwoFactorStore maxEntries must be a positive integer');
     }

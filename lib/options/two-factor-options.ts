@@ -1,21 +1,41 @@
 import { Provider } from '@nestjs/common';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
+import { InMemoryTwoFactorStore } from '../two-factor/stores/in-memory-two-factor.store';
+import { TwoFactorStore } from '../two-factor/stores/two-factor.store';
+import { TWO_FACTOR_MESSAGES } from '../two-factor/two-factor.exception';
+import {
+  ResolvedTwoFactorOptions,
+  TwoFactorModuleOptions,
+} from '../two-factor/two-factor-options.interface';
+import {
+  checkTwoFactorRouteOptions,
+  requireDuration,
+} from '../two-factor/two-factor-route-options';
+import { VERIGATOR_OPTIONS, VERIGATOR_TWO_FACTOR_OPTIONS } from '../verigator.constants';
+import { TWO_FACTOR_DEFAULTS } from './defaults';
+import { rejectUnknownOptionKeys } from './reject-unknown-option-keys';
 import {
   ResolvedVerigatorOptions,
   VerigatorModuleOptions,
-} from '../interfaces/verigator-module-options.interface';
-import { AUTH_METHODS } from '../models/verigator.models';
-import { rejectUnknownOptionKeys } from '../options/reject-unknown-option-keys';
-import { TWO_FACTOR_OPTION_KEYS } from '../options/two-factor-option-keys';
-import {
-  TWO_FACTOR_DEFAULTS,
-  VERIGATOR_OPTIONS,
-  VERIGATOR_TWO_FACTOR_OPTIONS,
-} from '../verigator.constants';
-import { TWO_FACTOR_MESSAGES } from './two-factor.exception';
-import { ResolvedTwoFactorOptions, TwoFactorRouteOptions } from './two-factor-options.interface';
-import { InMemoryTwoFactorStore } from './stores/in-memory-two-factor.store';
-import { TwoFactorStore } from './stores/two-factor.store';
+} from './verigator-module-options.interface';
+
+/** Every key the `twoFactor` option accepts (`satisfies`: a key left out fails type-checking). */
+const TWO_FACTOR_OPTION_KEYS = Object.keys({
+  method: true,
+  serviceId: true,
+  maxAge: true,
+  cooldown: true,
+  maxAttempts: true,
+  window: true,
+  maxSends: true,
+  sendWindow: true,
+  failOpen: true,
+  userId: true,
+  token: true,
+  sessionKey: true,
+  store: true,
+  messages: true,
+} satisfies Record<keyof TwoFactorModuleOptions, true>);
 
 const STORE_METHODS = ['get', 'set', 'setIfAbsent', 'increment', 'decrement', 'delete'] as const;
 const READERS = ['userId', 'token', 'sessionKey'] as const;
@@ -74,30 +94,6 @@ export function resolveTwoFactorOptions(
   return resolved;
 }
 
-/**
- * Checks the options of `@RequireTwoFactor()` (or their module-level defaults).
- * @throws VerigatorConfigurationError naming the first unusable option, prefixed by `where`.
- */
-export function checkTwoFactorRouteOptions<T extends TwoFactorRouteOptions>(
-  options: T,
-  where: string,
-): T {
-  if (options.method !== undefined && !AUTH_METHODS.includes(options.method)) {
-    throw new VerigatorConfigurationError(
-      `${where}.method`,
-      `must be one of: ${AUTH_METHODS.join(', ')}`,
-    );
-  }
-  if (
-    options.serviceId !== undefined &&
-    (typeof options.serviceId !== 'string' || options.serviceId.trim() === '')
-  ) {
-    throw new VerigatorConfigurationError(`${where}.serviceId`, 'must be a non-empty string');
-  }
-  if (options.maxAge !== undefined) requireDuration(options.maxAge, `${where}.maxAge`, true);
-  return options;
-}
-
 /** Provides the validated two-factor options, failing bootstrap when unusable. */
 export const twoFactorOptionsProvider: Provider = {
   provide: VERIGATOR_TWO_FACTOR_OPTIONS,
@@ -112,15 +108,6 @@ export const twoFactorStoreProvider: Provider = {
     options.store ?? new InMemoryTwoFactorStore(),
   inject: [VERIGATOR_TWO_FACTOR_OPTIONS],
 };
-
-function requireDuration(value: unknown, option: string, zeroAllowed: boolean): void {
-  const ok =
-    typeof value === 'number' && Number.isFinite(value) && (zeroAllowed ? value >= 0 : value > 0);
-  if (!ok) {
-    const bound = zeroAllowed ? 'zero or more' : 'a positive number of';
-    throw new VerigatorConfigurationError(option, `must be ${bound} milliseconds`);
-  }
-}
 
 function requirePositiveInteger(value: unknown, option: string): void {
   if (!Number.isInteger(value) || (value as number) < 1) {

@@ -1,8 +1,8 @@
 import { Test } from '@nestjs/testing';
 import { VerigatorModule } from '../verigator.module';
-import { RequireTwoFactor } from './decorators/require-two-factor.decorator';
-import { resolveTwoFactorOptions } from './resolve-two-factor-options';
-import { TwoFactorModuleOptions } from './two-factor-options.interface';
+import { RequireTwoFactor } from '../two-factor/decorators/require-two-factor.decorator';
+import { resolveTwoFactorOptions } from './two-factor-options';
+import { TwoFactorModuleOptions } from '../two-factor/two-factor-options.interface';
 
 describe('resolveTwoFactorOptions', () => {
   it('applies the defaults, in milliseconds', () => {

@@ -1,6 +1,7 @@
 import { getCountries } from 'libphonenumber-js';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
-import { rejectUnknownOptionKeys } from '../options/reject-unknown-option-keys';
+import { SMS_DEFAULTS } from './defaults';
+import { rejectUnknownOptionKeys } from './reject-unknown-option-keys';
 
 /** A budget: at most `max` SMS per `window` milliseconds (a fixed window from its first SMS). */
 export interface VerigatorSmsBudget {
@@ -95,12 +96,14 @@ export function resolveSmsOptions(value: unknown): ResolvedSmsOptions | undefine
   }
   rejectUnknownOptionKeys(value, SMS_OPTION_KEYS, 'sms');
   const given = value as VerigatorSmsOptions;
-  const resolved: ResolvedSmsOptions = { unknownNumbers: given.unknownNumbers ?? 'allow' };
+  const resolved: ResolvedSmsOptions = {
+    unknownNumbers: given.unknownNumbers ?? SMS_DEFAULTS.unknownNumbers,
+  };
   if (given.allowedCountries !== undefined) {
     resolved.allowedCountries = resolveCountries(given.allowedCountries);
   }
   if (given.budget !== undefined) {
-    const { reservedForVerified = 0.2 } = given.budget;
+    const { reservedForVerified = SMS_DEFAULTS.reservedForVerified } = given.budget;
     const budget = resolveBudget(given.budget, 'sms.budget', ['reservedForVerified']);
     if (
       typeof reservedForVerified !== 'number' ||
@@ -114,7 +117,7 @@ export function resolveSmsOptions(value: unknown): ResolvedSmsOptions | undefine
     resolved.budget = { ...budget, reservedForVerified };
   }
   if (given.prefixBudget !== undefined) {
-    const { digits = 6 } = given.prefixBudget;
+    const { digits = SMS_DEFAULTS.prefixDigits } = given.prefixBudget;
     const budget = resolveBudget(given.prefixBudget, 'sms.prefixBudget', ['digits']);
     if (!Number.isInteger(digits) || digits < 2 || digits > 15) {
       throw new VerigatorConfigurationError(

@@ -1,5 +1,5 @@
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
-import { resolveSmsOptions } from './sms-defence.options';
+import { resolveSmsOptions } from './sms-options';
 
 describe('the sms option', () => {
   it('is off when absent, and applies defaults when set', () => {

@@ -1,6 +1,6 @@
 import type { VerigatorEventListener } from '../events/verigator-event';
 import type { VerigatorErrorCode } from '../filters/verigator-error-messages';
-import type { ResolvedSmsOptions, VerigatorSmsOptions } from '../sms/sms-defence.options';
+import type { ResolvedSmsOptions, VerigatorSmsOptions } from './sms-options';
 import type { TwoFactorModuleOptions } from '../two-factor/two-factor-options.interface';
 
 /** Settings of the circuit breaker each endpoint has. */

@@ -1,0 +1,35 @@
+import { VERIGATOR_ERROR_MESSAGES } from '../filters/verigator-error-messages';
+
+/*
+ * The default of every module option that has one, in one place (durations in milliseconds).
+ * `twoFactor.store` defaults to a new `InMemoryTwoFactorStore` (two-factor-options.ts).
+ */
+
+/** Defaults of the options of `VerigatorModule.forRoot()`, `twoFactor` aside. */
+export const VERIGATOR_DEFAULTS = {
+  endpoint: 'https://api.verigator.com',
+  timeout: 5000,
+  fallbackEndpoints: [] as readonly string[],
+  retries: 2,
+  circuitBreaker: { threshold: 5, halfOpenAfter: 30_000 },
+  errorMessages: VERIGATOR_ERROR_MESSAGES,
+} as const;
+
+/** Defaults of the `twoFactor` option. */
+export const TWO_FACTOR_DEFAULTS = {
+  method: 'sms',
+  cooldown: 60_000,
+  maxAttempts: 5,
+  window: 15 * 60_000,
+  maxSends: 5,
+  sendWindow: 10 * 60_000,
+  maxAge: 0,
+  failOpen: false,
+} as const;
+
+/** Defaults of the `sms` option's fields (the option itself is off by default). */
+export const SMS_DEFAULTS = {
+  reservedForVerified: 0.2,
+  prefixDigits: 6,
+  unknownNumbers: 'allow',
+} as const;

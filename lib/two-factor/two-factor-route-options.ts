@@ -1,0 +1,37 @@
+import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
+import { AUTH_METHODS } from '../models/verigator.models';
+import { TwoFactorRouteOptions } from './two-factor-options.interface';
+
+/**
+ * Checks the options of `@RequireTwoFactor()` (or their module-level defaults in `twoFactor`).
+ * @throws VerigatorConfigurationError naming the first unusable option, prefixed by `where`.
+ */
+export function checkTwoFactorRouteOptions<T extends TwoFactorRouteOptions>(
+  options: T,
+  where: string,
+): T {
+  if (options.method !== undefined && !AUTH_METHODS.includes(options.method)) {
+    throw new VerigatorConfigurationError(
+      `${where}.method`,
+      `must be one of: ${AUTH_METHODS.join(', ')}`,
+    );
+  }
+  if (
+    options.serviceId !== undefined &&
+    (typeof options.serviceId !== 'string' || options.serviceId.trim() === '')
+  ) {
+    throw new VerigatorConfigurationError(`${where}.serviceId`, 'must be a non-empty string');
+  }
+  if (options.maxAge !== undefined) requireDuration(options.maxAge, `${where}.maxAge`, true);
+  return options;
+}
+
+/** Fails unless `value` is a number of milliseconds (positive, or zero when allowed). */
+export function requireDuration(value: unknown, option: string, zeroAllowed: boolean): void {
+  const ok =
+    typeof value === 'number' && Number.isFinite(value) && (zeroAllowed ? value >= 0 : value > 0);
+  if (!ok) {
+    const bound = zeroAllowed ? 'zero or more' : 'a positive number of';
+    throw new VerigatorConfigurationError(option, `must be ${bound} milliseconds`);
+  }
+}
