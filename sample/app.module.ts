@@ -29,6 +29,16 @@ export interface SampleConfig {
  * `VerigatorExceptionFilter`, which `VerigatorModule` registers for the whole app by default.
  * Sign-up and the 2FA routes are rate-limited per client IP with `@nestjs/throttler`.
  */
+
+/**
+ * SMS pumping defences: codes go only to the countries the app serves, at most 500 SMS an hour
+ * app-wide (a fifth kept for users who verified before) and 100 an hour per number prefix.
+ */
+const SMS_DEFENCES = {
+  allowedCountries: ['EE', 'LV', 'LT', 'FI'],
+  budget: { max: 500, window: 60 * 60_000, reservedForVerified: 0.2 },
+  prefixBudget: { max: 100, window: 60 * 60_000 },
+};
 @Module({})
 export class AppModule {
   /** Builds the app with `config` as its configuration source. */
@@ -59,6 +69,7 @@ export class AppModule {
             serviceId: settings.get('VERIGATOR_SERVICE_ID'),
             timeout: settings.get('VERIGATOR_TIMEOUT_MS'),
             twoFactor: { store: createSampleTwoFactorStore(settings.get('REDIS_URL')) },
+            sms: SMS_DEFENCES,
             onEvent: createAuditLog(),
           }),
         }),
