@@ -69,3 +69,6 @@ export type { VerigatorResilienceEvent } from './events/verigator-resilience-eve
 
 // Health
 export { VerigatorHealthIndicator } from './health/verigator-health.indicator';
+
+// Request bodies
+export { limitJsonBody } from './body/limit-json-body';

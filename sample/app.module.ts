@@ -1,13 +1,14 @@
-import { DynamicModule, ExecutionContext, Module, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_PIPE } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
+import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { TerminusModule } from '@nestjs/terminus';
 import { VerigatorModule } from 'nestjs-verigator';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsStore } from './accounts/accounts.store';
 import { createAuditLog } from './audit/audit-log';
 import { HealthController } from './health/health.controller';
+import { rateLimitFor } from './rate-limit';
 import { SAMPLE_RATE_LIMITS, SampleRateLimits } from './sample-settings';
 import { TransfersController } from './transfers/transfers.controller';
 import { createSampleTwoFactorStore } from './two-factor-store';
@@ -27,7 +28,8 @@ export interface SampleConfig {
  * The sample app: sign-up registers users with Verigator; money transfers and recovery codes
  * need a fresh second factor. Verigator errors become HTTP answers through
  * `VerigatorExceptionFilter`, which `VerigatorModule` registers for the whole app by default.
- * Sign-up and the 2FA routes are rate-limited per client IP with `@nestjs/throttler`.
+ * Every route is rate-limited per client IP with `@nestjs/throttler` (a global guard, which runs
+ * before any other), each with the limit its `@RateLimit()` names.
  */
 
 /**
@@ -41,21 +43,17 @@ const SMS_DEFENCES = {
 };
 @Module({})
 export class AppModule {
-  /** Builds the app with `config` as its configuration source. */
-  static forRoot(
-    config: SampleConfig,
-    rateLimits: SampleRateLimits = SAMPLE_RATE_LIMITS,
-  ): DynamicModule {
-    const limitFor = (context: ExecutionContext) =>
-      context.getClass() === AccountsController ? rateLimits.signUp : rateLimits.twoFactor;
+  /** Builds the app with `config` as its configuration source; `SAMPLE_RATE_LIMITS` by default. */
+  static forRoot(config: SampleConfig, rateLimits: Partial<SampleRateLimits> = {}): DynamicModule {
+    const limits = { ...SAMPLE_RATE_LIMITS, ...rateLimits };
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
         ThrottlerModule.forRoot([
           {
-            limit: (context) => limitFor(context).limit,
-            ttl: (context) => limitFor(context).ttlMs,
+            limit: (context) => rateLimitFor(limits, context).limit,
+            ttl: (context) => rateLimitFor(limits, context).ttlMs,
           },
         ]),
         TerminusModule.forRoot({ logger: false }),
@@ -77,6 +75,7 @@ export class AppModule {
       controllers: [AccountsController, TransfersController, HealthController],
       providers: [
         AccountsStore,
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, transform: true }) },
       ],
     };

@@ -1,6 +1,7 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
+import { limitJsonBody } from 'nestjs-verigator';
 import { VerigatorSimulator } from 'nestjs-verigator/testing';
 import { AppModule, SampleConfig } from './app.module';
 import { SampleSettings } from './sample-settings';
@@ -42,7 +43,8 @@ export async function createSampleApp(
   } else {
     if (settings.production) {
       throw new Error(
-        'NODE_ENV=production without VERIGATOR_* settings: the embedded Verigator simulator ' +
+        'In production (NODE_ENV set, to neither development nor test) without VERIGATOR_* ' +
+          'settings: the embedded Verigator simulator ' +
           '(whose control API can make any code pass) never runs in production',
       );
     }
@@ -56,7 +58,7 @@ export async function createSampleApp(
       logger.warn(
         `No VERIGATOR_* settings: running on the embedded Verigator simulator at ` +
           `${simulator.url}. Its control API reads every code and can make any code pass: ` +
-          'for development only (refused with NODE_ENV=production).',
+          'for development only (refused unless NODE_ENV is unset, development or test).',
       );
     }
     config = {
@@ -70,9 +72,13 @@ export async function createSampleApp(
   config.REDIS_URL = settings.redisUrl;
   if (logger && settings.redisUrl) logger.log('Two-factor store: Redis at REDIS_URL');
   try {
-    const app = await NestFactory.create(AppModule.forRoot(config, settings.rateLimits), {
-      logger: logger ? undefined : false,
-    });
+    const module = AppModule.forRoot(config, settings.rateLimits);
+    const options = { logger: logger ? undefined : false } as const;
+    const app =
+      settings.platform === 'fastify'
+        ? await NestFactory.create(module, await fastifyAdapter(), options)
+        : await NestFactory.create(module, options);
+    limitJsonBody(app, { maxBytes: 8_192 });
     return {
       app,
       config,
@@ -86,4 +92,10 @@ export async function createSampleApp(
     await simulator?.close();
     throw error;
   }
+}
+
+/** Fastify's adapter, loaded only when asked for. */
+async function fastifyAdapter() {
+  const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+  return new FastifyAdapter();
 }

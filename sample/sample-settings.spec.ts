@@ -24,10 +24,25 @@ describe('readSampleSettings', () => {
 
   it('refuses to run the embedded simulator in production', () => {
     expect(() => readSampleSettings({ NODE_ENV: 'production' })).toThrow(
-      /NODE_ENV=production.*embedded Verigator simulator.*VERIGATOR_USERNAME/s,
+      /In production \(NODE_ENV.*embedded Verigator simulator.*VERIGATOR_USERNAME/s,
     );
     expect(readSampleSettings({ ...REAL, NODE_ENV: 'production' }).production).toBe(true);
   });
+
+  it.each(['Production', 'PRODUCTION', ' production', 'production\n', 'prod', 'staging', 'live'])(
+    'treats NODE_ENV=%j as production: the embedded simulator is refused',
+    (NODE_ENV) => {
+      expect(() => readSampleSettings({ NODE_ENV })).toThrow(/embedded Verigator simulator/);
+      expect(readSampleSettings({ ...REAL, NODE_ENV }).production).toBe(true);
+    },
+  );
+
+  it.each([undefined, '', 'development', 'Development', ' test ', 'TEST'])(
+    'treats NODE_ENV=%j as development: the embedded simulator may start',
+    (NODE_ENV) => {
+      expect(readSampleSettings({ NODE_ENV })).toMatchObject({ production: false });
+    },
+  );
 
   it.each([
     ['VERIGATOR_USER', 'VERIGATOR_USERNAME'],

@@ -4,7 +4,7 @@ import { validateVerigatorEnv } from 'nestjs-verigator';
 export interface SampleSettings {
   /** HTTP port of the sample app. */
   port: number;
-  /** `NODE_ENV=production`: the embedded simulator is refused. */
+  /** `NODE_ENV` is set to anything but `development` or `test`: the embedded simulator is refused. */
   production?: boolean;
   /** Milliseconds a Verigator call may take (`VERIGATOR_TIMEOUT_MS`); the module default when absent. */
   timeoutMs?: number;
@@ -17,8 +17,10 @@ export interface SampleSettings {
     endpoint?: string;
     serviceId: string;
   };
-  /** Rate limits per client IP (`@nestjs/throttler`); `SAMPLE_RATE_LIMITS` when absent. */
-  rateLimits?: SampleRateLimits;
+  /** The HTTP platform: Express unless `fastify` (the tests run the sample on both). */
+  platform?: 'express' | 'fastify';
+  /** Rate limits per client IP (`@nestjs/throttler`); `SAMPLE_RATE_LIMITS` for those absent. */
+  rateLimits?: Partial<SampleRateLimits>;
 }
 
 /** A limit of `limit` requests per `ttlMs` milliseconds. */
@@ -31,14 +33,23 @@ export interface SampleRateLimit {
 export interface SampleRateLimits {
   /** `POST /users`. */
   signUp: SampleRateLimit;
-  /** The routes behind a second factor. */
+  /** Each route behind a second factor. */
   twoFactor: SampleRateLimit;
+  /** Each read route (`GET /users`, `GET /users/:verigatorId`). */
+  reads: SampleRateLimit;
+  /** `GET /health`. */
+  health: SampleRateLimit;
 }
 
-/** Default rate limits: 5 sign-ups per 10 minutes and 20 protected requests per minute per IP. */
+/**
+ * Default rate limits per client IP: 5 sign-ups per 10 minutes; per minute, 20 requests on each
+ * 2FA route, 30 on each read route and 30 health checks.
+ */
 export const SAMPLE_RATE_LIMITS: SampleRateLimits = {
   signUp: { limit: 5, ttlMs: 10 * 60_000 },
   twoFactor: { limit: 20, ttlMs: 60_000 },
+  reads: { limit: 30, ttlMs: 60_000 },
+  health: { limit: 30, ttlMs: 60_000 },
 };
 
 /** Any of these selects a Verigator outside this process. */
@@ -48,7 +59,8 @@ const CONNECTION = ['VERIGATOR_USERNAME', 'VERIGATOR_PASSWORD', 'VERIGATOR_SERVI
  * Reads the sample's settings from the environment: `PORT` (default 3000) and, for the real
  * API, `VERIGATOR_USERNAME`, `VERIGATOR_PASSWORD`, `VERIGATOR_SERVICE_ID` and optionally
  * `VERIGATOR_ENDPOINT`; `VERIGATOR_TIMEOUT_MS` and `REDIS_URL` in both cases. With none of them
- * set, the embedded simulator is used, except with `NODE_ENV=production`.
+ * set, the embedded simulator is used, except in production: `NODE_ENV` set to any value but
+ * `development` or `test` (trimmed, any case).
  * @throws VerigatorConfigurationError naming the variable and the one it meant when a
  * `VERIGATOR_*` name is unknown (a typo); Error when the
  * real-API configuration is partial, or in production without it. Never includes a value.
@@ -59,14 +71,15 @@ export function readSampleSettings(env: NodeJS.ProcessEnv): SampleSettings {
     throw new Error('PORT must be an integer from 0 to 65535');
   }
   validateVerigatorEnv(env);
-  const production = env.NODE_ENV === 'production';
+  const production = isProduction(env.NODE_ENV);
   const timeoutMs = readTimeout(env.VERIGATOR_TIMEOUT_MS);
   const redisUrl = env.REDIS_URL || undefined;
   const given = [...CONNECTION, 'VERIGATOR_ENDPOINT'].some((name) => env[name] !== undefined);
   if (!given) {
     if (production) {
       throw new Error(
-        'NODE_ENV=production without VERIGATOR_* settings: the embedded Verigator simulator ' +
+        'In production (NODE_ENV set, to neither development nor test) without VERIGATOR_* ' +
+          'settings: the embedded Verigator simulator ' +
           '(whose control API can make any code pass) never runs in production. Set ' +
           `${CONNECTION.join(', ')} (and VERIGATOR_ENDPOINT if not the public API).`,
       );
@@ -89,6 +102,18 @@ export function readSampleSettings(env: NodeJS.ProcessEnv): SampleSettings {
       ...(env.VERIGATOR_ENDPOINT !== undefined && { endpoint: env.VERIGATOR_ENDPOINT }),
     },
   };
+}
+
+/** `NODE_ENV` values that are not production, compared trimmed and case-insensitively. */
+const NOT_PRODUCTION = ['', 'development', 'test'];
+
+/**
+ * Whether `NODE_ENV` means production: any value but unset, empty, `development` or `test`
+ * (trimmed, any case), so that `Production`, ` production`, `prod` or `staging` never start the
+ * embedded simulator.
+ */
+function isProduction(nodeEnv: string | undefined): boolean {
+  return !NOT_PRODUCTION.includes((nodeEnv ?? '').trim().toLowerCase());
 }
 
 function partial(name: string): Error {

@@ -8,7 +8,8 @@ import type { VerigatorEventError } from './verigator-event-error';
  *   budget is spent (`reason: 'budget'`); answered 401 or 429.
  * - `verified`: the token was right; the request passes.
  * - `remembered`: a recent success (`maxAge`) lets the request pass without a token.
- * - `failed`: the token was wrong (`reason`: `invalid`, `malformed`, `expired`, `throttled`).
+ * - `failed`: the token was wrong (`reason`: `invalid`, `malformed`, `expired`, `throttled`), or
+ *   not verified on a `totp` route while an SMS code may be valid (`smsPending`).
  * - `lockedOut`: too many attempts; answered 429 without asking Verigator.
  * - `userUnknown`: the request carries no Verigator user id; answered 401.
  * - `unavailable`: Verigator could not be reached, timed out or failed; refused (fails closed),
@@ -32,7 +33,7 @@ export type TwoFactorEventType =
 
 /** Why a code was not sent or a token not accepted. */
 export type TwoFactorEventReason =
-  'cooldown' | 'budget' | 'invalid' | 'malformed' | 'expired' | 'throttled';
+  'cooldown' | 'budget' | 'invalid' | 'malformed' | 'expired' | 'throttled' | 'smsPending';
 
 /**
  * One decision of `TwoFactorGuard`, published on `verigator:guard:decision` and to `onEvent`.

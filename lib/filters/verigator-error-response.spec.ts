@@ -1,7 +1,6 @@
 import * as errors from '../errors/verigator.error';
 import { VerigatorError } from '../errors/verigator.error';
-import { VERIGATOR_ERROR_MESSAGES } from './verigator-error-messages';
-import { toVerigatorErrorResponse } from './verigator-error-response';
+import { toVerigatorErrorResponse, VERIGATOR_ERROR_MESSAGES } from './verigator-error-response';
 
 const verigatorErrors = Object.values(errors as Record<string, unknown>)
   .filter(

@@ -4,8 +4,12 @@ import { VerigatorError } from '../errors/verigator.error';
 import { logVerigatorError } from '../logging/log-verigator-error';
 import { VERIGATOR_OPTIONS } from '../verigator.constants';
 import { sendErrorReply } from './send-error-reply';
-import { VERIGATOR_ERROR_MESSAGES, VerigatorErrorCode } from './verigator-error-messages';
-import { VerigatorErrorResponse, toVerigatorErrorResponse } from './verigator-error-response';
+import {
+  toVerigatorErrorResponse,
+  VERIGATOR_ERROR_MESSAGES,
+  VerigatorErrorCode,
+  VerigatorErrorResponse,
+} from './verigator-error-response';
 
 /**
  * Answers a `VerigatorError` with the Nest error shape `{ statusCode, error, message, code }`

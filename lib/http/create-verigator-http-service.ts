@@ -1,9 +1,9 @@
 import { HttpService } from '@nestjs/axios';
 import { Provider } from '@nestjs/common';
 import axios from 'axios';
-import { ResolvedVerigatorOptions } from '../options/verigator-module-options.interface';
 import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
 import { createUndiciAdapter } from './undici-adapter';
+import type { VerigatorTransportSettings } from './verigator-http-client';
 import { VERIGATOR_USER_AGENT } from './user-agent';
 
 /** Largest response body read from Verigator, in bytes; a larger one is an `InvalidResponseError`. */
@@ -17,7 +17,7 @@ export const MAX_RESPONSE_BYTES = 1024 * 1024;
  * Statuses are not thrown by axios and bodies stay raw text: the request layer maps both itself.
  * Redirects are not followed: they would carry `X-Service-Auth` to wherever they point.
  */
-export function createVerigatorHttpService(options: ResolvedVerigatorOptions): HttpService {
+export function createVerigatorHttpService(options: VerigatorTransportSettings): HttpService {
   const instance = axios.create({
     baseURL: options.endpoint.replace(/\/+$/, ''),
     timeout: options.timeout,

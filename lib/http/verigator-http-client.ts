@@ -6,7 +6,6 @@ import { InvalidResponseError } from '../errors/verigator.error';
 import { fromResilienceEvent } from '../events/from-resilience-event';
 import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
 import { VerigatorEventPublisher } from '../events/verigator-event-publisher';
-import { ResolvedVerigatorOptions } from '../options/verigator-module-options.interface';
 import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
 import { boundErrorBody } from './bound-error-body';
 import { mapStatusToError, mapTransportError } from './map-upstream-error';
@@ -32,6 +31,17 @@ export interface VerigatorProbeOptions {
   timeout: number;
 }
 
+/** What the transport reads of the resolved module options (`ResolvedVerigatorOptions` has it all). */
+export interface VerigatorTransportSettings {
+  username: string;
+  password: string;
+  endpoint: string;
+  fallbackEndpoints: string[];
+  timeout: number;
+  retries: number;
+  circuitBreaker: { threshold: number; halfOpenAfter: number } | false;
+}
+
 /**
  * The single place every Verigator call goes through. Composes the resilience policies of
  * `./resilience` around one attempt (send, then map the answer to a parsed body or an error):
@@ -53,7 +63,7 @@ export class VerigatorHttpClient implements OnModuleDestroy {
 
   constructor(
     @Inject(VERIGATOR_HTTP_SERVICE) private readonly http: HttpService,
-    @Inject(VERIGATOR_OPTIONS) options: ResolvedVerigatorOptions,
+    @Inject(VERIGATOR_OPTIONS) options: VerigatorTransportSettings,
     private readonly events: VerigatorEventPublisher,
   ) {
     this.defaults = { timeout: options.timeout, retries: options.retries };

@@ -1,4 +1,4 @@
-import { VERIGATOR_ERROR_MESSAGES } from '../filters/verigator-error-messages';
+import { VERIGATOR_ERROR_MESSAGES } from '../filters/verigator-error-response';
 
 /*
  * The default of every module option that has one, in one place (durations in milliseconds).
@@ -24,6 +24,8 @@ export const TWO_FACTOR_DEFAULTS = {
   maxSends: 5,
   sendWindow: 10 * 60_000,
   maxAge: 0,
+  smsFallback: 'accept',
+  smsCodeLifetime: 5 * 60_000,
   failOpen: false,
 } as const;
 

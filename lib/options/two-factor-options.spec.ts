@@ -15,6 +15,8 @@ describe('resolveTwoFactorOptions', () => {
       window: 900_000,
       maxSends: 5,
       sendWindow: 600_000,
+      smsFallback: 'accept',
+      smsCodeLifetime: 300_000,
       failOpen: false,
       messages: {},
     });
@@ -33,6 +35,8 @@ describe('resolveTwoFactorOptions', () => {
     ['twoFactor.sendWindow', { sendWindow: Number.POSITIVE_INFINITY }],
     ['twoFactor.maxAge', { maxAge: Number.NaN }],
     ['twoFactor.method', { method: 'voice' as never }],
+    ['twoFactor.smsFallback', { smsFallback: 'maybe' as never }],
+    ['twoFactor.smsCodeLifetime', { smsCodeLifetime: 0 }],
     ['twoFactor.serviceId', { serviceId: ' ' }],
     ['twoFactor.failOpen', { failOpen: 'yes' as never }],
     ['twoFactor.userId', { userId: 'user.id' as never }],

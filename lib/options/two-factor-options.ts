@@ -24,6 +24,8 @@ const TWO_FACTOR_OPTION_KEYS = Object.keys({
   method: true,
   serviceId: true,
   maxAge: true,
+  smsFallback: true,
+  smsCodeLifetime: true,
   cooldown: true,
   maxAttempts: true,
   window: true,
@@ -58,6 +60,8 @@ export function resolveTwoFactorOptions(
     method: route.method ?? TWO_FACTOR_DEFAULTS.method,
     serviceId: route.serviceId ?? options.serviceId,
     maxAge: route.maxAge ?? TWO_FACTOR_DEFAULTS.maxAge,
+    smsFallback: route.smsFallback ?? TWO_FACTOR_DEFAULTS.smsFallback,
+    smsCodeLifetime: given.smsCodeLifetime ?? TWO_FACTOR_DEFAULTS.smsCodeLifetime,
     cooldown: given.cooldown ?? TWO_FACTOR_DEFAULTS.cooldown,
     maxAttempts: given.maxAttempts ?? TWO_FACTOR_DEFAULTS.maxAttempts,
     window: given.window ?? TWO_FACTOR_DEFAULTS.window,
@@ -74,6 +78,7 @@ export function resolveTwoFactorOptions(
   requireDuration(resolved.cooldown, 'twoFactor.cooldown', false);
   requireDuration(resolved.window, 'twoFactor.window', false);
   requireDuration(resolved.sendWindow, 'twoFactor.sendWindow', false);
+  requireDuration(resolved.smsCodeLifetime, 'twoFactor.smsCodeLifetime', false);
   requirePositiveInteger(resolved.maxAttempts, 'twoFactor.maxAttempts');
   requirePositiveInteger(resolved.maxSends, 'twoFactor.maxSends');
   if (typeof resolved.failOpen !== 'boolean') {

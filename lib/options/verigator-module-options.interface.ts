@@ -1,5 +1,6 @@
 import type { VerigatorEventListener } from '../events/verigator-event';
-import type { VerigatorErrorCode } from '../filters/verigator-error-messages';
+import type { VerigatorErrorCode } from '../filters/verigator-error-response';
+import type { VerigatorTransportSettings } from '../http/verigator-http-client';
 import type { ResolvedSmsOptions, VerigatorSmsOptions } from './sms-options';
 import type { TwoFactorModuleOptions } from '../two-factor/two-factor-options.interface';
 
@@ -84,7 +85,8 @@ export interface VerigatorModuleOptions {
 }
 
 /** Module options after validation, with every default applied. */
-export interface ResolvedVerigatorOptions extends Omit<VerigatorModuleOptions, 'sms'> {
+export interface ResolvedVerigatorOptions
+  extends Omit<VerigatorModuleOptions, 'sms'>, VerigatorTransportSettings {
   endpoint: string;
   /** The SMS defences, `undefined` when none is on. */
   sms?: ResolvedSmsOptions;

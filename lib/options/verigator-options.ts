@@ -1,6 +1,6 @@
 import { Inject, Provider } from '@nestjs/common';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
-import type { VerigatorErrorCode } from '../filters/verigator-error-messages';
+import type { VerigatorErrorCode } from '../filters/verigator-error-response';
 import { VERIGATOR_MODULE_OPTIONS, VERIGATOR_OPTIONS } from '../verigator.constants';
 import {
   ResolvedVerigatorOptions,

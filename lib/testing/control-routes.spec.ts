@@ -184,10 +184,10 @@ describe('VerigatorSimulator control API', () => {
       expect(res.text).toBe('');
     });
 
-    it('matches by method and path regex, applies `times` times, and is consumed in order', async () => {
-      sim.injectFault({ method: 'put', path: '/auth$', status: 502, times: 2 });
-      sim.injectFault({ path: '/users$', status: 429 });
-      sim.injectFault({ path: '/users$', status: 418 });
+    it('matches by method and path pattern, applies `times` times, and is consumed in order', async () => {
+      sim.injectFault({ method: 'put', path: '/**/auth', status: 502, times: 2 });
+      sim.injectFault({ path: '/v1/service/service/*/users', status: 429 });
+      sim.injectFault({ path: '/**/users', status: 418 });
 
       expect((await call(sim, 'GET', users)).status).toBe(429);
       expect((await call(sim, 'GET', users)).status).toBe(418);
@@ -264,12 +264,39 @@ describe('VerigatorSimulator control API', () => {
       [{ delayMs: -1 }, 'delayMs'],
       [{ reset: 'yes' }, 'reset'],
       [{ status: 500, path: '(' }, 'path'],
+      [{ status: 500, path: '/auth$' }, 'path is an exact path'],
+      [{ status: 500, path: 7 }, 'path'],
       [{ status: 500, method: '' }, 'method'],
     ])('answers 422 for the fault %j', async (fault, field) => {
       const res = await call(sim, 'POST', '/_simulator/faults', fault);
       expect(res.status).toBe(422);
       expect((res.json as { message: string }).message).toContain(field);
       expect(() => sim.injectFault(fault as never)).toThrow(field);
+    });
+
+    it('refuses a fault beyond 1,000 pending with 409 and keeps the others', async () => {
+      for (let i = 0; i < 1000; i++) sim.injectFault({ path: `/n/${i}`, status: 500 });
+      const res = await call(sim, 'POST', '/_simulator/faults', { status: 502 });
+      expect(res.status).toBe(409);
+      expect((res.json as { message: string }).message).toMatch(/full.*1000 faults/);
+      expect((await call(sim, 'GET', '/_simulator/faults')).json).toHaveLength(1000);
+      expect((await call(sim, 'GET', users)).status).toBe(200);
+    });
+
+    it('refuses faults beyond 1 MiB in all with 409: a test cannot grow the heap through them', async () => {
+      const body = { message: 'x'.repeat(700 * 1024) };
+      expect((await call(sim, 'POST', '/_simulator/faults', { status: 503, body })).status).toBe(
+        201,
+      );
+      const refused = await call(sim, 'POST', '/_simulator/faults', { status: 503, body });
+      expect(refused.status).toBe(409);
+      expect((refused.json as { message: string }).message).toContain('1048576 bytes');
+      const listed = await call(sim, 'GET', '/_simulator/faults');
+      expect(listed.text.length).toBeLessThan(1024 * 1024);
+      expect((await call(sim, 'GET', users)).status).toBe(503);
+      expect((await call(sim, 'POST', '/_simulator/faults', { status: 503, body })).status).toBe(
+        201,
+      );
     });
 
     it('answers 422 for a fault body that is not a JSON object', async () => {
@@ -327,7 +354,7 @@ describe('VerigatorSimulator control API', () => {
       await call(sim, 'DELETE', `/v1/service/service/${SERVICE}/users/${BOB}`);
       await initiate(sim, ALICE);
       sim.enrolDevice(SERVICE, ALICE);
-      sim.injectFault({ path: '^/nothing', status: 500 });
+      sim.injectFault({ path: '/nothing/**', status: 500 });
 
       const res = await call(sim, 'POST', '/_simulator/reset');
       expect(res.status).toBe(204);

@@ -1,4 +1,3 @@
-import { RE2JS } from 're2js';
 import { SimulatorError } from './simulator-error';
 
 /**
@@ -7,16 +6,18 @@ import { SimulatorError } from './simulator-error';
  * then the reset or the canned response. A delay alone lets the request be served normally
  * afterwards.
  *
- * @example sim.injectFault({ method: 'PUT', path: '/auth$', status: 503, times: 2 })
+ * @example sim.injectFault({ method: 'PUT', path: '/v1/**', status: 503, times: 2 })
  * @example sim.injectFault({ status: 429, headers: { 'Retry-After': '30' } })
  */
 export interface SimulatorFault {
   /** HTTP method to match, any case; all methods when absent. */
   method?: string;
   /**
-   * Regular expression searched in the request path (without the query string), in RE2 syntax:
-   * matched in linear time, so no pattern can stall the simulator; lookaround and
-   * backreferences are refused.
+   * The request path to match (without the query string), compared segment by segment after
+   * percent-decoding: a literal segment, `*` for exactly one non-empty segment, or `**` (at most
+   * once) for any number of segments; at most 1024 characters. Not a regular expression: the
+   * characters `^$()[]{}|\+?` are refused, so that an old pattern fails loudly. E.g. `/v1/**`;
+   * the README has more. Any path when absent.
    */
   path?: string;
   /** How many matching requests it applies to. @default 1 */
@@ -55,6 +56,18 @@ export interface ActiveFault {
   probability?: number;
 }
 
+/** Most faults pending at once; more are refused (409) until some are used or cleared. */
+export const MAX_FAULTS = 1000;
+
+/** Most bytes of pending faults, counted as `GET /_simulator/faults` lists them. */
+export const MAX_FAULT_BYTES = 1024 * 1024;
+
+/** Longest fault path pattern. */
+const MAX_PATH_LENGTH = 1024;
+
+/** Characters of regular expressions that a pattern refuses, so an old one fails loudly. */
+const REGEX_CHARACTERS = /[\^$()[\]{}|\\+?]/;
+
 /** Header names a fault may not set: the simulator frames the response itself. */
 const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection']);
 
@@ -76,9 +89,6 @@ export function normalizeFault(input: unknown): ActiveFault {
     throw new SimulatorError(422, 'method must be a non-empty string');
   }
   if (path !== undefined) {
-    if (typeof path !== 'string') {
-      throw new SimulatorError(422, 'path must be a regular expression string');
-    }
     compilePath(path);
   }
   if (times !== undefined && !(Number.isInteger(times) && (times as number) >= 1)) {
@@ -125,22 +135,46 @@ export function normalizeFault(input: unknown): ActiveFault {
   };
 }
 
-/** Pending faults, consumed first-in first-out among those that match a request. */
+/** A pending fault, its path compiled, and its size as listed. */
+interface QueuedFault {
+  fault: ActiveFault;
+  path?: PathPattern;
+  bytes: number;
+}
+
+/**
+ * Pending faults, consumed first-in first-out among those that match a request; at most
+ * {@link MAX_FAULTS} of them and {@link MAX_FAULT_BYTES} in all.
+ */
 export class FaultQueue {
-  private faults: { fault: ActiveFault; pattern?: RE2JS }[] = [];
+  private faults: QueuedFault[] = [];
+  private bytes = 0;
 
   /** @param random draws the chance of faults with a `probability`, in [0, 1). */
   constructor(private readonly random: () => number = Math.random) {}
 
+  /** @throws SimulatorError 409 when the queue is full, in count or in bytes. */
   add(fault: ActiveFault): void {
+    const bytes = Buffer.byteLength(JSON.stringify(fault));
+    if (this.faults.length >= MAX_FAULTS || this.bytes + bytes > MAX_FAULT_BYTES) {
+      throw new SimulatorError(
+        409,
+        `The fault queue is full: at most ${MAX_FAULTS} faults and ${MAX_FAULT_BYTES} bytes in all ` +
+          `are kept (${this.faults.length} pending, ${this.bytes} bytes; this one is ${bytes} bytes). ` +
+          'Use times for repeats, or clear them with DELETE /_simulator/faults.',
+      );
+    }
     this.faults.push({
       fault,
-      pattern: fault.path === undefined ? undefined : compilePath(fault.path),
+      path: fault.path === undefined ? undefined : compilePath(fault.path),
+      bytes,
     });
+    this.bytes += bytes;
   }
 
   clear(): void {
     this.faults = [];
+    this.bytes = 0;
   }
 
   list(): ActiveFault[] {
@@ -150,36 +184,103 @@ export class FaultQueue {
   /**
    * Finds the oldest fault matching the request (and, with a `probability`, drawn for it), counts
    * one use of it, and returns it.
+   *
+   * @param segments the request path's segments, percent-decoded.
    */
-  take(method: string, path: string): ActiveFault | undefined {
+  take(method: string, segments: readonly string[]): ActiveFault | undefined {
     const index = this.faults.findIndex(
-      ({ fault, pattern }) =>
+      ({ fault, path }) =>
         (fault.method === undefined || fault.method === method) &&
-        (pattern === undefined || pattern.test(path)) &&
+        (path === undefined || path.matches(segments)) &&
         (fault.probability === undefined || this.random() < fault.probability),
     );
     if (index === -1) {
       return undefined;
     }
-    const { fault } = this.faults[index];
-    fault.remaining -= 1;
-    if (fault.remaining === 0) {
+    const queued = this.faults[index];
+    queued.fault.remaining -= 1;
+    if (queued.fault.remaining === 0) {
       this.faults.splice(index, 1);
+      this.bytes -= queued.bytes;
     }
-    return { ...fault };
+    return { ...queued.fault };
   }
 }
 
-/** Compiles a fault path with RE2 (linear-time matching). @throws SimulatorError 422 */
-function compilePath(path: string): RE2JS {
-  try {
-    return RE2JS.compile(path);
-  } catch {
-    throw new SimulatorError(
-      422,
-      'path is not a valid RE2 regular expression (lookaround and backreferences are not supported)',
+/**
+ * A fault path split at `/`: the literal segments before a `**` and after it. Matching compares
+ * the two ends of the request path with them, so it costs at most one comparison per pattern
+ * segment, whatever the pattern or the path.
+ */
+class PathPattern {
+  constructor(
+    private readonly head: readonly string[],
+    /** The segments after `**`; undefined without `**` (the path then has exactly `head`). */
+    private readonly tail?: readonly string[],
+  ) {}
+
+  matches(segments: readonly string[]): boolean {
+    const { head, tail } = this;
+    if (tail === undefined) {
+      return (
+        segments.length === head.length && head.every((p, i) => segmentMatches(p, segments[i]))
+      );
+    }
+    const offset = segments.length - tail.length;
+    return (
+      offset >= head.length &&
+      head.every((p, i) => segmentMatches(p, segments[i])) &&
+      tail.every((p, i) => segmentMatches(p, segments[offset + i]))
     );
   }
+}
+
+/** `*` takes any one non-empty segment; anything else only itself. */
+function segmentMatches(pattern: string, segment: string): boolean {
+  return pattern === '*' ? segment !== '' : pattern === segment;
+}
+
+/** Checks and compiles a fault path. @throws SimulatorError 422 naming `path` */
+function compilePath(path: unknown): PathPattern {
+  const refuse = (reason: string): never => {
+    throw new SimulatorError(422, `path ${reason}`);
+  };
+  if (typeof path !== 'string') {
+    return refuse('must be a string, e.g. /v1/**');
+  }
+  if (path.length > MAX_PATH_LENGTH) {
+    return refuse(`must be at most ${MAX_PATH_LENGTH} characters`);
+  }
+  if (!path.startsWith('/')) {
+    return refuse('must start with / (e.g. /v1/** or /**/auth)');
+  }
+  if (REGEX_CHARACTERS.test(path)) {
+    return refuse(
+      'is an exact path with * (one segment) and ** (any number of segments) as wildcards, ' +
+        'not a regular expression: /**/auth, not /auth$',
+    );
+  }
+  const segments = path
+    .slice(1)
+    .split('/')
+    .map((segment) => {
+      if (segment !== '*' && segment !== '**' && segment.includes('*')) {
+        return refuse('wildcards * and ** must be whole segments, e.g. /**/users/*');
+      }
+      try {
+        return segment.includes('*') ? segment : decodeURIComponent(segment);
+      } catch {
+        return refuse('is not valid percent-encoding');
+      }
+    });
+  const globstar = segments.indexOf('**');
+  if (globstar === -1) {
+    return new PathPattern(segments);
+  }
+  if (segments.indexOf('**', globstar + 1) !== -1) {
+    return refuse('may hold only one ** (any number of segments)');
+  }
+  return new PathPattern(segments.slice(0, globstar), segments.slice(globstar + 1));
 }
 
 /** @throws SimulatorError 422 naming `headers` unless it maps header names to safe strings. */

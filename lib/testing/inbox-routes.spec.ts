@@ -177,6 +177,31 @@ describe('the inbox page and the control routes it reads', () => {
       expect(await received).toContain('event: change\ndata: {}\n\n');
     });
 
+    it('never locks out an inbox: with 32 streams open, a new one opens and the oldest ends', async () => {
+      const open = (): Promise<{ ended: Promise<void>; close: () => void }> =>
+        new Promise((resolve, reject) => {
+          const req = httpRequest(`${sim.url}/_simulator/events`, (res) => {
+            expect(res.statusCode).toBe(200);
+            const ended = new Promise<void>((done) => res.on('end', done));
+            res.resume();
+            resolve({ ended, close: () => req.destroy() });
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      const streams = [];
+      for (let i = 0; i < 32; i++) streams.push(await open());
+      try {
+        const newest = await open();
+        streams.push(newest);
+        await streams[0].ended;
+        streams.push(await open());
+        await streams[1].ended;
+      } finally {
+        for (const stream of streams) stream.close();
+      }
+    });
+
     it('answers 405 to a POST', async () => {
       const res = await fetch(`${sim.url}/_simulator/events`, { method: 'POST' });
       expect(res.status).toBe(405);

@@ -2,6 +2,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 import { SimulatorError } from './simulator-error';
 
+/** The one path another site may open: the inbox page, by a link (a top-level navigation). */
+const CROSS_SITE_PATH = '/';
+
 /**
  * Refuses what a web page in the developer's browser could send to the simulator:
  *
@@ -9,15 +12,19 @@ import { SimulatorError } from './simulator-error';
  *   any IP address (a rebinding attack needs a host name), and the names in `allowedHosts`;
  * - an `Origin` other than the simulator's own (cross-site requests, body-less "simple" POSTs
  *   included; browsers always send `Origin` on those);
- * - a request the browser marks as sent by another site (`Sec-Fetch-Site`) that is not a
- *   navigation: the GETs of `<img>` or `<script>` tags carry no `Origin`, yet would use up faults;
+ * - a request the browser marks as sent by another site or origin (`Sec-Fetch-Site` other than
+ *   `same-origin` or `none`), navigations and iframes included: the GETs of `<img>` tags or
+ *   iframes carry no `Origin`, yet would use up faults or event streams. Only the inbox page
+ *   itself may be opened from another site;
  * - a body not sent as `application/json` (the only kind a page cannot send cross-origin
  *   without a CORS preflight, which the simulator never allows).
  *
+ * @param pathname the request path, without the query string.
  * @throws SimulatorError 403 for the host or origin, 415 for the content type.
  */
 export function guardRequest(
   headers: IncomingHttpHeaders,
+  pathname: string,
   rawBody: string,
   allowedHosts: ReadonlySet<string>,
 ): void {
@@ -29,9 +36,10 @@ export function guardRequest(
     );
   }
   const origin = headers.origin;
+  const opensThePage = pathname === CROSS_SITE_PATH && headers['sec-fetch-mode'] === 'navigate';
   if (
     (origin !== undefined && !isSameOrigin(origin, host)) ||
-    (isFromAnotherSite(headers['sec-fetch-site']) && headers['sec-fetch-mode'] !== 'navigate')
+    (isFromElsewhere(headers['sec-fetch-site']) && !opensThePage)
   ) {
     throw new SimulatorError(403, 'Cross-origin requests are not allowed');
   }
@@ -78,9 +86,12 @@ function isSameOrigin(origin: string, host: string | undefined): boolean {
   }
 }
 
-/** `cross-site` or `same-site` (another port of localhost is another origin, yet the same site). */
-function isFromAnotherSite(secFetchSite: string | string[] | undefined): boolean {
-  return secFetchSite === 'cross-site' || secFetchSite === 'same-site';
+/**
+ * Sent by the browser for another origin: anything but `same-origin` or `none` (typed in the
+ * address bar, a bookmark). Another port of localhost is `same-site`, yet another origin.
+ */
+function isFromElsewhere(secFetchSite: string | string[] | undefined): boolean {
+  return secFetchSite !== undefined && secFetchSite !== 'same-origin' && secFetchSite !== 'none';
 }
 
 function isJsonContentType(value: string | undefined): boolean {

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { SAFETY_HEADERS } from './http-io';
 
-/** Most event streams open at once; more get 503 (each is one browser tab). */
+/** Most event streams open at once (each is one browser tab); a new one ends the oldest. */
 const MAX_STREAMS = 32;
 
 /** Changes within this many milliseconds are announced once. */
@@ -20,13 +20,16 @@ export class SimulatorEvents {
   private pending?: NodeJS.Timeout;
   private heartbeat?: NodeJS.Timeout;
 
-  /** Whether another stream may be opened. */
-  get full(): boolean {
-    return this.streams.size >= MAX_STREAMS;
-  }
-
-  /** Turns the response into an event stream until the client goes away. */
+  /**
+   * Turns the response into an event stream until the client goes away. With the table full, the
+   * oldest stream ends, so a newly opened inbox is never locked out (an ended page reconnects).
+   */
   open(res: ServerResponse): void {
+    if (this.streams.size >= MAX_STREAMS) {
+      const [oldest] = this.streams;
+      this.streams.delete(oldest);
+      oldest.end();
+    }
     res.writeHead(200, {
       ...SAFETY_HEADERS,
       'content-type': 'text/event-stream; charset=utf-8',

@@ -61,7 +61,7 @@ describe('VerigatorSimulator is safe on a developer machine', () => {
   afterAll(() => sim.close());
   beforeEach(() => sim.reset());
 
-  const fault = JSON.stringify({ path: '/auth$', status: 200, body: { verified: true } });
+  const fault = JSON.stringify({ path: '/**/auth', status: 200, body: { verified: true } });
 
   describe('a body must be sent as application/json (415 otherwise: no CORS-free form posts)', () => {
     it.each([
@@ -172,7 +172,7 @@ describe('VerigatorSimulator is safe on a developer machine', () => {
 
   describe('another origin cannot drive it (no CORS, Origin checked)', () => {
     it('refuses a body-less cross-origin POST (a "simple" request) with 403 and keeps the state', async () => {
-      sim.injectFault({ path: '/nowhere$', status: 500 });
+      sim.injectFault({ path: '/nowhere', status: 500 });
       const res = await raw(sim, 'POST', '/_simulator/reset', {
         Host: host,
         Origin: 'http://evil.example',
@@ -196,7 +196,7 @@ describe('VerigatorSimulator is safe on a developer machine', () => {
     );
 
     it('refuses a cross-site GET without Origin (an <img> tag) before it can use up a fault', async () => {
-      sim.injectFault({ path: '/auth$', status: 503 });
+      sim.injectFault({ path: '/**/auth', status: 503 });
       const res = await raw(sim, 'GET', AUTH_PATH, {
         Host: host,
         'Sec-Fetch-Site': 'cross-site',
@@ -205,7 +205,64 @@ describe('VerigatorSimulator is safe on a developer machine', () => {
       });
       expect(res.status).toBe(403);
       expect(sim.requests()).toEqual([]);
-      expect((await raw(sim, 'GET', '/_simulator/faults', { Host: host })).text).toContain('auth$');
+      expect((await raw(sim, 'GET', '/_simulator/faults', { Host: host })).text).toContain('auth');
+    });
+
+    const iframe = {
+      'Sec-Fetch-Site': 'cross-site',
+      'Sec-Fetch-Mode': 'navigate',
+      'Sec-Fetch-Dest': 'iframe',
+    };
+    const link = {
+      'Sec-Fetch-Site': 'cross-site',
+      'Sec-Fetch-Mode': 'navigate',
+      'Sec-Fetch-Dest': 'document',
+    };
+    const sameSite = {
+      'Sec-Fetch-Site': 'same-site',
+      'Sec-Fetch-Mode': 'navigate',
+      'Sec-Fetch-Dest': 'iframe',
+    };
+
+    it.each([
+      ['an iframe on another site', iframe],
+      ['a link on another site', link],
+      ['an iframe on another port of localhost (same site)', sameSite],
+    ])(
+      'refuses a navigation from %s to the API before it can use up a fault',
+      async (_name, headers) => {
+        sim.injectFault({ path: '/**/auth', status: 503 });
+        const res = await raw(sim, 'GET', AUTH_PATH, { Host: host, ...headers });
+        expect(res.status).toBe(403);
+        expect(sim.requests()).toEqual([]);
+        expect((await raw(sim, 'GET', '/_simulator/faults', { Host: host })).text).toContain(
+          'auth',
+        );
+      },
+    );
+
+    it.each([
+      ['GET', '/_simulator/events'],
+      ['GET', '/_simulator/messages'],
+      ['GET', '/_simulator/faults'],
+      ['GET', `/_simulator/service/${SERVICE}/users/${ALICE}/totp`],
+      ['GET', '/_simulator/inbox/inbox.js'],
+      ['POST', '/_simulator/reset'],
+    ])('refuses a cross-site navigation to %s %s', async (method, path) => {
+      sim.enrolDevice(SERVICE, ALICE);
+      const res = await raw(sim, method, path, { Host: host, ...iframe });
+      expect(res.status).toBe(403);
+      expect(res.headers['content-type']).toBe('application/json');
+      expect(res.text).not.toMatch(/\d{6}/);
+    });
+
+    it.each([
+      ['typed in the address bar', { 'Sec-Fetch-Site': 'none', 'Sec-Fetch-Mode': 'navigate' }],
+      ['read by the inbox page', { 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' }],
+      ['read by a tool that sends no Sec-Fetch-* header', {}],
+    ])('serves the control API %s', async (_name, headers) => {
+      const res = await raw(sim, 'GET', '/_simulator/messages', { Host: host, ...headers });
+      expect(res.status).toBe(200);
     });
 
     it('still opens the inbox page from a link on another site', async () => {
@@ -298,19 +355,25 @@ describe('VerigatorSimulator is safe on a developer machine', () => {
     });
   });
 
-  describe('fault paths are matched in linear time', () => {
-    it('a nested quantifier does not block the event loop', async () => {
-      sim.injectFault({ path: '^/(a+)+$', status: 418 });
-      const path = `/${'a'.repeat(40)}!`;
-      const res = await raw(sim, 'GET', path, { Host: host });
-      expect(res.status).toBe(404);
-      expect((await raw(sim, 'GET', '/aaaa', { Host: host })).status).toBe(418);
+  describe('fault paths cost bounded work: no regular expressions', () => {
+    it('refuses at once the 7 KB pattern that used to take 17 s to compile', async () => {
+      const res = await raw(
+        sim,
+        'POST',
+        '/_simulator/faults',
+        { Host: host, 'Content-Type': 'application/json' },
+        JSON.stringify({ path: 'a{1000}'.repeat(1000), status: 500 }),
+      );
+      expect(res.status).toBe(422);
+      expect(JSON.parse(res.text).message).toMatch(/^path .*1024 characters/);
+      expect((await raw(sim, 'GET', '/_simulator/faults', { Host: host })).text).toBe('[]');
     });
 
-    it('refuses a pattern with lookaround or backreferences, naming path', async () => {
-      for (const path of ['(?=auth)', '(a)\\1']) {
-        expect(() => sim.injectFault({ path, status: 500 })).toThrow(/path/);
-      }
+    it('matches wildcards against a long path segment by segment, never backtracking', async () => {
+      sim.injectFault({ path: '/**/a/b', status: 418 });
+      const long = `/${'a/'.repeat(2000)}c`;
+      expect((await raw(sim, 'GET', long, { Host: host })).status).toBe(404);
+      expect((await raw(sim, 'GET', '/x/a/b', { Host: host })).status).toBe(418);
     });
   });
 
@@ -321,7 +384,7 @@ describe('VerigatorSimulator is safe on a developer machine', () => {
         'POST',
         '/_simulator/faults',
         { Host: host, 'Content-Type': 'application/json' },
-        JSON.stringify({ path: '/auth$', status: 429, headers: { 'Retry-After': '7' } }),
+        JSON.stringify({ path: '/**/auth', status: 429, headers: { 'Retry-After': '7' } }),
       );
       expect(res.status).toBe(201);
       expect(JSON.parse(res.text)).toMatchObject({ headers: { 'Retry-After': '7' } });

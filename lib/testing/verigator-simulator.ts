@@ -182,9 +182,10 @@ export class VerigatorSimulator {
   }
 
   /**
-   * Queues a fault for the next matching API requests; see {@link SimulatorFault}.
+   * Queues a fault for the next matching API requests; see {@link SimulatorFault}. At most 1,000
+   * faults and 1 MiB of them (as listed) are pending at once.
    *
-   * @throws SimulatorError (status 422) naming an invalid field.
+   * @throws SimulatorError (status 422) naming an invalid field; 409 when the queue is full.
    */
   injectFault(fault: SimulatorFault): void {
     this.faults.add(normalizeFault(fault));
@@ -219,8 +220,8 @@ export class VerigatorSimulator {
     const rawBody = await readBody(req);
     let request: RouteRequest;
     try {
-      guardRequest(req.headers, rawBody, this.allowedHosts);
       request = { method, headers: req.headers, rawBody, ...parseTarget(target) };
+      guardRequest(req.headers, request.pathname, rawBody, this.allowedHosts);
     } catch (error) {
       this.fail(res, error);
       return;
@@ -243,7 +244,7 @@ export class VerigatorSimulator {
     this.events.changed();
     const authenticated = hasServiceCredentials(req.headers, this.apiContext);
     this.requestLog.push(recordRequest(method, target, req.headers, rawBody, authenticated));
-    const fault = this.faults.take(method, request.pathname);
+    const fault = this.faults.take(method, request.segments);
     if (fault && (await this.applyFault(fault, req, res))) {
       return;
     }
@@ -254,9 +255,6 @@ export class VerigatorSimulator {
   private openEvents(method: string, res: ServerResponse): void {
     try {
       allowMethods(method, ['GET']);
-      if (this.events.full) {
-        throw new SimulatorError(503, 'Too many open event streams');
-      }
     } catch (error) {
       this.fail(res, error);
       return;

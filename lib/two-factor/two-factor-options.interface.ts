@@ -1,5 +1,5 @@
 import { ExecutionContext } from '@nestjs/common';
-import { VerigatorErrorCode } from '../filters/verigator-error-messages';
+import { VerigatorErrorCode } from '../filters/verigator-error-response';
 import { AuthMethod } from '../models/verigator.models';
 import { TwoFactorErrorCode } from './two-factor.exception';
 import { TwoFactorStore } from './stores/two-factor.store';
@@ -25,10 +25,19 @@ export interface TwoFactorRouteOptions {
   serviceId?: string;
   /**
    * Milliseconds a verified code keeps this user (and session key) passing without a new code.
-   * 0: every protected request needs a fresh code.
+   * 0: every protected request needs a fresh code. A success remembered for `sms` never passes a
+   * `totp` route; one for `totp` passes both.
    * @default 0
    */
   maxAge?: number;
+  /**
+   * On a `totp` route, what to do when Verigator falls back to SMS for a user without the app:
+   * `accept` the SMS code (the success then counts as `sms`), or `refuse` with 403
+   * `TWO_FACTOR_APP_REQUIRED`, telling the user to enrol the app (Verigator has sent the SMS by
+   * then: its answer is how we learn the user has no app).
+   * @default 'accept'
+   */
+  smsFallback?: 'accept' | 'refuse';
 }
 
 /**
@@ -85,6 +94,13 @@ export interface TwoFactorModuleOptions extends TwoFactorRouteOptions {
    * @default the success is remembered for the user across all their sessions
    */
   sessionKey?: TwoFactorRequestReader;
+  /**
+   * Milliseconds an SMS code Verigator sent may stay valid: while one may be, `totp` routes refuse
+   * a fresh verification (429 `TWO_FACTOR_SMS_PENDING` with `Retry-After`), as Verigator's answer
+   * cannot tell an SMS code from the app's. Keep it at least Verigator's SMS code lifetime.
+   * @default 300000 (5 minutes)
+   */
+  smsCodeLifetime?: number;
   /** Where counters and cooldowns live. @default new InMemoryTwoFactorStore() */
   store?: TwoFactorStore;
   /** Replaces some of the default messages of `TwoFactorException` (`TWO_FACTOR_MESSAGES`). */
@@ -95,7 +111,15 @@ export interface TwoFactorModuleOptions extends TwoFactorRouteOptions {
 export interface ResolvedTwoFactorOptions extends Required<
   Pick<
     TwoFactorModuleOptions,
-    'method' | 'maxAge' | 'cooldown' | 'maxAttempts' | 'window' | 'maxSends' | 'sendWindow'
+    | 'method'
+    | 'maxAge'
+    | 'smsFallback'
+    | 'cooldown'
+    | 'maxAttempts'
+    | 'window'
+    | 'maxSends'
+    | 'sendWindow'
+    | 'smsCodeLifetime'
   >
 > {
   failOpen: boolean;

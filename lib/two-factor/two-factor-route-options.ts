@@ -2,6 +2,8 @@ import { VerigatorConfigurationError } from '../errors/verigator-configuration.e
 import { AUTH_METHODS } from '../models/verigator.models';
 import { TwoFactorRouteOptions } from './two-factor-options.interface';
 
+const SMS_FALLBACKS: readonly unknown[] = ['accept', 'refuse'];
+
 /**
  * Checks the options of `@RequireTwoFactor()` (or their module-level defaults in `twoFactor`).
  * @throws VerigatorConfigurationError naming the first unusable option, prefixed by `where`.
@@ -23,6 +25,12 @@ export function checkTwoFactorRouteOptions<T extends TwoFactorRouteOptions>(
     throw new VerigatorConfigurationError(`${where}.serviceId`, 'must be a non-empty string');
   }
   if (options.maxAge !== undefined) requireDuration(options.maxAge, `${where}.maxAge`, true);
+  if (options.smsFallback !== undefined && !SMS_FALLBACKS.includes(options.smsFallback)) {
+    throw new VerigatorConfigurationError(
+      `${where}.smsFallback`,
+      `must be one of: ${SMS_FALLBACKS.join(', ')}`,
+    );
+  }
   return options;
 }
 

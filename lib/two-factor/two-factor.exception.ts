@@ -17,6 +17,13 @@ export const TwoFactorErrorCode = {
   LOCKED: 'TWO_FACTOR_LOCKED',
   /** 429: this user's send budget is spent; no code was sent; `Retry-After` says when. */
   SEND_LIMITED: 'TWO_FACTOR_SEND_LIMITED',
+  /**
+   * 429: on a `totp` route, an SMS code this app sent may still be valid, and Verigator's answer
+   * could not tell it from the app's code; `Retry-After` says when it will have expired.
+   */
+  SMS_PENDING: 'TWO_FACTOR_SMS_PENDING',
+  /** 403: the route demands the Verigator app (`smsFallback: 'refuse'`) and the user has none. */
+  APP_REQUIRED: 'TWO_FACTOR_APP_REQUIRED',
   /** 503: the guard's store (e.g. Redis) failed or is unreachable; the request is refused. */
   UNAVAILABLE: 'TWO_FACTOR_UNAVAILABLE',
 } as const;
@@ -33,6 +40,9 @@ export const TWO_FACTOR_MESSAGES: Readonly<Record<TwoFactorErrorCode, string>> =
   TWO_FACTOR_THROTTLED: 'Too many wrong codes; request a new one',
   TWO_FACTOR_LOCKED: 'Too many verification attempts; try again later',
   TWO_FACTOR_SEND_LIMITED: 'Too many codes were sent; try again later',
+  TWO_FACTOR_SMS_PENDING:
+    'A text-message code sent to you is still valid; use the Verigator app once it has expired',
+  TWO_FACTOR_APP_REQUIRED: 'This action needs the Verigator app; enrol it first',
   TWO_FACTOR_UNAVAILABLE: 'Two-factor authentication is temporarily unavailable; try again later',
 };
 
@@ -44,11 +54,14 @@ const STATUS_BY_CODE: Readonly<Record<TwoFactorErrorCode, HttpStatus>> = {
   TWO_FACTOR_THROTTLED: HttpStatus.TOO_MANY_REQUESTS,
   TWO_FACTOR_LOCKED: HttpStatus.TOO_MANY_REQUESTS,
   TWO_FACTOR_SEND_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
+  TWO_FACTOR_SMS_PENDING: HttpStatus.TOO_MANY_REQUESTS,
+  TWO_FACTOR_APP_REQUIRED: HttpStatus.FORBIDDEN,
   TWO_FACTOR_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 const REASON_PHRASES: Readonly<Partial<Record<HttpStatus, string>>> = {
   [HttpStatus.UNAUTHORIZED]: 'Unauthorized',
+  [HttpStatus.FORBIDDEN]: 'Forbidden',
   [HttpStatus.TOO_MANY_REQUESTS]: 'Too Many Requests',
   [HttpStatus.SERVICE_UNAVAILABLE]: 'Service Unavailable',
 };

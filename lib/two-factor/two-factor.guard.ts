@@ -45,6 +45,7 @@ export interface TwoFactorRouteSettings {
   method: AuthMethod;
   serviceId: string;
   maxAge: number;
+  smsFallback: 'accept' | 'refuse';
 }
 
 /** What the two-factor guards of one request share, kept on the request. */
@@ -54,7 +55,7 @@ interface TwoFactorRequestState {
   /** Guards that left their checks to the route's `@RequireTwoFactor()` step. */
   deferred: TwoFactorGuard[];
   /** Second factors verified during this request: a second guard class need not ask again. */
-  proofs: { serviceId: string; userId: string }[];
+  proofs: { serviceId: string; userId: string; method: AuthMethod }[];
 }
 
 const STATE = Symbol('verigator.twoFactorState');
@@ -226,6 +227,7 @@ export class TwoFactorGuard implements CanActivate {
       method: route.method ?? this.options.method,
       serviceId: await this.getServiceId(context, route),
       maxAge: route.maxAge ?? this.options.maxAge,
+      smsFallback: route.smsFallback ?? this.options.smsFallback,
     };
     if (!settings.serviceId || typeof settings.serviceId !== 'string') {
       const guard = (stepGuardOf(this.constructor) ?? this.constructor).name;
@@ -241,20 +243,21 @@ export class TwoFactorGuard implements CanActivate {
       throw this.createException(TwoFactorErrorCode.USER_UNKNOWN);
     }
     if (this.provenInThisRequest(context, settings, userId)) return true;
-    const successKey = await this.getSuccessKey(context, settings, userId);
-    if (successKey !== undefined && (await this.isRemembered(successKey, settings.maxAge))) {
+    const sessionKey = settings.maxAge > 0 ? await this.getSessionKey(context, userId) : undefined;
+    if (sessionKey !== undefined && (await this.isRemembered(settings, userId, sessionKey))) {
       this.emitEvent(context, { type: 'remembered', outcome: 'passed' });
       return true;
     }
     const token = await this.getToken(context);
     if (token === undefined) return this.requireToken(context, settings, userId);
-    return this.verifyToken(context, settings, userId, token, successKey);
+    return this.verifyToken(context, settings, userId, token, sessionKey);
   }
 
   /**
-   * Sends a code unless one is fresh (the cooldown claim is atomic, so concurrent requests send
-   * one), then answers 401 `TWO_FACTOR_REQUIRED` with the method Verigator used. Sends nothing
-   * while the user is locked out or has spent the send budget (429).
+   * Sends a code unless one is fresh for the route's method (the cooldown claim is atomic, so
+   * concurrent requests send one), then answers 401 `TWO_FACTOR_REQUIRED` with the method
+   * Verigator used (or 403 `TWO_FACTOR_APP_REQUIRED` when a `totp` route refuses the SMS
+   * fallback). Sends nothing while the user is locked out or has spent the send budget (429).
    */
   protected async requireToken(
     context: ExecutionContext,
@@ -262,16 +265,15 @@ export class TwoFactorGuard implements CanActivate {
     userId: string,
   ): Promise<boolean> {
     await this.refuseWhileLocked(context, settings, userId);
-    const key = this.generateKey('cooldown', settings.serviceId, userId);
+    const key = this.generateKey('cooldown', settings.serviceId, userId, settings.method);
     const claimed = await this.store.setIfAbsent(key, settings.method, this.options.cooldown);
     if (!claimed) {
       this.emitEvent(context, { type: 'sendRefused', outcome: 'refused', reason: 'cooldown' });
       const record = await this.store.get(key);
-      throw this.createException(TwoFactorErrorCode.REQUIRED, {
-        method: toAuthMethod(record?.value) ?? settings.method,
-      });
+      throw this.codeSent(settings, toAuthMethod(record?.value) ?? settings.method);
     }
     await this.spendSendBudget(context, settings, userId, key);
+    const smsKey = this.generateKey('sms', settings.serviceId, userId);
     let used: AuthMethod;
     try {
       used = await this.authService.initiate(settings.serviceId, userId, settings.method);
@@ -279,12 +281,20 @@ export class TwoFactorGuard implements CanActivate {
       await this.store.delete(key);
       if (!isOutcomeUnknown(error)) {
         await this.store.decrement(this.generateKey('sends', settings.serviceId, userId));
+      } else {
+        // An SMS may have gone out; none of a TOTP route's own.
+        await this.store.set(smsKey, AuthMethod.SMS, this.options.smsCodeLifetime);
       }
       return this.onVerigatorError(error, context, userId);
     }
-    await this.store.set(key, used, this.options.cooldown);
+    await Promise.all([
+      this.store.set(key, used, this.options.cooldown),
+      // The value is the route method that asked: a TOTP route may accept its own fallback.
+      used === AuthMethod.SMS &&
+        this.store.set(smsKey, settings.method, this.options.smsCodeLifetime),
+    ]);
     this.emitEvent(context, { type: 'codeSent', outcome: 'refused', method: used });
-    throw this.createException(TwoFactorErrorCode.REQUIRED, { method: used });
+    throw this.codeSent(settings, used);
   }
 
   /** Answers 429 `TWO_FACTOR_LOCKED` when the user has no attempt left, so no code is sent. */
@@ -315,19 +325,40 @@ export class TwoFactorGuard implements CanActivate {
   }
 
   /**
+   * The method a verified token will count as: on an `sms` route `sms`; on a `totp` route `totp`,
+   * or `sms` when the route accepted Verigator's SMS fallback. A `totp` route refuses to verify
+   * (429 `TWO_FACTOR_SMS_PENDING`) while another SMS code this app sent may be valid: Verigator's
+   * answer would not say which factor matched.
+   */
+  protected async methodOfToken(
+    context: ExecutionContext,
+    settings: TwoFactorRouteSettings,
+    userId: string,
+  ): Promise<AuthMethod> {
+    if (settings.method === AuthMethod.SMS) return AuthMethod.SMS;
+    const pending = await this.store.get(this.generateKey('sms', settings.serviceId, userId));
+    if (pending === undefined) return AuthMethod.TOTP;
+    if (settings.smsFallback === 'accept' && pending.value === AuthMethod.TOTP)
+      return AuthMethod.SMS;
+    throw this.tooMany(context, TwoFactorErrorCode.SMS_PENDING, pending.ttlMs);
+  }
+
+  /**
    * Counts the attempt (429 `TWO_FACTOR_LOCKED` past `maxAttempts`, without calling Verigator),
    * then verifies the token. An attempt whose outcome is unknown (timeout, connection reset)
-   * stays counted and ends the cooldown, as the code may be spent; other failures are given back.
+   * stays counted and ends the cooldowns, as the code may be spent; other failures are given
+   * back. A success ends the user's pending codes and is remembered (`maxAge`) as the method it
+   * counts as, and every method it outranks.
    */
   protected async verifyToken(
     context: ExecutionContext,
     settings: TwoFactorRouteSettings,
     userId: string,
     token: string,
-    successKey: string | undefined,
+    sessionKey: string | undefined,
   ): Promise<boolean> {
+    const countsAs = await this.methodOfToken(context, settings, userId);
     const attemptsKey = this.generateKey('attempts', settings.serviceId, userId);
-    const cooldownKey = this.generateKey('cooldown', settings.serviceId, userId);
     const attempts = await this.store.increment(attemptsKey, this.options.window);
     if (attempts.count > this.options.maxAttempts) {
       throw this.tooMany(context, TwoFactorErrorCode.LOCKED, attempts.ttlMs);
@@ -340,36 +371,46 @@ export class TwoFactorGuard implements CanActivate {
         this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'malformed' });
         throw this.createException(TwoFactorErrorCode.INVALID);
       }
-      if (isOutcomeUnknown(error)) await this.store.delete(cooldownKey);
+      if (isOutcomeUnknown(error)) await this.endPendingCodes(settings, userId, false);
       else await this.store.decrement(attemptsKey);
       return this.onVerigatorError(error, context, userId, token);
     }
     if (result.verified) {
-      const remember = successKey !== undefined && settings.maxAge > 0;
+      const now = String(Date.now());
       await Promise.all([
         this.store.delete(attemptsKey),
-        this.store.delete(cooldownKey),
-        remember && this.store.set(successKey, String(Date.now()), settings.maxAge),
+        this.endPendingCodes(settings, userId, true),
+        ...(sessionKey === undefined ? [] : AUTH_METHODS)
+          .filter((method) => outranks(countsAs, method))
+          .map((method) =>
+            this.store.set(
+              this.generateKey('success', settings.serviceId, userId, method, sessionKey!),
+              now,
+              settings.maxAge,
+            ),
+          ),
       ]);
-      this.requestState(context)?.proofs.push({ serviceId: settings.serviceId, userId });
+      this.requestState(context)?.proofs.push({
+        serviceId: settings.serviceId,
+        userId,
+        method: countsAs,
+      });
       this.emitEvent(context, { type: 'verified', outcome: 'passed' });
       return true;
     }
-    if (result.status?.throttled) {
-      await this.store.delete(cooldownKey);
-      this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'throttled' });
-      throw this.createException(TwoFactorErrorCode.THROTTLED);
-    }
-    if (result.status?.expired) {
-      await this.store.delete(cooldownKey);
-      this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'expired' });
-      throw this.createException(TwoFactorErrorCode.EXPIRED);
+    if (result.status?.throttled || result.status?.expired) {
+      await this.endPendingCodes(settings, userId, true);
+      const reason = result.status.throttled ? 'throttled' : 'expired';
+      this.emitEvent(context, { type: 'failed', outcome: 'refused', reason });
+      throw this.createException(
+        result.status.throttled ? TwoFactorErrorCode.THROTTLED : TwoFactorErrorCode.EXPIRED,
+      );
     }
     this.emitEvent(context, { type: 'failed', outcome: 'refused', reason: 'invalid' });
     throw this.createException(TwoFactorErrorCode.INVALID);
   }
 
-  /** A 429 answer (`LOCKED` or `SEND_LIMITED`) with `Retry-After` from the record's time left. */
+  /** A 429 answer (`LOCKED`, `SEND_LIMITED` or `SMS_PENDING`) with `Retry-After` from the record's time left. */
   protected tooMany(
     context: ExecutionContext,
     code: TwoFactorErrorCode,
@@ -377,12 +418,7 @@ export class TwoFactorGuard implements CanActivate {
   ): HttpException {
     const { response } = this.getRequestResponse(context);
     response.header('Retry-After', String(Math.max(1, Math.ceil(ttlMs / 1000))));
-    this.emitEvent(
-      context,
-      code === TwoFactorErrorCode.SEND_LIMITED
-        ? { type: 'sendRefused', outcome: 'refused', reason: 'budget' }
-        : { type: 'lockedOut', outcome: 'refused' },
-    );
+    this.emitEvent(context, TOO_MANY_EVENTS[code] ?? { type: 'lockedOut', outcome: 'refused' });
     return this.createException(code);
   }
 
@@ -497,26 +533,65 @@ export class TwoFactorGuard implements CanActivate {
     userId: string,
   ): boolean {
     const proofs = this.requestState(context)?.proofs ?? [];
-    return proofs.some((p) => p.serviceId === settings.serviceId && p.userId === userId);
+    return proofs.some(
+      (proof) =>
+        proof.serviceId === settings.serviceId &&
+        proof.userId === userId &&
+        outranks(proof.method, settings.method),
+    );
   }
 
-  private async getSuccessKey(
-    context: ExecutionContext,
+  /** True when a success that counts for the route's method is remembered for this session. */
+  private async isRemembered(
     settings: TwoFactorRouteSettings,
     userId: string,
-  ): Promise<string | undefined> {
-    if (settings.maxAge <= 0) return undefined;
-    const sessionKey = await this.getSessionKey(context, userId);
-    if (sessionKey === undefined) return undefined;
-    return this.generateKey('success', settings.serviceId, userId, sessionKey);
+    sessionKey: string,
+  ): Promise<boolean> {
+    const key = this.generateKey(
+      'success',
+      settings.serviceId,
+      userId,
+      settings.method,
+      sessionKey,
+    );
+    const verifiedAt = Number((await this.store.get(key))?.value);
+    return Number.isFinite(verifiedAt) && Date.now() - verifiedAt < settings.maxAge;
   }
 
-  private async isRemembered(key: string, maxAge: number): Promise<boolean> {
-    const record = await this.store.get(key);
-    const verifiedAt = Number(record?.value);
-    return Number.isFinite(verifiedAt) && Date.now() - verifiedAt < maxAge;
+  /**
+   * Ends the cooldowns of every method, so the user can ask for a new code at once, and with
+   * `spent`, the pending SMS code too (Verigator has used up or expired the user's code).
+   */
+  private async endPendingCodes(
+    settings: TwoFactorRouteSettings,
+    userId: string,
+    spent: boolean,
+  ): Promise<void> {
+    const { serviceId } = settings;
+    await Promise.all([
+      ...AUTH_METHODS.map((method) =>
+        this.store.delete(this.generateKey('cooldown', serviceId, userId, method)),
+      ),
+      spent && this.store.delete(this.generateKey('sms', serviceId, userId)),
+    ]);
+  }
+
+  /** 401 `TWO_FACTOR_REQUIRED` with `used`, or 403 when a `totp` route refuses the SMS fallback. */
+  private codeSent(settings: TwoFactorRouteSettings, used: AuthMethod): HttpException {
+    const refused =
+      settings.method === AuthMethod.TOTP &&
+      used === AuthMethod.SMS &&
+      settings.smsFallback === 'refuse';
+    return refused
+      ? this.createException(TwoFactorErrorCode.APP_REQUIRED)
+      : this.createException(TwoFactorErrorCode.REQUIRED, { method: used });
   }
 }
+
+const TOO_MANY_EVENTS: Partial<Record<TwoFactorErrorCode, TwoFactorEventDetails>> = {
+  [TwoFactorErrorCode.SEND_LIMITED]: { type: 'sendRefused', outcome: 'refused', reason: 'budget' },
+  [TwoFactorErrorCode.SMS_PENDING]: { type: 'failed', outcome: 'refused', reason: 'smsPending' },
+};
 
 function routeName(context: ExecutionContext): string {
   return `${context.getClass().name}.${context.getHandler().name}`;
@@ -524,6 +599,11 @@ function routeName(context: ExecutionContext): string {
 
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+/** True when a success as `achieved` satisfies a route that asks for `wanted` (TOTP > SMS). */
+function outranks(achieved: AuthMethod, wanted: AuthMethod): boolean {
+  return achieved === wanted || achieved === AuthMethod.TOTP;
 }
 
 function toAuthMethod(value: string | undefined): AuthMethod | undefined {

@@ -8,7 +8,6 @@ import {
   Post,
   UseGuards,
 } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import {
   CreateUserDto,
   InjectVerigatorOptions,
@@ -20,12 +19,14 @@ import { Account } from './account';
 import { AccountsStore } from './accounts.store';
 import { ApiKeyGuard } from './api-key.guard';
 import { CurrentAccount } from './current-account.decorator';
+import { RateLimit } from '../rate-limit';
 
 /**
- * Sign-up (rate-limited, one account per phone number) registers the user with Verigator and
- * gives back a demo API key; reads answer only the caller.
+ * Sign-up (one account per phone number) registers the user with Verigator and gives back a demo
+ * API key; reads answer only the caller. Both are rate-limited per client IP, wrong API keys too.
  */
 @Controller('users')
+@RateLimit('reads')
 export class AccountsController {
   private readonly serviceId: string;
 
@@ -39,7 +40,7 @@ export class AccountsController {
 
   /** Adds the user to the Verigator service (409 when the username or phone is taken). */
   @Post()
-  @UseGuards(ThrottlerGuard)
+  @RateLimit('signUp')
   async register(
     @Body() dto: CreateUserDto,
   ): Promise<Pick<Account, 'username' | 'verigatorId' | 'apiKey'>> {

@@ -1,9 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { VerigatorHealthIndicator } from 'nestjs-verigator';
+import { RateLimit } from '../rate-limit';
 
 /** `GET /health`: Terminus' report, with Verigator's reachability and circuit states. */
 @Controller('health')
+@RateLimit('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

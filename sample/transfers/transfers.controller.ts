@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Post, UseGuards } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { AuthMethod, RequireTwoFactor } from 'nestjs-verigator';
 import { Account } from '../accounts/account';
 import { ApiKeyGuard } from '../accounts/api-key.guard';
 import { CurrentAccount } from '../accounts/current-account.decorator';
+import { RateLimit } from '../rate-limit';
 import { CreateTransferDto } from './create-transfer.dto';
 
 /**
@@ -11,7 +11,8 @@ import { CreateTransferDto } from './create-transfer.dto';
  * client IP. `@RequireTwoFactor()` checks after every guard, so `ApiKeyGuard` always runs first.
  */
 @Controller()
-@UseGuards(ThrottlerGuard, ApiKeyGuard)
+@RateLimit('twoFactor')
+@UseGuards(ApiKeyGuard)
 export class TransfersController {
   /** Sends money: needs a code sent by SMS. */
   @Post('transfers')

@@ -78,7 +78,7 @@ describe('the sample app under injected Verigator faults', () => {
         { delayMs: TIMEOUT_MS + 150 },
         { status: 200, body: '<html>upstream proxy error</html>' },
       ]) {
-        sim.injectFault({ ...fault, path: '^/v1/', probability: FAULT_PROBABILITY, times: 1e9 });
+        sim.injectFault({ ...fault, path: '/v1/**', probability: FAULT_PROBABILITY, times: 1e9 });
       }
 
       const outcomes: Outcome[] = [];

@@ -10,7 +10,7 @@ import {
   VerigatorModule,
   VerigatorModuleOptions,
 } from '../../lib';
-import { VERIGATOR_ERROR_MESSAGES } from '../../lib/filters/verigator-error-messages';
+import { VERIGATOR_ERROR_MESSAGES } from '../../lib/filters/verigator-error-response';
 import { VERIGATOR_OPTIONS } from '../../lib/verigator.constants';
 import { RecordingServer } from '../utils/recording-server';
 import { TEST_PASSWORD, TEST_USERNAME } from '../utils/create-verigator-app';

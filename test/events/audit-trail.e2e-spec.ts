@@ -184,11 +184,11 @@ describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory)
 
   it('records Verigator being unavailable, failing closed, then open with failOpen', async () => {
     await start();
-    sim.injectFault({ method: 'POST', path: '/auth$', status: 503 });
+    sim.injectFault({ method: 'POST', path: '/**/auth', status: 503 });
     await post('/account/transfer').expect(502);
     await app.close();
     await start({ twoFactor: { failOpen: true } });
-    sim.injectFault({ method: 'POST', path: '/auth$', reset: true });
+    sim.injectFault({ method: 'POST', path: '/**/auth', reset: true });
     await post('/account/transfer').expect(201);
 
     expect(guardEvents().map((e) => [e.type, e.outcome, e.error])).toEqual([
@@ -211,7 +211,7 @@ describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory)
     await start();
     sim.injectFault({
       method: 'POST',
-      path: '/auth$',
+      path: '/**/auth',
       status: 500,
       body: { message: `phone ${PHONE} broke` },
     });
@@ -256,7 +256,7 @@ describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory)
       },
     }));
     const users = app.get(UsersService);
-    sim.injectFault({ method: 'GET', path: '/users/', status: 503 });
+    sim.injectFault({ method: 'GET', path: '/v1/service/service/*/users/*', status: 503 });
     await users.get(SERVICE_ID, USER);
 
     const dump = events.map((e) => [

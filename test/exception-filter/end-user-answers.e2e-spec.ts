@@ -1,7 +1,7 @@
 import { Controller, Get, INestApplication, Param, Post, Body, UseFilters } from '@nestjs/common';
 import request from 'supertest';
 import { UsersService, VerigatorExceptionFilter } from '../../lib';
-import { VERIGATOR_ERROR_MESSAGES } from '../../lib/filters/verigator-error-messages';
+import { VERIGATOR_ERROR_MESSAGES } from '../../lib/filters/verigator-error-response';
 import { FakeVerigator } from '../two-factor/fake-verigator';
 import {
   ADAPTERS,

@@ -60,6 +60,35 @@ const MARKUP_NAME = '<img src=x onerror="window.__injected = true">';
     return { status: res.status, body: (await res.json()) as Record<string, string> };
   }
 
+  it('says "live" only once it shows the first snapshot', async () => {
+    const fresh = await browser.newPage();
+    try {
+      // records, at the moment the status first reads "live", how many services were drawn
+      await fresh.evaluateOnNewDocument(() => {
+        new MutationObserver((_changes, observer) => {
+          const status = document.getElementById('connection');
+          if (status?.classList.contains('live')) {
+            (window as { __servicesWhenLive?: number }).__servicesWhenLive =
+              document.querySelectorAll('#services .service').length;
+            observer.disconnect();
+          }
+        }).observe(document, { subtree: true, attributes: true, attributeFilter: ['class'] });
+      });
+      await fresh.goto(`${sim().url}/`);
+      await fresh.waitForSelector('#connection.live');
+      const drawn = await fresh.evaluate(
+        () => (window as { __servicesWhenLive?: number }).__servicesWhenLive,
+      );
+      const services = (await fetch(`${sim().url}/_simulator/services`).then((r) =>
+        r.json(),
+      )) as unknown[];
+      expect(services.length).toBeGreaterThan(0);
+      expect(drawn).toBe(services.length);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('shows an SMS code within a second of the app asking for it, without a reload', async () => {
     const account = await post('/users', {
       username: 'alice@example.com',
@@ -131,7 +160,7 @@ const MARKUP_NAME = '<img src=x onerror="window.__injected = true">';
 
   it('adds a fault from the form (with a Retry-After header), then clears it', async () => {
     await page.select('#fault-form select[name=method]', 'PUT');
-    await page.type('#fault-form input[name=path]', '/auth$');
+    await page.type('#fault-form input[name=path]', '/**/auth');
     await page.type('#fault-form input[name=status]', '429');
     await page.type('#fault-form textarea[name=headers]', 'Retry-After: 9');
     await page.click('#fault-form button[type=submit]');
@@ -149,7 +178,7 @@ const MARKUP_NAME = '<img src=x onerror="window.__injected = true">';
     expect(faults).toEqual([
       expect.objectContaining({
         method: 'PUT',
-        path: '/auth$',
+        path: '/**/auth',
         status: 429,
         headers: { 'Retry-After': '9' },
       }),
@@ -196,7 +225,7 @@ const MARKUP_NAME = '<img src=x onerror="window.__injected = true">';
     const attacker = await browser.newPage();
     try {
       await attacker.goto(other.url);
-      const fault = JSON.stringify({ path: '/auth$', status: 200, body: { verified: true } });
+      const fault = JSON.stringify({ path: '/**/auth', status: 200, body: { verified: true } });
       const outcomes = await attacker.evaluate(
         async (target, body) => {
           const attempts = [
@@ -227,6 +256,45 @@ const MARKUP_NAME = '<img src=x onerror="window.__injected = true">';
       );
       // the browser shows the other page nothing (no CORS, Cross-Origin-Resource-Policy) ...
       expect(outcomes).toEqual(['TypeError', 'TypeError', 'TypeError']);
+
+      // iframes are navigations: 40 of them to the event stream (on as many *.localhost names)
+      // used to fill every stream, and one to an API route to use up a pending fault; a few
+      // show it (each *.localhost name is a site of its own: a browser process each)
+      sim().injectFault({ method: 'GET', path: '/v1/**', status: 503 });
+      await attacker.evaluate(
+        (port, apiPath) => {
+          const urls = Array.from(
+            { length: 4 },
+            (_, i) => `http://s${i}.localhost:${port}/_simulator/events`,
+          );
+          urls.push(`http://127.0.0.1:${port}${apiPath}`);
+          const counter = window as { __loaded?: number };
+          counter.__loaded = 0;
+          for (const src of urls) {
+            const frame = document.createElement('iframe');
+            frame.onload = () => (counter.__loaded! += 1);
+            frame.src = src;
+            document.body.append(frame);
+          }
+        },
+        sim().port,
+        `/v1/service/service/${SAMPLE_SERVICE_ID}`,
+      );
+      // every frame has its answer (an event stream would never finish loading)
+      await attacker.waitForFunction(() => (window as { __loaded?: number }).__loaded === 5, {
+        timeout: 5000,
+      });
+      expect(await fetch(`${sim().url}/_simulator/faults`).then((r) => r.json())).toEqual([
+        expect.objectContaining({ path: '/v1/**', remaining: 1 }),
+      ]);
+      sim().clearFaults();
+      const inbox = await browser.newPage();
+      try {
+        await inbox.goto(`${sim().url}/`);
+        await inbox.waitForSelector('#connection.live', { timeout: 3000 });
+      } finally {
+        await inbox.close();
+      }
       // ... and the simulator refused what it was sent (Origin, Content-Type)
       expect(await fetch(`${sim().url}/_simulator/faults`).then((r) => r.json())).toEqual([]);
       expect(sim().messages().length).toBeGreaterThan(0);

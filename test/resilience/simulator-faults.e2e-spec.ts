@@ -100,7 +100,7 @@ describe('resilience under the simulator faults', () => {
               ? 'error500'
               : 'none';
     });
-    for (const kind of plan) sim.injectFault({ method: 'POST', path: '/auth$', ...kinds[kind] });
+    for (const kind of plan) sim.injectFault({ method: 'POST', path: '/**/auth', ...kinds[kind] });
 
     const outcomes = new Map<string, string>();
     try {
@@ -155,7 +155,7 @@ describe('resilience under the simulator faults', () => {
         injected += fail ? 1 : 0;
         sim.injectFault({
           method: 'GET',
-          path: '/users/',
+          path: '/v1/service/service/*/users/*',
           ...(fail ? { status: 503 } : { delayMs: 0 }),
         });
       }

@@ -16,7 +16,7 @@ describe('the sample audit log', () => {
   const logger = new CapturingLogger();
 
   beforeAll(async () => {
-    sample = await createSampleApp({ port: 0, timeoutMs: 500, rateLimits: NO_RATE_LIMITS }, false);
+    sample = await createSampleApp({ port: 0, timeoutMs: 2000, rateLimits: NO_RATE_LIMITS }, false);
     sample.app.useLogger(logger);
     await sample.app.init();
     http = sample.app.getHttpServer();

@@ -46,7 +46,7 @@ describe('the sample app cannot run open', () => {
     let phone = 10;
 
     beforeEach(async () => {
-      sample = await createSampleApp({ port: 0, timeoutMs: 500 }, false);
+      sample = await createSampleApp({ port: 0, timeoutMs: 2000 }, false);
       await sample.app.init();
       http = sample.app.getHttpServer();
     });
@@ -83,7 +83,11 @@ describe('the sample app cannot run open', () => {
 
     beforeAll(async () => {
       sample = await createSampleApp(
-        { port: 0, timeoutMs: 500, rateLimits: { signUp: limits, twoFactor: limits } },
+        {
+          port: 0,
+          timeoutMs: 2000,
+          rateLimits: { signUp: limits, twoFactor: limits, reads: limits },
+        },
         false,
       );
       await sample.app.init();
@@ -109,7 +113,7 @@ describe('the sample app cannot run open', () => {
     });
 
     it('frees the phone number when Verigator refuses the sign-up', async () => {
-      sample.simulator!.injectFault({ method: 'POST', path: '/users$', status: 500 });
+      sample.simulator!.injectFault({ method: 'POST', path: '/**/users', status: 500 });
       await signUp('failed@example.com', '+372 5557 0002').expect(502);
       sample.simulator!.reset();
       await signUp('failed@example.com', '+372 5557 0002').expect(201);

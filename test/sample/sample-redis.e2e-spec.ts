@@ -25,7 +25,7 @@ describeWithRedis('the sample app with REDIS_URL', () => {
   });
 
   async function start(env: NodeJS.ProcessEnv) {
-    const sample = await createSampleApp({ ...readSampleSettings(env), timeoutMs: 500 }, false);
+    const sample = await createSampleApp({ ...readSampleSettings(env), timeoutMs: 2000 }, false);
     samples.push(sample);
     await sample.app.init();
     return sample;

@@ -127,7 +127,7 @@ describe('the client against the simulator', () => {
     [{ reset: true }, ConnectionError],
     [{ delayMs: 1000 }, RequestTimeoutError],
   ])('the fault %p becomes %p', async (fault, ErrorClass) => {
-    sim.injectFault({ path: '/users$', ...fault });
+    sim.injectFault({ path: '/**/users', ...fault });
     const service = await client.services.create({ fqdn: 'shop.com', name: 'Shop' });
     const error = await client.users.getAll(service.id).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ErrorClass);

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import request from 'supertest';
 import { RequireTwoFactor } from '../../lib';
-import { VERIGATOR_ERROR_MESSAGES } from '../../lib/filters/verigator-error-messages';
+import { VERIGATOR_ERROR_MESSAGES } from '../../lib/filters/verigator-error-response';
 import { FakeVerigator } from './fake-verigator';
 import { ADAPTERS, AdapterFactory, CapturingLogger, createTestApp } from './two-factor-app';
 

@@ -2,7 +2,7 @@ import { Controller, INestApplication, Post, Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { RedisTwoFactorStore, RequireTwoFactor, VerigatorEvent } from '../../lib';
+import { AuthMethod, RedisTwoFactorStore, RequireTwoFactor, VerigatorEvent } from '../../lib';
 import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
 import { RedisServer, describeWithRedis } from '../utils/redis-server';
 import { FakeVerigator, VALID_TOKEN } from './fake-verigator';
@@ -20,6 +20,12 @@ class AccountController {
   @Post('remembered')
   remembered() {
     return { done: true };
+  }
+
+  @RequireTwoFactor({ method: AuthMethod.TOTP, maxAge: 60_000 })
+  @Post('recovery-codes')
+  recoveryCodes() {
+    return { codes: [] };
   }
 }
 
@@ -127,6 +133,37 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
     const otherUser = await b().post('/account/remembered').set('x-user', 'bob');
     expect(otherUser.body.code).toBe('TWO_FACTOR_REQUIRED');
     expect(fake.verifies).toHaveLength(1);
+  });
+
+  it("keeps a route's method across instances: a pending SMS, per-method cooldowns, ranked successes", async () => {
+    const [a, b] = await bootInstances();
+    fake.totpUsers.add('alice');
+    expect((await a().post('/account/transfer').set('x-user', 'alice')).body.method).toBe('sms');
+    const pending = await b()
+      .post('/account/recovery-codes')
+      .set('x-user', 'alice')
+      .set('x-verigator-token', VALID_TOKEN);
+    expect(pending.body.code).toBe('TWO_FACTOR_SMS_PENDING');
+    expect(Number(pending.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await b().post('/account/recovery-codes').set('x-user', 'alice')).body.method).toBe(
+      'totp',
+    );
+    expect(fake.initiates.map((r) => r.json.method)).toEqual(['sms', 'totp']);
+
+    const viaSms = await a()
+      .post('/account/remembered')
+      .set('x-user', 'alice')
+      .set('x-verigator-token', VALID_TOKEN);
+    expect(viaSms.status).toBe(201);
+    const notTotp = await b().post('/account/recovery-codes').set('x-user', 'alice');
+    expect(notTotp.body.code).toBe('TWO_FACTOR_REQUIRED');
+    const viaApp = await b()
+      .post('/account/recovery-codes')
+      .set('x-user', 'alice')
+      .set('x-verigator-token', VALID_TOKEN);
+    expect(viaApp.status).toBe(201);
+    expect((await a().post('/account/recovery-codes').set('x-user', 'alice')).status).toBe(201);
+    expect(fake.verifies).toHaveLength(2);
   });
 
   it('stores neither tokens nor user ids in Redis, and gives every key a TTL', async () => {

@@ -10,6 +10,8 @@
   /** Enrolled devices this page shows, by "serviceId/userId": { otpauthUrl, code, until, version }. */
   const devices = new Map();
   let refreshTimer;
+  /** Whether the event stream is open, so that what the page shows follows every change. */
+  let streamOpen = false;
 
   /** Creates an element with text children; attributes are set as plain strings. */
   function el(tag, attributes, ...children) {
@@ -361,10 +363,14 @@
     renderRequests(requests);
   }
 
+  /** Redraws soon; the page says "live" once a snapshot is drawn while the event stream is open. */
   function scheduleRefresh() {
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(() => {
-      refresh().catch(() => setConnection(false));
+      refresh().then(
+        () => setConnection(streamOpen),
+        () => setConnection(false),
+      );
     }, 30);
   }
 
@@ -377,11 +383,14 @@
   function connect() {
     const events = new EventSource(`${CONTROL}/events`);
     events.addEventListener('open', () => {
-      setConnection(true);
+      streamOpen = true;
       scheduleRefresh();
     });
     events.addEventListener('change', scheduleRefresh);
-    events.addEventListener('error', () => setConnection(false));
+    events.addEventListener('error', () => {
+      streamOpen = false;
+      setConnection(false);
+    });
   }
 
   byId('fault-form').addEventListener('submit', async (event) => {

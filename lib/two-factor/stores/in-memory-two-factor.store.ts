@@ -10,7 +10,8 @@ export interface InMemoryTwoFactorStoreOptions {
   /**
    * Most records held at once. When full, expired records go first, then the least recently
    * written records that hold no security decision (cooldowns, remembered successes), and only
-   * then lockout counters and send budgets, lowest counts first, with a warning.
+   * then lockout counters, send budgets and pending SMS records, lowest counts first, with a
+   * warning.
    * @default 100000
    */
   maxEntries?: number;
@@ -174,7 +175,8 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
     if (securityEvicted > 0) {
       this.logger.warn(
         `Full (maxEntries ${this.maxEntries}): dropped ${securityEvicted} live lockout counters ` +
-          'and send budgets, whose users get fresh attempts or sends. Raise maxEntries, or ' +
+          'and send budgets (or pending SMS records), whose users get fresh attempts or sends. ' +
+          'Raise maxEntries, or ' +
           'use a shared store (Redis) sized for your users.',
       );
     }

@@ -8,6 +8,7 @@ export type TwoFactorStoreKeyKind =
   | 'attempts'
   | 'sends'
   | 'success'
+  | 'sms'
   | 'smsNumber'
   | 'smsApp'
   | 'smsVerified'
@@ -19,12 +20,14 @@ export type TwoFactorStoreKeyKind =
 export const TWO_FACTOR_KEY_PREFIX = 'verigator-2fa';
 
 /**
- * The kinds that hold a security decision: the failed-attempt counter (the lockout) and the send
- * budget. Losing one gives its owner fresh guesses or sends, so stores keep them longest.
+ * The kinds that hold a security decision: the failed-attempt counter (the lockout), the send
+ * budget and the pending SMS code. Losing one gives its owner fresh guesses or sends, or lets an
+ * SMS code pass a TOTP route, so stores keep them longest.
  */
 export const TWO_FACTOR_SECURITY_KINDS: readonly TwoFactorStoreKeyKind[] = [
   'attempts',
   'sends',
+  'sms',
   'smsBudget',
   'smsPrefix',
 ];
