@@ -47,7 +47,11 @@ async function contenders(url) {
   );
   const services = app.get(ServicesService);
   const auth = app.get(AuthService);
-  const viaNodeHttp = await clientOnNodeHttp(url);
+  const viaNodeHttp = await clientWithAdapter(url, {
+    adapter: 'http',
+    httpAgent: new Agent({ keepAlive: true }),
+  });
+  const viaAxiosFetch = await clientWithAdapter(url, { adapter: 'fetch' });
   const undiciCall = async (method, path, body) => {
     const res = await pool.request({
       method,
@@ -69,6 +73,12 @@ async function contenders(url) {
       get: () => viaNodeHttp.get(ServicesService).get(serviceId),
       verify: () => viaNodeHttp.get(AuthService).verify(serviceId, userId, token),
       close: () => viaNodeHttp.close(),
+    },
+    {
+      name: 'client-axios-fetch',
+      get: () => viaAxiosFetch.get(ServicesService).get(serviceId),
+      verify: () => viaAxiosFetch.get(AuthService).verify(serviceId, userId, token),
+      close: () => viaAxiosFetch.close(),
     },
     {
       name: 'axios',
@@ -104,10 +114,10 @@ async function contenders(url) {
 }
 
 /**
- * The transport comparison: the same module with axios' own node:http adapter (keep-alive agent)
- * under its HttpService instead of the undici adapter it ships with.
+ * The transport comparison: the same module with one of axios' own adapters (node:http with a
+ * keep-alive agent, or fetch) under its HttpService instead of the undici adapter it ships with.
  */
-async function clientOnNodeHttp(url) {
+async function clientWithAdapter(url, defaults) {
   const moduleRef = await Test.createTestingModule({
     imports: [
       VerigatorModule.forRoot({
@@ -121,10 +131,7 @@ async function clientOnNodeHttp(url) {
     .useFactory({
       factory: (options) => {
         const http = createVerigatorHttpService(options);
-        Object.assign(http.axiosRef.defaults, {
-          adapter: 'http',
-          httpAgent: new Agent({ keepAlive: true }),
-        });
+        Object.assign(http.axiosRef.defaults, defaults);
         return http;
       },
       inject: [VERIGATOR_OPTIONS],

@@ -4,6 +4,7 @@
 // The module and its options
 export { VerigatorModule } from './verigator.module';
 export { InjectVerigatorOptions } from './options/verigator-options';
+export { VERIGATOR_HTTP_SERVICE } from './verigator.constants';
 export { validateVerigatorEnv } from './options/validate-verigator-env';
 export type {
   ResolvedVerigatorOptions,

@@ -7,7 +7,17 @@ export const VERIGATOR_MODULE_OPTIONS = 'VERIGATOR:MODULE_OPTIONS';
 /** Injection token of the validated module options, defaults applied. */
 export const VERIGATOR_OPTIONS = 'VERIGATOR:OPTIONS';
 
-/** Injection token of the module's own HttpService, isolated from the host app's. */
+/**
+ * Injection token of the module's own HttpService (isolated from the host app's): override it to
+ * send Verigator calls through an HttpService of yours. Give it what the module's own has:
+ * `validateStatus: () => true`, `responseType: 'text'` with an identity `transformResponse`, no
+ * redirects, and the `X-Service-Auth` header; the client adds the URL, the deadline (`signal`)
+ * and maps every failure itself.
+ * @example
+ * Test.createTestingModule({ imports: [VerigatorModule.forRoot(options)] })
+ *   .overrideProvider(VERIGATOR_HTTP_SERVICE)
+ *   .useValue(new HttpService(myAxiosInstance));
+ */
 export const VERIGATOR_HTTP_SERVICE = 'VERIGATOR:HTTP_SERVICE';
 
 /** Injection token of the validated two-factor options (`ResolvedTwoFactorOptions`). */

@@ -149,8 +149,9 @@ the seconds per guard run. Run it on a quiet machine: other load shows as a wide
   time is theirs alone. The guard's app runs in a third process, driven by autocannon from the bench
   process.
 - **Contenders.** \`client\`: the module's \`ServicesService.get\` and \`AuthService.verify\`, as
-  shipped (axios with the undici adapter). \`client-node-http\`: the same with axios' own node:http
-  adapter under the module's HttpService, as before the undici transport.
+  shipped (axios with the undici adapter). \`client-node-http\` and \`client-axios-fetch\`: the same
+  with axios' own node:http adapter (keep-alive agent) or its fetch adapter (Node's fetch) under
+  the module's HttpService: the measure of whether axios' own transports would serve as well.
   \`axios\`: a bare keep-alive axios instance (\`timeout\` set, default JSON parsing). \`fetch\`: Node's
   global fetch, \`.json()\`. \`undici\`: an undici \`Pool\`, \`body.json()\`. All send the same requests
   (GET the service; PUT the token) with the same headers and parse the same JSON.

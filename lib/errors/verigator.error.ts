@@ -11,7 +11,7 @@
 export interface VerigatorErrorDetails {
   /** Upstream HTTP status; 0 (the default) when no answer came. */
   statusCode?: number;
-  /** The upstream body: parsed JSON when it parsed, else its text. */
+  /** The upstream body when it was JSON (bounded, secrets masked); a body that is not JSON is not kept. */
   body?: unknown;
   /** The underlying failure, already stripped of request headers. */
   cause?: unknown;
@@ -27,7 +27,10 @@ export class VerigatorError extends Error {
   readonly code: string = 'VERIGATOR_ERROR';
   /** Upstream HTTP status, or 0 when there was no answer (timeout, connection failure, bad input). */
   readonly statusCode: number;
-  /** The upstream body: parsed JSON when it parsed, else its text; `undefined` when empty. */
+  /**
+   * The upstream body when it was JSON (bounded, secrets masked); `undefined` when empty or not
+   * JSON (the message then says what it was: content type and size, never its text).
+   */
   readonly body: unknown;
 
   constructor(message: string, details: VerigatorErrorDetails = {}) {

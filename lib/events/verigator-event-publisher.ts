@@ -34,10 +34,11 @@ export class VerigatorEventPublisher {
     return this.listener !== undefined || this.channels.get(channelName)!.hasSubscribers;
   }
 
-  /** Stamps `event` with the time, freezes it and hands it to every listener. */
+  /** Stamps `event` with the time, freezes it and hands it to every listener, if any. */
   publish(input: VerigatorEventInput): void {
+    const target = this.channels.get(channelNameOf(input))!;
+    if (this.listener === undefined && !target.hasSubscribers) return;
     const event = Object.freeze({ ...input, timestamp: Date.now() }) as VerigatorEvent;
-    const target = this.channels.get(channelNameOf(event))!;
     if (target.hasSubscribers) target.publish(event);
     if (this.listener === undefined) return;
     try {

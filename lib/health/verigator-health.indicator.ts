@@ -63,7 +63,8 @@ interface HealthSettings {
  * circuit breakers (no probe changes what real calls see), its outcome reused for `maxAge`. Up
  * when it answers 2xx (or 404 for the probe id: the credentials were accepted, the id just does
  * not exist); down with a `reason` (credentials rejected, unreachable, timeout, service not
- * found, unexpected answer) and the error `code`, never credentials nor upstream text. Both
+ * found, unexpected answer), the error `code` and, when it could not connect or timed out, the
+ * endpoint's `host`; never credentials nor upstream text. Both
  * report each endpoint's circuit state, as real calls left it. Needs `@nestjs/terminus` 11+
  * (loaded on the first check).
  * @example
@@ -98,6 +99,7 @@ export class VerigatorHealthIndicator {
       return indicator.down({
         reason: downReason(error),
         code: error instanceof VerigatorError ? error.code : 'UNKNOWN',
+        ...failedHost(error),
         circuits: this.circuitStates(),
       }) as VerigatorHealthResult<Key>;
     }
@@ -131,6 +133,12 @@ export class VerigatorHealthIndicator {
   private circuitStates(): { endpoint: string; state: string }[] {
     return this.client.circuits.map(({ endpoint, state }) => ({ endpoint, state }));
   }
+}
+
+/** The endpoint's host a connection failure or timeout names (its cause's `hostname`), if any. */
+function failedHost(error: unknown): { host?: string } {
+  const hostname = ((error as Error).cause as { hostname?: unknown } | undefined)?.hostname;
+  return typeof hostname === 'string' ? { host: hostname } : {};
 }
 
 function downReason(error: unknown): VerigatorDownReason {

@@ -21,10 +21,30 @@ const ERROR_BY_STATUS: Record<number, new (message: string, details: object) => 
   422: InvalidDataError,
 };
 
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
+/**
+ * Timeouts below the call's deadline: the operating system's or undici's connect, headers and
+ * body timeouts, and axios' own `timeout` (`ECONNABORTED`) when an overriding HttpService sets one.
+ */
+const TIMEOUT_CODES: ReadonlySet<string> = new Set([
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 
-/** Axios' code for an answer it refused to read: here, a body over the 1 MiB cap. */
-const BAD_RESPONSE_CODE = 'ERR_BAD_RESPONSE';
+/** undici's codes for a connection that broke, under the name Node gives the same failure. */
+const NODE_CODE_OF: Readonly<Record<string, string>> = {
+  UND_ERR_SOCKET: 'ECONNRESET',
+  UND_ERR_CLOSED: 'ECONNRESET',
+  UND_ERR_DESTROYED: 'ECONNRESET',
+};
+
+/** What an abort is called by undici (`AbortError`, `UND_ERR_ABORTED`) and axios (`ERR_CANCELED`). */
+const ABORT_CODES: ReadonlySet<string> = new Set(['ABORT_ERR', 'ERR_CANCELED', 'UND_ERR_ABORTED']);
+
+/** The code of an answer refused unread (a body over the size cap), by our adapter or axios'. */
+export const OVERSIZED_BODY_CODE = 'ERR_BAD_RESPONSE';
 
 /**
  * Range `retryAfter` is clamped to, in seconds: a hostile or broken upstream cannot make callers
@@ -34,15 +54,16 @@ export const RETRY_AFTER_RANGE = { min: 0, max: 3600 } as const;
 
 /**
  * Maps a non-2xx answer to its error class, by status first; the server's `message` is used
- * only when the body is JSON that has one.
+ * only when the body is JSON that has one, else `detail` (what the body was, never its text).
  */
 export function mapStatusToError(
   statusCode: number,
   body: unknown,
   retryAfterHeader?: string,
+  detail?: string,
 ): VerigatorError {
-  const serverMessage = readMessage(body);
-  const message = `Verigator answered ${statusCode}${serverMessage ? `: ${serverMessage}` : ''}`;
+  const said = readMessage(body) ?? detail;
+  const message = `Verigator answered ${statusCode}${said ? `: ${said}` : ''}`;
   const details = { statusCode, body };
   if (statusCode === 429) {
     return new RateLimitedError(message, {
@@ -56,23 +77,44 @@ export function mapStatusToError(
 }
 
 /**
- * Maps a failure with no usable HTTP answer (axios' error `code`) to `RequestTimeoutError`,
- * `InvalidResponseError` (a body over the size cap) or `ConnectionError`. The cause keeps only
- * the code and message, never the request config.
+ * Maps a failure with no usable HTTP answer, whoever raised it (undici, Node, axios), to
+ * `RequestTimeoutError` (aborted by the call's deadline, or a timeout below it), `InvalidResponseError`
+ * (a body over the size cap) or `ConnectionError`. Messages name the endpoint's `host`, never
+ * credentials (the options refuse them in endpoints); the cause keeps only the code, the host
+ * and the message, never the request config.
  */
-export function mapTransportError(code: string | undefined, message: string): VerigatorError {
-  const cause = Object.assign(new Error(message), { code });
-  if (code === BAD_RESPONSE_CODE) {
-    return new InvalidResponseError('Verigator answered with an unreadable or oversized body', {
-      cause,
-    });
-  }
-  if (code && TIMEOUT_CODES.has(code)) {
-    return new RequestTimeoutError('Verigator did not answer in time', { cause });
-  }
-  return new ConnectionError(`Verigator could not be reached (${code ?? 'unknown error'})`, {
-    cause,
+export function mapTransportError(
+  error: unknown,
+  host: string,
+  deadlinePassed: boolean,
+): VerigatorError {
+  const raw = readCode(error);
+  const aborted = (error as Error | undefined)?.name === 'AbortError' || ABORT_CODES.has(raw ?? '');
+  const code = (raw && NODE_CODE_OF[raw]) ?? raw;
+  const cause = Object.assign(new Error(String((error as Error | undefined)?.message)), {
+    code,
+    hostname: host,
   });
+  if ((aborted && deadlinePassed) || TIMEOUT_CODES.has(code ?? '')) {
+    return new RequestTimeoutError(`Verigator at ${host} did not answer in time`, { cause });
+  }
+  if (code === OVERSIZED_BODY_CODE) {
+    return new InvalidResponseError(
+      `Verigator at ${host} answered with an unreadable or oversized body`,
+      { cause },
+    );
+  }
+  return new ConnectionError(
+    `Verigator at ${host} could not be reached (${code ?? 'unknown error'})`,
+    { cause },
+  );
+}
+
+/** The error's code, or its cause's (fetch and some undici errors keep it there). */
+function readCode(error: unknown): string | undefined {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+  if (typeof code === 'string') return code;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
 }
 
 function readMessage(body: unknown): string | undefined {

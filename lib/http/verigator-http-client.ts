@@ -1,10 +1,8 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { AxiosError, AxiosResponse } from 'axios';
+import { AxiosResponse } from 'axios';
 import { Agent } from 'node:http';
 import { InvalidResponseError } from '../errors/verigator.error';
-import { fromResilienceEvent } from '../events/from-resilience-event';
-import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
 import { VerigatorEventPublisher } from '../events/verigator-event-publisher';
 import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
 import { boundErrorBody } from './bound-error-body';
@@ -14,12 +12,8 @@ import { ParsedBody, parseBody } from './parse-body';
 import { CallDeadline } from './resilience/call-deadline';
 import { EndpointCircuit } from './resilience/endpoint-circuit';
 import { withFailover } from './resilience/failover';
-import { ResilienceEvents } from './resilience/resilience-event';
-import { ResilientCall } from './resilience/resilient-call';
+import { ResilientCall, VerigatorHttpMethod } from './resilience/resilient-call';
 import { createRetryPolicy } from './resilience/retry-policy';
-
-/** HTTP methods the Verigator API uses. */
-export type VerigatorHttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 const JSON_CONTENT = { 'Content-Type': 'application/json' };
 
@@ -46,12 +40,11 @@ export interface VerigatorTransportSettings {
  * The single place every Verigator call goes through. Composes the resilience policies of
  * `./resilience` around one attempt (send, then map the answer to a parsed body or an error):
  * retry (what is safe to repeat: operation-safety.ts) around failover across the endpoints,
- * each endpoint behind its own circuit breaker, all within one deadline per call.
+ * each endpoint behind its own circuit breaker, all within one deadline per call. Retries,
+ * failovers and breaker changes are published as they happen (`VerigatorEventPublisher`).
  */
 @Injectable()
 export class VerigatorHttpClient implements OnModuleDestroy {
-  /** Breaker state changes, retries and failovers: the hook the audit trail subscribes to. */
-  readonly resilience = new ResilienceEvents();
   /** The endpoint, then the fallback endpoints, each with its circuit breaker. */
   readonly circuits: readonly EndpointCircuit[];
   /** The same endpoints without breakers: what health probes go through. */
@@ -73,16 +66,9 @@ export class VerigatorHttpClient implements OnModuleDestroy {
       endpoint.replace(/\/+$/, ''),
     );
     this.circuits = endpoints.map(
-      (endpoint) => new EndpointCircuit(endpoint, options.circuitBreaker, this.resilience),
+      (endpoint) => new EndpointCircuit(endpoint, options.circuitBreaker, events),
     );
-    this.unguarded = endpoints.map(
-      (endpoint) => new EndpointCircuit(endpoint, false, this.resilience),
-    );
-    this.resilience.subscribe((event) => {
-      if (events.isObserved(VERIGATOR_CHANNELS.clientResilience)) {
-        events.publish(fromResilienceEvent(event));
-      }
-    });
+    this.unguarded = endpoints.map((endpoint) => new EndpointCircuit(endpoint, false, events));
   }
 
   /**
@@ -129,9 +115,8 @@ export class VerigatorHttpClient implements OnModuleDestroy {
   ): Promise<unknown> {
     const { status, parsed } = await this.exchange(method, path, body, probe);
     if (!parsed.isJson) {
-      throw new InvalidResponseError(`Verigator answered ${status} with a non-JSON body`, {
+      throw new InvalidResponseError(`Verigator answered ${status} with ${parsed.summary}`, {
         statusCode: status,
-        body: this.#keepOnError(parsed.value),
       });
     }
     return parsed.value;
@@ -146,7 +131,7 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     path: string,
     body?: object,
     probe?: VerigatorProbeOptions,
-  ): Promise<{ status: number; parsed: ParsedBody }> {
+  ): Promise<Answer> {
     const call: ResilientCall = {
       method,
       path,
@@ -158,11 +143,11 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     const { signal } = call.deadline;
     let lastError: unknown;
     try {
-      return await createRetryPolicy(call, this.resilience).execute(async () => {
+      return await createRetryPolicy(call, this.events).execute(async () => {
         // A back-off wait that ran into the deadline: report what failed, send nothing more.
         if (signal.aborted && lastError) throw lastError;
         try {
-          return await withFailover(call, circuits, this.resilience, (endpoint) =>
+          return await withFailover(call, circuits, this.events, (endpoint) =>
             this.attempt(endpoint, method, path, body, signal),
           );
         } catch (error) {
@@ -180,44 +165,60 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     path: string,
     body: object | undefined,
     signal: AbortSignal,
-  ): Promise<{ status: number; parsed: ParsedBody }> {
+  ): Promise<Answer> {
     const response = await this.send(endpoint, method, path, body, signal);
-    // A success body is data: parsed exactly as sent. Only what an error keeps is masked.
-    const parsed = parseBody(typeof response.data === 'string' ? response.data : '');
+    // A success body is data: parsed exactly as sent. An error keeps a JSON body, bounded and
+    // masked, and of any other body only what it was: a page echoing the request could carry
+    // the credentials in any encoding.
+    const text = typeof response.data === 'string' ? response.data : '';
+    const parsed = parseBody(text);
+    const summary = parsed.isJson ? undefined : summarise(response, text);
     if (response.status < 200 || response.status > 299) {
-      const kept = this.#keepOnError(parsed.value);
-      throw mapStatusToError(response.status, kept, header(response, 'retry-after'));
+      const kept = parsed.isJson ? this.#keepOnError(parsed.value) : undefined;
+      throw mapStatusToError(response.status, kept, header(response, 'retry-after'), summary);
     }
-    return { status: response.status, parsed };
+    return { status: response.status, parsed: { ...parsed, summary } };
   }
 
   /**
    * Sends through the module's axios instance (`HttpService.axiosRef`): the Observable wrapper
-   * would cancel a token, and so build a `CanceledError`, after every successful answer. The
-   * call's deadline is the only timer; axios' own timeout (a socket idle timeout) is off.
+   * would cancel a token, and so build a `CanceledError`, after every successful answer. The URL
+   * is the endpoint tried and the path; the call's deadline (`signal`) is the only timer. Every
+   * failure is mapped here, once.
    */
   private async send(
-    baseURL: string,
+    endpoint: string,
     method: VerigatorHttpMethod,
-    url: string,
+    path: string,
     data: object | undefined,
     signal: AbortSignal,
   ): Promise<AxiosResponse<string>> {
     try {
       return await this.http.axiosRef.request<string>({
-        baseURL,
         method,
-        url,
+        url: endpoint + path,
         data,
         headers: data === undefined ? undefined : JSON_CONTENT,
-        timeout: 0,
         signal,
       });
     } catch (error) {
-      const { code, message } = error as AxiosError;
-      throw mapTransportError(code, String(this.#keepOnError(String(message))));
+      const { name, code, cause, message } = (error ?? {}) as Record<string, unknown>;
+      const masked = { name, code, cause, message: this.#keepOnError(String(message)) };
+      throw mapTransportError(masked, new URL(endpoint).host, signal.aborted);
     }
   }
+}
+
+/** A 2xx answer: its status and body, with what a body that is not JSON was. */
+interface Answer {
+  status: number;
+  parsed: ParsedBody & { summary?: string };
+}
+
+/** What a body that is not JSON was, never its text: `a non-JSON body (text/html, 1234 bytes)`. */
+function summarise(response: AxiosResponse, text: string): string {
+  const type = header(response, 'content-type')?.split(';')[0].trim() || 'no content type';
+  return `a non-JSON body (${type}, ${Buffer.byteLength(text)} bytes)`;
 }
 
 function header(response: AxiosResponse, name: string): string | undefined {

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { base32Decode } from './base32';
+import { currentTotp } from './totp-device';
 import { VerigatorSimulator } from './verigator-simulator';
 
 const SERVICE = 'svc';
@@ -333,11 +334,19 @@ describe('VerigatorSimulator authentication', () => {
       });
     });
 
-    it('matches the RFC 6238 SHA-1 test vector through the base32 secret', () => {
-      const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
-      expect(referenceTotp(secret, 59_000)).toBe('287082');
-      expect(referenceTotp(secret, 1_111_111_109_000)).toBe('081804');
-    });
+    it.each([
+      [59_000, '287082'],
+      [1_111_111_109_000, '081804'],
+      [1_234_567_890_000, '005924'],
+      [20_000_000_000_000, '353130'],
+    ])(
+      'matches the RFC 6238 SHA-1 test vector at %i ms, as the reference and the simulator',
+      (at, code) => {
+        const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+        expect(referenceTotp(secret, at)).toBe(code);
+        expect(currentTotp({ secret }, at)).toBe(code);
+      },
+    );
 
     it('enrolDevice and totp throw 404 errors for unknown users or missing devices', () => {
       expect(() => sim.enrolDevice(SERVICE, 'nobody')).toThrow(

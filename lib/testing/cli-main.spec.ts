@@ -204,14 +204,58 @@ describe('verigator-simulator CLI', () => {
     }
   });
 
-  it('exits 1 when the port is taken', async () => {
+  it('exits 1 when the port is taken, suggesting --port 0 and a port that is free', async () => {
     const busy = await VerigatorSimulator.start();
     try {
       const io = fakeIo();
       expect(await runCli(['--port', String(busy.port)], io)).toEqual({ exitCode: 1 });
-      expect(io.err[0]).toContain('EADDRINUSE');
+      const message = io.err.join('\n');
+      expect(message).toContain(`port ${busy.port} is in use`);
+      expect(message).toContain('--port 0');
+      const suggested = Number(/--port (\d+) \(free now\)/.exec(message)?.[1]);
+      expect(suggested).toBeGreaterThan(busy.port);
+      const next = await VerigatorSimulator.start({ port: suggested });
+      await next.close();
     } finally {
       await busy.close();
+    }
+  });
+
+  it('prints a .env block for the app, whose values reach the seeded service', async () => {
+    const io = fakeIo();
+    const result = await runCli(['--port', '0', '--seed', DEMO_SEED], io);
+    const sim = result.simulator!;
+    try {
+      const block = io.out.slice(io.out.indexOf('# .env for your app:') + 1, -1);
+      const env = Object.fromEntries(
+        block.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split(/=(.*)/s).slice(0, 2)),
+      );
+      expect(env).toEqual({
+        VERIGATOR_ENDPOINT: sim.url,
+        VERIGATOR_USERNAME: 'demo',
+        VERIGATOR_PASSWORD: 'demo',
+        VERIGATOR_SERVICE_ID: 'demo-service',
+      });
+      const res = await fetch(
+        `${env.VERIGATOR_ENDPOINT}/v1/service/service/${env.VERIGATOR_SERVICE_ID}`,
+        { headers: { 'X-Service-Auth': `${env.VERIGATOR_USERNAME}:${env.VERIGATOR_PASSWORD}` } },
+      );
+      expect(res.status).toBe(200);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('names no password it was given and no service it does not have in the .env block', async () => {
+    const io = fakeIo();
+    const result = await runCli(['--port', '0', '--password', 's3cret'], io);
+    try {
+      const text = io.out.join('\n');
+      expect(text).not.toContain('s3cret');
+      expect(text).toContain('VERIGATOR_PASSWORD=<the --password you gave>');
+      expect(text).toMatch(/^# VERIGATOR_SERVICE_ID=/m);
+    } finally {
+      await result.simulator?.close();
     }
   });
 });

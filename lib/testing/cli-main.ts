@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { canRenderQr, QR_INSTALL_HINT } from './qr-code';
 import { validateSeed } from './simulator-seed';
 import type { SimulatorSeed } from './simulator-seed';
 import { VerigatorSimulator } from './verigator-simulator';
@@ -139,6 +141,14 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       seed,
     });
   } catch (error) {
+    if ((error as { code?: unknown }).code === 'EADDRINUSE') {
+      const free = await nextFreePort(port, values.host);
+      io.stderr(
+        `verigator-simulator: cannot start: port ${port} is in use. Use --port 0 to pick any free ` +
+          `port${free === undefined ? '' : `, or --port ${free} (free now)`}.`,
+      );
+      return { exitCode: 1 };
+    }
     io.stderr(
       `verigator-simulator: cannot start: ${error instanceof Error ? error.message : String(error)}`,
     );
@@ -152,6 +162,22 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
   if (benchmarkToken !== undefined) {
     io.stdout('  Benchmarking mode: the benchmark token verifies every user (never use in tests).');
   }
+  if (!canRenderQr()) {
+    io.stdout(`  ${QR_INSTALL_HINT}`);
+  }
+  io.stdout('# .env for your app:');
+  io.stdout(`VERIGATOR_ENDPOINT=${simulator.url}`);
+  io.stdout(`VERIGATOR_USERNAME=${values.username}`);
+  // a password given on the command line is not echoed; the default one is no secret
+  io.stdout(
+    `VERIGATOR_PASSWORD=${values.password === 'demo' ? 'demo' : '<the --password you gave>'}`,
+  );
+  const serviceId = seed?.services[0]?.id;
+  io.stdout(
+    serviceId === undefined
+      ? '# VERIGATOR_SERVICE_ID=<create a service (POST /v1/service/service) or start with --seed>'
+      : `VERIGATOR_SERVICE_ID=${serviceId}`,
+  );
   io.stdout('  Press Ctrl+C to stop.');
   if (!isLoopbackUrl(simulator.url)) {
     io.stderr(
@@ -178,6 +204,21 @@ function usageError(io: CliIo, message: string): CliResult {
   io.stderr(`verigator-simulator: ${message}`);
   io.stderr(CLI_USAGE);
   return { exitCode: 2 };
+}
+
+/** The first of the next 100 ports that can be listened on now, if any. */
+async function nextFreePort(port: number, host: string): Promise<number | undefined> {
+  for (let candidate = port + 1; candidate <= Math.min(port + 100, 65535); candidate++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(candidate, host, () => probe.close(() => resolve(true)));
+    });
+    if (free) {
+      return candidate;
+    }
+  }
+  return undefined;
 }
 
 /** The version in this package's package.json (two folders up, in `lib/` and in `dist/`). */

@@ -1,4 +1,3 @@
-import { renderSVG } from 'uqr';
 import type { BoundedLog } from './bounded-log';
 import { normalizeFault } from './faults';
 import type { FaultQueue } from './faults';
@@ -7,6 +6,7 @@ import type { RouteRequest, RouteResponse } from './http-io';
 import type { RecordedRequest } from './recorded-request';
 import { SimulatorError } from './simulator-error';
 import type { SimulatorState } from './simulator-state';
+import { renderQrSvg } from './qr-code';
 import { parseJsonObject } from './validation';
 
 /** Path prefix of the control API. */
@@ -25,7 +25,7 @@ export interface ControlContext {
  * origins out): `GET health`, `GET messages?to=&userId=&limit=`, `GET services`,
  * `POST service/{sid}/users/{uid}/devices`, `GET service/{sid}/users/{uid}/totp` (the device's
  * current code and its seconds left), `GET service/{sid}/users/{uid}/qr.svg` (the device's QR
- * code), `GET|POST|DELETE faults`, `GET requests?limit=`, `POST reset`. `limit` keeps the newest
+ * code; 501 without the optional package `uqr`), `GET|POST|DELETE faults`, `GET requests?limit=`, `POST reset`. `limit` keeps the newest
  * entries. The event stream (`GET events`) is served by the simulator itself.
  *
  * @throws SimulatorError with the status and message to answer with.
@@ -88,7 +88,7 @@ export function handleControlRequest(
     const { otpauthUrl } = context.state.device(userRoute.serviceId, userRoute.userId);
     return {
       status: 200,
-      text: renderSVG(otpauthUrl, { border: 2 }),
+      text: renderQrSvg(otpauthUrl),
       headers: { 'content-type': 'image/svg+xml', 'content-security-policy': "default-src 'none'" },
     };
   }

@@ -153,6 +153,31 @@ describe('the inbox page and the control routes it reads', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('without the optional package uqr, answers the QR code with 501 and the command to install it', async () => {
+    const device = sim.enrolDevice(SERVICE, ALICE);
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock('uqr', () => {
+        throw Object.assign(new Error("Cannot find module 'uqr'"), { code: 'MODULE_NOT_FOUND' });
+      });
+      const { VerigatorSimulator: Isolated } = await import('./verigator-simulator');
+      const bare = await Isolated.start({ seed });
+      try {
+        bare.enrolDevice(SERVICE, ALICE);
+        const res = await fetch(`${bare.url}/_simulator/service/${SERVICE}/users/${ALICE}/qr.svg`);
+        expect(res.status).toBe(501);
+        expect(((await res.json()) as { message: string }).message).toContain(
+          'npm install --save-dev uqr',
+        );
+        const totp = await fetch(`${bare.url}/_simulator/service/${SERVICE}/users/${ALICE}/totp`);
+        expect(totp.status).toBe(200);
+      } finally {
+        await bare.close();
+        jest.dontMock('uqr');
+      }
+    });
+    expect(device.otpauthUrl).toMatch(/^otpauth:\/\/totp\//);
+  });
+
   describe('GET /_simulator/events', () => {
     it('streams a change event when an SMS is sent', async () => {
       const received = new Promise<string>((resolve, reject) => {

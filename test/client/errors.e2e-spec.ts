@@ -12,7 +12,7 @@ import {
   WrongCredentialsError,
 } from '../../lib';
 import { RecordingServer, Reply, closedPortUrl } from '../utils/recording-server';
-import { VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
+import { TEST_PASSWORD, VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
 
 const SERVICE_ID = 'svc-1';
 
@@ -91,17 +91,17 @@ describe('Verigator failures become typed errors', () => {
     expect(error.body).toBeUndefined();
   });
 
-  it('an HTML 500 page is InternalError carrying the page text', async () => {
+  it('an HTML 500 page is InternalError saying what the body was, never its text', async () => {
     const error = await failureOf({ status: 500, body: '<html><h1>Bad Gateway</h1></html>' });
     expect(error).toBeInstanceOf(InternalError);
-    expect(error.message).toBe('Verigator answered 500');
-    expect(error.body).toBe('<html><h1>Bad Gateway</h1></html>');
+    expect(error.message).toBe('Verigator answered 500: a non-JSON body (text/html, 33 bytes)');
+    expect(error.body).toBeUndefined();
   });
 
   it('truncated JSON on a 403 is still ResourceForbiddenError', async () => {
     const error = await failureOf({ status: 403, body: '{"message": "forb' });
     expect(error).toBeInstanceOf(ResourceForbiddenError);
-    expect(error.body).toBe('{"message": "forb');
+    expect(error.body).toBeUndefined();
   });
 
   it.each([
@@ -166,7 +166,10 @@ describe('Verigator failures become typed errors', () => {
     const error = await failureOf({ status: 200, body });
     expect(error).toBeInstanceOf(InvalidResponseError);
     expect(error.statusCode).toBe(200);
-    expect(error.body).toBe(body);
+    expect(error.message).toBe(
+      `Verigator answered 200 with a non-JSON body (text/html, ${body.length} bytes)`,
+    );
+    expect(error.body).toBeUndefined();
   });
 
   it.each([
@@ -207,14 +210,33 @@ describe('Verigator failures become typed errors', () => {
     expect(error.statusCode).toBe(0);
   });
 
-  it('a closed port gives ConnectionError naming ECONNREFUSED', async () => {
-    const closed = await createVerigatorApp(await closedPortUrl());
+  it('a closed port gives ConnectionError naming the host and ECONNREFUSED', async () => {
+    const endpoint = await closedPortUrl();
+    const closed = await createVerigatorApp(endpoint);
     try {
       const error = await closed.services.get(SERVICE_ID).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConnectionError);
-      expect((error as ConnectionError).message).toContain('ECONNREFUSED');
+      expect((error as ConnectionError).message).toBe(
+        `Verigator at ${new URL(endpoint).host} could not be reached (ECONNREFUSED)`,
+      );
     } finally {
       await closed.app.close();
+    }
+  });
+
+  it('a host name that does not resolve (a misspelt endpoint) is named, never credentials', async () => {
+    const misspelt = await createVerigatorApp('https://verigator.invalid');
+    try {
+      const error = (await misspelt.services
+        .get(SERVICE_ID)
+        .catch((e: unknown) => e)) as ConnectionError;
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect(error.message).toMatch(
+        /^Verigator at verigator\.invalid could not be reached \((ENOTFOUND|EAI_AGAIN)\)$/,
+      );
+      expect(JSON.stringify(error)).not.toContain(TEST_PASSWORD);
+    } finally {
+      await misspelt.app.close();
     }
   });
 });

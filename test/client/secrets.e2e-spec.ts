@@ -66,6 +66,22 @@ describe('the API password never appears in an error', () => {
     expectNoSecret(error);
   });
 
+  // An error page may echo the request in any encoding; an error keeps no body that is not JSON.
+  const credentials = `${TEST_USERNAME}:${TEST_PASSWORD}`;
+  it.each([
+    ['HTML-escaped', `<p>&quot;${TEST_PASSWORD}&quot; &#34;${TEST_PASSWORD}&#x22;</p>`],
+    ['form-encoded', `user=${TEST_USERNAME}&password=${TEST_PASSWORD.replace(/-/g, '+')}`],
+    ['base64', `Authorization: Basic ${Buffer.from(credentials).toString('base64')}`],
+  ])('a %s echo in a page that is not JSON is not kept at all', async (_form, page) => {
+    upstream.reply({ status: 500, body: page });
+    const error = (await client.services.get('svc').catch((e: unknown) => e)) as VerigatorError;
+    expect(error.body).toBeUndefined();
+    expect(error.message).toBe(
+      `Verigator answered 500: a non-JSON body (text/html, ${Buffer.byteLength(page)} bytes)`,
+    );
+    expect(JSON.stringify(error)).not.toContain(page);
+  });
+
   it('the echoed password is masked in the kept body, the rest of it kept', async () => {
     upstream.reply({ status: 401, body: { message: echo } });
     const error = (await client.services.get('svc').catch((e: unknown) => e)) as VerigatorError;

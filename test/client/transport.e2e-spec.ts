@@ -7,11 +7,12 @@ import {
   ConnectionError,
   RequestTimeoutError,
   ServicesService,
+  VERIGATOR_HTTP_SERVICE,
   VerigatorError,
   VerigatorModule,
 } from '../../lib';
-import { VERIGATOR_HTTP_SERVICE } from '../../lib/verigator.constants';
 import { TEST_PASSWORD, TEST_USERNAME, createVerigatorApp } from '../utils/create-verigator-app';
+import { closedPortUrl } from '../utils/recording-server';
 
 const TIMEOUT_MS = 300;
 const SERVICE = JSON.stringify({ id: 's', name: 'Shop', ctime: '2026-01-01T00:00:00Z' });
@@ -153,6 +154,64 @@ describe("The module's HttpService stays the transport seam", () => {
       expect(seen).toEqual(['replaced']);
     } finally {
       await moduleRef.close();
+      await stop(server);
+    }
+  });
+
+  /** The module on axios' own node:http adapter, as a user overriding the token would set it. */
+  async function onNodeHttp(endpoint: string) {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        VerigatorModule.forRoot({
+          username: TEST_USERNAME,
+          password: TEST_PASSWORD,
+          endpoint,
+          timeout: TIMEOUT_MS,
+          retries: 0,
+        }),
+      ],
+    })
+      .overrideProvider(VERIGATOR_HTTP_SERVICE)
+      .useValue(
+        new HttpService(
+          axios.create({
+            adapter: 'http',
+            headers: { 'X-Service-Auth': `${TEST_USERNAME}:${TEST_PASSWORD}` },
+            responseType: 'text',
+            transformResponse: [(data: unknown) => data],
+            validateStatus: () => true,
+          }),
+        ),
+      )
+      .compile();
+    return moduleRef;
+  }
+
+  it("maps its failures as the module's own: Node's codes, the deadline, the host named", async () => {
+    const closed = await closedPortUrl();
+    const refused = await onNodeHttp(closed);
+    const { url, server } = await serve(() => undefined);
+    const hanging = await onNodeHttp(url);
+    try {
+      const failed = await refused
+        .get(ServicesService)
+        .get('s')
+        .catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(ConnectionError);
+      expect((failed as Error).message).toBe(
+        `Verigator at ${new URL(closed).host} could not be reached (ECONNREFUSED)`,
+      );
+      const error = await hanging
+        .get(ServicesService)
+        .get('s')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RequestTimeoutError);
+      expect((error as Error).message).toBe(
+        `Verigator at ${new URL(url).host} did not answer in time`,
+      );
+    } finally {
+      await refused.close();
+      await hanging.close();
       await stop(server);
     }
   });

@@ -88,6 +88,7 @@ describe('VerigatorHealthIndicator with @nestjs/terminus', () => {
     expect(res.body.error.verigator).toMatchObject({
       reason: 'unreachable',
       code: 'CONNECTION_ERROR',
+      host: new URL(endpoint).host,
     });
   });
 
@@ -100,6 +101,7 @@ describe('VerigatorHealthIndicator with @nestjs/terminus', () => {
       expect(res.body.error.verigator).toMatchObject({
         reason: 'timeout',
         code: 'REQUEST_TIMEOUT',
+        host: new URL(hanging.url).host,
       });
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(hanging.requests).toHaveLength(1);

@@ -4,9 +4,8 @@ import {
   ConnectionError,
   InternalError,
   InvalidResponseError,
+  VerigatorEvent,
 } from '../../lib';
-import { ResilienceEvent } from '../../lib/http/resilience/resilience-event';
-import { VerigatorHttpClient } from '../../lib/http/verigator-http-client';
 import { RecordingServer } from '../utils/recording-server';
 import { VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
 
@@ -16,17 +15,18 @@ const SERVICE = { id: 'svc-1', name: 'Shop', ctime: '2024-01-01T00:00:00Z' };
 describe('a circuit breaker per endpoint', () => {
   let upstream: RecordingServer;
   let client: VerigatorTestApp;
-  let events: ResilienceEvent[];
+  /** What `onEvent` received, calls left out. */
+  let events: VerigatorEvent[];
 
   beforeEach(async () => {
     upstream = await new RecordingServer().replyByDefault({ status: 503, body: {} }).start();
+    events = [];
     client = await createVerigatorApp(upstream.url, {
       timeout: 500,
       retries: 0,
       circuitBreaker: { threshold: 3, halfOpenAfter: HALF_OPEN_AFTER },
+      onEvent: (event) => void (event.type !== 'call' && events.push(event)),
     });
-    events = [];
-    client.app.get(VerigatorHttpClient).resilience.subscribe((e) => events.push(e));
   });
   afterEach(async () => {
     await client.app.close();
@@ -49,7 +49,9 @@ describe('a circuit breaker per endpoint', () => {
     expect((error as CircuitOpenError).statusCode).toBe(0);
     await expect(client.services.get('svc-1')).rejects.toBeInstanceOf(CircuitOpenError);
     expect(upstream.requests).toHaveLength(0);
-    expect(events).toEqual([{ type: 'circuit', endpoint: upstream.url, state: 'open' }]);
+    expect(events).toEqual([
+      { type: 'breakerOpened', endpoint: upstream.url, timestamp: expect.any(Number) },
+    ]);
   });
 
   it('after the cool-down lets one trial through; its success closes the circuit', async () => {
@@ -63,10 +65,10 @@ describe('a circuit breaker per endpoint', () => {
     await expect(trial).resolves.toMatchObject({ id: 'svc-1' });
     await expect(client.services.get('svc-1')).resolves.toMatchObject({ id: 'svc-1' });
     expect(upstream.requests).toHaveLength(2);
-    expect(events.map((e) => (e.type === 'circuit' ? e.state : e.type))).toEqual([
-      'open',
-      'half-open',
-      'closed',
+    expect(events.map((e) => e.type)).toEqual([
+      'breakerOpened',
+      'breakerHalfOpened',
+      'breakerClosed',
     ]);
   });
 

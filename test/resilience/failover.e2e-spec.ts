@@ -1,6 +1,5 @@
 import { VerigatorSimulator } from '../../lib/testing';
-import { AuthMethod, ConnectionError } from '../../lib';
-import { ResilienceEvent } from '../../lib/http/resilience/resilience-event';
+import { AuthMethod, ConnectionError, VerigatorEvent } from '../../lib';
 import { RecordingServer, closedPortUrl } from '../utils/recording-server';
 import {
   TEST_PASSWORD,
@@ -8,7 +7,6 @@ import {
   VerigatorTestApp,
   createVerigatorApp,
 } from '../utils/create-verigator-app';
-import { VerigatorHttpClient } from '../../lib/http/verigator-http-client';
 
 describe('failover to fallbackEndpoints', () => {
   let sim: VerigatorSimulator;
@@ -20,11 +18,11 @@ describe('failover to fallbackEndpoints', () => {
   afterAll(() => sim.close());
 
   it('a dead port first, a live simulator second: the whole SMS flow works, one SMS', async () => {
+    const events: VerigatorEvent[] = [];
     const client = await createVerigatorApp(await closedPortUrl(), {
       fallbackEndpoints: [sim.url],
+      onEvent: (event) => void (event.type === 'failover' && events.push(event)),
     });
-    const events: ResilienceEvent[] = [];
-    client.app.get(VerigatorHttpClient).resilience.subscribe((e) => events.push(e));
     try {
       const service = await client.services.create({ fqdn: 'shop.com', name: 'Shop' });
       const user = await client.users.create(service.id, {
@@ -38,8 +36,14 @@ describe('failover to fallbackEndpoints', () => {
         verified: true,
       });
       await expect(client.users.get(service.id, user.id)).resolves.toEqual(user);
-      expect(events.filter((e) => e.type === 'failover')).toHaveLength(5);
-      expect(events[0]).toMatchObject({ type: 'failover', method: 'POST', to: sim.url });
+      expect(events).toHaveLength(5);
+      expect(events[0]).toMatchObject({
+        type: 'failover',
+        operation: 'services.create',
+        httpMethod: 'POST',
+        to: sim.url,
+        error: { code: 'CONNECTION_ERROR' },
+      });
     } finally {
       await client.app.close();
     }

@@ -6,9 +6,10 @@ import {
   RequestTimeoutError,
   ResourceAlreadyExistsError,
   VerigatorError,
+  VerigatorEvent,
 } from '../../lib';
-import { ResilienceEvent, RetryEvent } from '../../lib/http/resilience/resilience-event';
-import { VerigatorHttpClient } from '../../lib/http/verigator-http-client';
+
+type RetryEvent = Extract<VerigatorEvent, { type: 'retry' }>;
 import { RecordingServer, Reply } from '../utils/recording-server';
 import { VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
 
@@ -24,13 +25,19 @@ class TimedServer extends RecordingServer {
 const SERVICE = { id: 'svc-1', name: 'Shop', ctime: '2024-01-01T00:00:00Z' };
 
 describe('retries follow what is safe to repeat', () => {
+  /** The `retry` events `onEvent` received. */
+  const retries: RetryEvent[] = [];
   let upstream: TimedServer;
   let client: VerigatorTestApp;
 
   beforeAll(async () => {
     upstream = await new TimedServer().start();
     // No breaker here: each case is about one call's retries (the breaker has its own suite).
-    client = await createVerigatorApp(upstream.url, { timeout: 400, circuitBreaker: false });
+    client = await createVerigatorApp(upstream.url, {
+      timeout: 400,
+      circuitBreaker: false,
+      onEvent: (event) => void (event.type === 'retry' && retries.push(event)),
+    });
   });
   beforeEach(() => {
     upstream.clear();
@@ -63,26 +70,24 @@ describe('retries follow what is safe to repeat', () => {
     });
   });
 
-  it('reports each retry to the resilience hook: path, endpoint, attempt, wait and error', async () => {
-    const events: ResilienceEvent[] = [];
-    const unsubscribe = client.app
-      .get(VerigatorHttpClient)
-      .resilience.subscribe((event) => events.push(event));
-    try {
-      upstream.reply({ status: 503, body: {} }, { reset: true });
-      await expect(client.services.get('svc-1')).resolves.toMatchObject({ id: 'svc-1' });
-      expect(events).toEqual([
-        expect.objectContaining({ type: 'retry', method: 'GET', attempt: 1 }),
-        expect.objectContaining({ type: 'retry', method: 'GET', attempt: 2 }),
-      ]);
-      const [first, second] = events as RetryEvent[];
-      expect(first).toMatchObject({ path: '/v1/service/service/svc-1', endpoint: upstream.url });
-      expect(first.error).toBeInstanceOf(InternalError);
-      expect(second.error).toBeInstanceOf(ConnectionError);
-      expect(first.delayMs).toBeGreaterThanOrEqual(0);
-    } finally {
-      unsubscribe();
-    }
+  it('publishes each retry: operation, path template, endpoint, attempt, wait and error', async () => {
+    retries.length = 0;
+    upstream.reply({ status: 503, body: {} }, { reset: true });
+    await expect(client.services.get('svc-1')).resolves.toMatchObject({ id: 'svc-1' });
+    expect(retries).toEqual([
+      expect.objectContaining({ type: 'retry', operation: 'services.get', attempt: 1 }),
+      expect.objectContaining({ type: 'retry', operation: 'services.get', attempt: 2 }),
+    ]);
+    const [first, second] = retries;
+    expect(first).toMatchObject({
+      httpMethod: 'GET',
+      path: '/v1/service/service/{serviceId}',
+      serviceId: 'svc-1',
+      endpoint: upstream.url,
+      error: { name: InternalError.name, code: 'INTERNAL_ERROR', statusCode: 503 },
+    });
+    expect(second.error).toMatchObject({ name: ConnectionError.name, code: 'CONNECTION_ERROR' });
+    expect(first.delayMs).toBeGreaterThanOrEqual(0);
   });
 
   it('a delete is retried like a read', async () => {

@@ -1,6 +1,6 @@
 import { Controller, INestApplication, Post, UseGuards } from '@nestjs/common';
 import request from 'supertest';
-import { RequireTwoFactor } from '../../lib';
+import { InMemoryTwoFactorStore, RequireTwoFactor } from '../../lib';
 import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
 import { FakeVerigator, VALID_TOKEN, closedPortUrl } from './fake-verigator';
 import { ADAPTERS, AdapterFactory, FakeLoginGuard, createTestApp } from './two-factor-app';
@@ -15,23 +15,28 @@ class AccountController {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory) => {
   const fake = new FakeVerigator();
   let app: INestApplication | undefined;
 
   beforeAll(() => fake.start());
   afterAll(() => fake.close());
-  beforeEach(() => fake.reset());
+  /** The store's clock: tests move it instead of waiting. */
+  let now = 0;
+  const tick = (ms: number) => (now += ms);
+  beforeEach(() => {
+    fake.reset();
+    now = Date.now();
+  });
   afterEach(async () => {
     await app?.close();
     app = undefined;
   });
 
   async function boot(twoFactor: TwoFactorModuleOptions = {}, endpoint = fake.url) {
+    const store = new InMemoryTwoFactorStore({ now: () => now });
     ({ app } = await createTestApp(adapter, endpoint, {
-      options: { twoFactor },
+      options: { twoFactor: { store, ...twoFactor } },
       controllers: [AccountController],
     }));
     const http = () => request(app!.getHttpServer());
@@ -47,7 +52,7 @@ describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory)
       const { ask } = await boot({ cooldown: 1 });
       for (let i = 0; i < 5; i++) {
         expect((await ask()).body.code).toBe('TWO_FACTOR_REQUIRED');
-        await sleep(5);
+        tick(5);
       }
       const refused = await ask();
       expect(refused.status).toBe(429);
@@ -68,14 +73,14 @@ describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory)
     it('follows maxSends and sendWindow, and sends again once the window has passed', async () => {
       const { ask } = await boot({ cooldown: 1, maxSends: 2, sendWindow: 400 });
       await ask();
-      await sleep(5);
+      tick(5);
       await ask();
-      await sleep(5);
+      tick(5);
       const refused = await ask();
       expect(refused.status).toBe(429);
       expect(refused.headers['retry-after']).toBe('1');
       expect(fake.initiates).toHaveLength(2);
-      await sleep(450);
+      tick(450);
       expect((await ask()).body.code).toBe('TWO_FACTOR_REQUIRED');
       expect(fake.initiates).toHaveLength(3);
     });

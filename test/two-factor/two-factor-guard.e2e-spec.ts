@@ -119,15 +119,21 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
   async function boot(twoFactor: TwoFactorModuleOptions = {}, extra: { global?: boolean } = {}) {
     const providers: Provider[] = [{ provide: APP_GUARD, useClass: FakeLoginGuard }];
     if (extra.global) providers.push({ provide: APP_GUARD, useClass: TwoFactorGuard });
+    const store = new InMemoryTwoFactorStore({ now: () => now });
     ({ app, logger } = await createTestApp(adapter, fake.url, {
-      options: { twoFactor },
+      options: { twoFactor: { store, ...twoFactor } },
       controllers: [AccountController, ClassLevelController, CustomGuardController],
       providers: [...providers, QueryTokenGuard],
     }));
     return () => request(app!.getHttpServer());
   }
 
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** The store's clock: tests move it instead of waiting. */
+  let now = 0;
+  const advance = (ms: number) => (now += ms);
+  beforeEach(() => {
+    now = Date.now();
+  });
 
   describe('finding the user', () => {
     it('answers 401 TWO_FACTOR_USER_UNKNOWN without a user, calling nobody', async () => {
@@ -214,7 +220,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
     it('sends a new code once the cooldown has passed', async () => {
       const http = await boot({ cooldown: 150 });
       await http().post('/account/transfer').set('x-user', 'u-1');
-      await sleep(200);
+      advance(200);
       await http().post('/account/transfer').set('x-user', 'u-1');
       expect(fake.initiates).toHaveLength(2);
     });
@@ -298,7 +304,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
         .set('x-user', 'u-2')
         .set('x-verigator-token', VALID_TOKEN);
       expect(other.status).toBe(201);
-      await sleep(750);
+      advance(750);
       expect((await send(VALID_TOKEN)).status).toBe(201);
     });
 
@@ -354,7 +360,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       expect((await http().post('/account/remembered').set('x-user', 'u-1')).status).toBe(201);
       expect((await http().post('/account/remembered').set('x-user', 'u-2')).status).toBe(401);
       expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(401);
-      await sleep(450);
+      advance(450);
       const again = await http().post('/account/remembered').set('x-user', 'u-1');
       expect(again.body.code).toBe('TWO_FACTOR_REQUIRED');
       expect(fake.verifies).toHaveLength(1);

@@ -7,8 +7,11 @@ import {
   handleWhen,
 } from 'cockatiel';
 import { CircuitOpenError } from '../../errors/verigator.error';
+import { VerigatorEventPublisher } from '../../events/verigator-event-publisher';
 import { isOutage } from './operation-safety';
-import { CircuitStateName, ResilienceEvents } from './resilience-event';
+
+/** State of one endpoint's circuit breaker. */
+export type CircuitStateName = 'closed' | 'open' | 'half-open';
 
 /** Settings of the per-endpoint circuit breaker. */
 export interface CircuitBreakerSettings {
@@ -25,6 +28,13 @@ const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
   [CircuitState.Isolated]: 'open',
 };
 
+/** The public event of each state a breaker moves to. */
+const STATE_EVENTS = {
+  closed: 'breakerClosed',
+  open: 'breakerOpened',
+  'half-open': 'breakerHalfOpened',
+} as const;
+
 /**
  * One endpoint with its own circuit breaker (cockatiel's `ConsecutiveBreaker`): after
  * `threshold` consecutive outage failures it opens and every call fails at once with
@@ -39,7 +49,7 @@ export class EndpointCircuit {
     /** Base URL, without a trailing slash. */
     readonly endpoint: string,
     settings: CircuitBreakerSettings | false,
-    events: ResilienceEvents,
+    events: VerigatorEventPublisher,
   ) {
     if (!settings) return;
     this.breaker = circuitBreaker(handleWhen(isOutage), {
@@ -47,7 +57,7 @@ export class EndpointCircuit {
       breaker: new ConsecutiveBreaker(settings.threshold),
     });
     this.breaker.onStateChange((state) =>
-      events.emit({ type: 'circuit', endpoint, state: STATE_NAMES[state] }),
+      events.publish({ type: STATE_EVENTS[STATE_NAMES[state]], endpoint }),
     );
   }
 

@@ -1,17 +1,19 @@
+import { describeVerigatorCall } from '../../events/describe-verigator-call';
+import { toVerigatorEventError } from '../../events/verigator-event-error';
+import { VerigatorEventPublisher } from '../../events/verigator-event-publisher';
 import { EndpointCircuit } from './endpoint-circuit';
 import { mayFailOver } from './operation-safety';
-import { ResilienceEvents } from './resilience-event';
 import { ResilientCall } from './resilient-call';
 
 /**
  * Tries the endpoints in order, each through its own circuit, moving to the next only when
  * `mayFailOver` allows it for the method (see operation-safety.ts); otherwise, and after the
- * last endpoint, the error is thrown as is.
+ * last endpoint, the error is thrown as is. Each move is published as a `failover` event.
  */
 export async function withFailover<T>(
   call: ResilientCall,
   circuits: readonly EndpointCircuit[],
-  events: ResilienceEvents,
+  events: VerigatorEventPublisher,
   attempt: (endpoint: string) => Promise<T>,
 ): Promise<T> {
   for (let i = 0; ; i++) {
@@ -22,13 +24,12 @@ export async function withFailover<T>(
     } catch (error) {
       const next = circuits[i + 1];
       if (!next || !mayFailOver(call.method, error)) throw error;
-      events.emit({
+      events.publish({
         type: 'failover',
-        method: call.method,
-        path: call.path,
+        ...describeVerigatorCall(call.method, call.path),
         from: circuit.endpoint,
         to: next.endpoint,
-        error,
+        error: toVerigatorEventError(error),
       });
     }
   }

@@ -9,7 +9,8 @@ import {
 import { mapStatusToError, mapTransportError } from '../map-upstream-error';
 import { isOutage, mayFailOver, mayRetry, provablyNeverSent } from './operation-safety';
 
-const transport = (code: string): VerigatorError => mapTransportError(code, `socket ${code}`);
+const transport = (code: string): VerigatorError =>
+  mapTransportError({ code, message: `socket ${code}` }, 'verigator.test', false);
 const circuitOpen = new CircuitOpenError('open');
 
 describe('what is safe to repeat', () => {

@@ -3,7 +3,7 @@ import {
   ConnectionError,
   RequestTimeoutError,
 } from '../../errors/verigator.error';
-import type { VerigatorHttpMethod } from '../verigator-http-client';
+import type { VerigatorHttpMethod } from './resilient-call';
 
 /*
  * What is safe to repeat: the rules every retry and failover decision follows.

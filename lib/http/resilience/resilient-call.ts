@@ -1,5 +1,7 @@
-import type { VerigatorHttpMethod } from '../verigator-http-client';
 import { CallDeadline } from './call-deadline';
+
+/** HTTP methods the Verigator API uses. */
+export type VerigatorHttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** One Verigator call as the resilience policies see it. */
 export interface ResilientCall {

@@ -9,9 +9,11 @@ import {
   retry,
 } from 'cockatiel';
 import { RateLimitedError } from '../../errors/verigator.error';
+import { describeVerigatorCall } from '../../events/describe-verigator-call';
+import { toVerigatorEventError } from '../../events/verigator-event-error';
+import { VerigatorEventPublisher } from '../../events/verigator-event-publisher';
 import { CallDeadline } from './call-deadline';
 import { mayRetry } from './operation-safety';
-import { ResilienceEvents } from './resilience-event';
 import { ResilientCall } from './resilient-call';
 
 /** First back-off delay, in milliseconds; each retry doubles the ceiling (full jitter). */
@@ -26,9 +28,12 @@ const MIN_ATTEMPT_MS = 100;
  * the method (see operation-safety.ts), exponential back-off with full jitter, a `Retry-After`
  * honoured as the minimum wait, every wait clamped so that the attempt after it keeps
  * `MIN_ATTEMPT_MS` before the deadline, and no retry at all when that time is not left (after
- * the wait `Retry-After` asks for).
+ * the wait `Retry-After` asks for). Each retry is published as a `retry` event.
  */
-export function createRetryPolicy(call: ResilientCall, events: ResilienceEvents): RetryPolicy {
+export function createRetryPolicy(
+  call: ResilientCall,
+  events: VerigatorEventPublisher,
+): RetryPolicy {
   const { method, path, retries, deadline } = call;
   const policy = retry(
     handleWhen(
@@ -38,14 +43,13 @@ export function createRetryPolicy(call: ResilientCall, events: ResilienceEvents)
     { maxAttempts: retries, backoff: new DeadlineBackoffFactory(deadline) },
   );
   policy.onRetry(({ attempt, delay, ...reason }) =>
-    events.emit({
+    events.publish({
       type: 'retry',
-      method,
-      path,
+      ...describeVerigatorCall(method, path),
       endpoint: call.lastEndpoint,
       attempt,
       delayMs: delay,
-      error: 'error' in reason ? reason.error : undefined,
+      error: toVerigatorEventError('error' in reason ? reason.error : undefined),
     }),
   );
   return policy;

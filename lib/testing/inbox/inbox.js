@@ -192,6 +192,13 @@
           device.otpauthUrl ? el('code', { class: 'otpauth' }, device.otpauthUrl) : undefined,
         ),
       );
+      // without the optional package uqr the simulator draws no QR code (501): say how to get one
+      const qr = device.view.querySelector('img.qr');
+      qr.addEventListener('error', () => {
+        qr.replaceWith(
+          el('p', { class: 'hint qr-missing' }, 'QR codes need uqr: npm install --save-dev uqr'),
+        );
+      });
     }
     return device.view;
   }

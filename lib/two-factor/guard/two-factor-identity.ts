@@ -1,0 +1,93 @@
+import { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { isWellFormedText } from '../../validation/rules';
+import { DEFAULT_TWO_FACTOR_TOKEN_HEADER, TWO_FACTOR_METADATA } from '../../verigator.constants';
+import { TwoFactorMetadata } from '../two-factor-metadata';
+import {
+  ResolvedTwoFactorOptions,
+  TwoFactorRequest,
+  TwoFactorRouteOptions,
+} from '../two-factor-options.interface';
+import { stepGuardOf } from '../two-factor-step';
+
+/**
+ * Who and what `TwoFactorGuard` checks, read from the request: the route's options, the service,
+ * the user, the token and the session. Each is a protected method to override in a subclass of
+ * the guard; the defaults follow the `twoFactor` readers.
+ */
+export abstract class TwoFactorIdentity {
+  constructor(
+    protected readonly reflector: Reflector,
+    protected readonly options: ResolvedTwoFactorOptions,
+  ) {}
+
+  /** The route's options (method beats class); `{}` without decorator; `undefined` when skipped. */
+  protected getRouteOptions(context: ExecutionContext): TwoFactorRouteOptions | undefined {
+    const metadata = this.reflector.getAllAndOverride<TwoFactorMetadata | undefined>(
+      TWO_FACTOR_METADATA,
+      [context.getHandler(), context.getClass()],
+    );
+    // A step without metadata sits on a method a subclass's decorator shares with its base class.
+    if (metadata?.skip || (metadata === undefined && stepGuardOf(this.constructor))) return;
+    return metadata?.options ?? {};
+  }
+
+  /** The adapter's request and response (Express or Fastify). */
+  protected getRequestResponse(context: ExecutionContext): {
+    request: TwoFactorRequest;
+    response: TwoFactorRequest;
+  } {
+    const http = context.switchToHttp();
+    return { request: http.getRequest(), response: http.getResponse() };
+  }
+
+  /**
+   * The Verigator service id: the route's, else the module's. Override it to resolve one per
+   * request (e.g. per tenant); the module then lets routes without one start.
+   */
+  protected async getServiceId(
+    _context: ExecutionContext,
+    route: TwoFactorRouteOptions,
+  ): Promise<string> {
+    return route.serviceId ?? this.options.serviceId ?? '';
+  }
+
+  /**
+   * The Verigator user id: the `twoFactor.userId` reader, else `request.user?.verigatorId`;
+   * `undefined` (an unknown user) unless well-formed non-empty text.
+   */
+  protected async getUserId(context: ExecutionContext): Promise<string | undefined> {
+    const { request } = this.getRequestResponse(context);
+    const id = nonEmpty(
+      this.options.userId ? await this.options.userId(request, context) : request.user?.verigatorId,
+    );
+    return id !== undefined && isWellFormedText(id) ? id : undefined;
+  }
+
+  /** The code the user typed: the `twoFactor.token` reader, else the `X-Verigator-Token` header. */
+  protected async getToken(context: ExecutionContext): Promise<string | undefined> {
+    const { request } = this.getRequestResponse(context);
+    if (this.options.token) return nonEmpty(await this.options.token(request, context));
+    const header: unknown = request.headers?.[DEFAULT_TWO_FACTOR_TOKEN_HEADER];
+    return nonEmpty(Array.isArray(header) ? header[0] : header);
+  }
+
+  /**
+   * What a remembered success is bound to besides the user: the `twoFactor.sessionKey` reader,
+   * else `''` (the user across sessions); `undefined`, also for text that is not well-formed,
+   * remembers nothing.
+   */
+  protected async getSessionKey(
+    context: ExecutionContext,
+    _userId: string,
+  ): Promise<string | undefined> {
+    if (!this.options.sessionKey) return '';
+    const { request } = this.getRequestResponse(context);
+    const key: unknown = await this.options.sessionKey(request, context);
+    return typeof key === 'string' && isWellFormedText(key) ? key : undefined;
+  }
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}

@@ -1,0 +1,85 @@
+import { AuthMethod } from '../../models/verigator.models';
+import { InMemoryTwoFactorStore } from '../stores/in-memory-two-factor.store';
+import { twoFactorStoreKey } from '../stores/two-factor-store-keys';
+import { TwoFactorRecords, outranks } from './two-factor-records';
+
+describe('TwoFactorRecords', () => {
+  let now = 0;
+  const user = { serviceId: 'svc', userId: 'u-1' };
+  const records = () =>
+    new TwoFactorRecords(
+      new InMemoryTwoFactorStore({ now: () => now }),
+      { cooldown: 60_000, smsCodeLifetime: 300_000 },
+      twoFactorStoreKey,
+    );
+  const route = (method: AuthMethod, smsFallback: 'accept' | 'refuse' = 'accept') => ({
+    ...user,
+    method,
+    smsFallback,
+  });
+
+  beforeEach(() => {
+    now = 0;
+  });
+
+  it('ranks TOTP above SMS', () => {
+    expect(outranks(AuthMethod.TOTP, AuthMethod.SMS)).toBe(true);
+    expect(outranks(AuthMethod.TOTP, AuthMethod.TOTP)).toBe(true);
+    expect(outranks(AuthMethod.SMS, AuthMethod.SMS)).toBe(true);
+    expect(outranks(AuthMethod.SMS, AuthMethod.TOTP)).toBe(false);
+  });
+
+  it('keeps a cooldown per route method, holding the method Verigator used', async () => {
+    const subject = records();
+    expect(await subject.claimCooldown(user, AuthMethod.TOTP)).toBe(true);
+    expect(await subject.claimCooldown(user, AuthMethod.TOTP)).toBe(false);
+    expect(await subject.claimCooldown(user, AuthMethod.SMS)).toBe(true);
+    await subject.sent(user, AuthMethod.TOTP, AuthMethod.SMS);
+    expect(await subject.cooldownMethod(user, AuthMethod.TOTP)).toBe(AuthMethod.SMS);
+    await subject.releaseCooldown(user, AuthMethod.TOTP);
+    expect(await subject.claimCooldown(user, AuthMethod.TOTP)).toBe(true);
+  });
+
+  it('lets a TOTP route verify only while no SMS this app sent may be valid', async () => {
+    const subject = records();
+    expect(await subject.countsAs(route(AuthMethod.TOTP))).toEqual({ method: AuthMethod.TOTP });
+    await subject.sent(user, AuthMethod.SMS, AuthMethod.SMS);
+    now = 100_000;
+    expect(await subject.countsAs(route(AuthMethod.TOTP))).toEqual({ pendingMs: 200_000 });
+    expect(await subject.countsAs(route(AuthMethod.SMS))).toEqual({ method: AuthMethod.SMS });
+    now = 300_000;
+    expect(await subject.countsAs(route(AuthMethod.TOTP))).toEqual({ method: AuthMethod.TOTP });
+  });
+
+  it("accepts a TOTP route's own SMS fallback as SMS, unless the route refuses it", async () => {
+    const subject = records();
+    await subject.sent(user, AuthMethod.TOTP, AuthMethod.SMS);
+    expect(await subject.countsAs(route(AuthMethod.TOTP))).toEqual({ method: AuthMethod.SMS });
+    expect(await subject.countsAs(route(AuthMethod.TOTP, 'refuse'))).toEqual({
+      pendingMs: 300_000,
+    });
+    await subject.mayHaveSentSms(user);
+    expect(await subject.countsAs(route(AuthMethod.TOTP))).toEqual({ pendingMs: 300_000 });
+  });
+
+  it('ends cooldowns, and with a spent code the pending SMS', async () => {
+    const subject = records();
+    await subject.sent(user, AuthMethod.SMS, AuthMethod.SMS);
+    await subject.endCodes(user, false);
+    expect(await subject.claimCooldown(user, AuthMethod.SMS)).toBe(true);
+    expect(await subject.countsAs(route(AuthMethod.TOTP))).toHaveProperty('pendingMs');
+    await subject.endCodes(user, true);
+    expect(await subject.countsAs(route(AuthMethod.TOTP))).toEqual({ method: AuthMethod.TOTP });
+  });
+
+  it('remembers a success for its method and those it outranks, per session', async () => {
+    const subject = records();
+    await subject.remember(user, AuthMethod.SMS, 's-1', 60_000);
+    expect(await subject.isRemembered(user, AuthMethod.SMS, 's-1', 60_000)).toBe(true);
+    expect(await subject.isRemembered(user, AuthMethod.TOTP, 's-1', 60_000)).toBe(false);
+    expect(await subject.isRemembered(user, AuthMethod.SMS, 's-2', 60_000)).toBe(false);
+    await subject.remember(user, AuthMethod.TOTP, 's-2', 60_000);
+    expect(await subject.isRemembered(user, AuthMethod.TOTP, 's-2', 60_000)).toBe(true);
+    expect(await subject.isRemembered(user, AuthMethod.SMS, 's-2', 60_000)).toBe(true);
+  });
+});

@@ -1,0 +1,64 @@
+import { performance } from 'node:perf_hooks';
+import type { TwoFactorEvent } from '../../events/two-factor-event';
+import { AuthMethod } from '../../models/verigator.models';
+import { TwoFactorRequest } from '../two-factor-options.interface';
+import { TwoFactorUser } from './two-factor-limits';
+import { outranks } from './two-factor-records';
+
+/** One check of a request: the route's settings with module defaults applied, and whose. */
+export interface TwoFactorCheck extends TwoFactorUser {
+  method: AuthMethod;
+  maxAge: number;
+  smsFallback: 'accept' | 'refuse';
+  /** `performance.now()` when the check began, for the audit trail's latency. */
+  startedAt: number;
+}
+
+/** What the two-factor guards of one request share, kept on the request. */
+export interface TwoFactorRequestState<Guard = object> {
+  /** Guard classes whose checks passed. */
+  passed: Set<object>;
+  /** Guards that left their checks to the route's last guard (`@RequireTwoFactor()`). */
+  deferred: Guard[];
+  /** Second factors verified in this request: another guard class need not ask again. */
+  proofs: (TwoFactorUser & { method: AuthMethod })[];
+  /** The check under way, for the audit trail. */
+  check?: TwoFactorCheck;
+}
+
+/** The audit event of a decision in `check`, with the route, user, method and latency. */
+export function eventOf(
+  check: TwoFactorCheck,
+  route: string,
+  details: Pick<TwoFactorEvent, 'type' | 'outcome'> & Partial<TwoFactorEvent>,
+): Omit<TwoFactorEvent, 'timestamp'> {
+  return {
+    route,
+    serviceId: check.serviceId,
+    userId: check.userId || undefined,
+    method: check.method,
+    latencyMs: Math.round((performance.now() - check.startedAt) * 100) / 100,
+    ...details,
+  };
+}
+
+const STATE = Symbol('verigator.twoFactorState');
+
+/** The request's two-factor state, created on first use. */
+export function requestState<Guard>(request: TwoFactorRequest): TwoFactorRequestState<Guard> {
+  const holder = request as Record<symbol, TwoFactorRequestState<Guard>>;
+  return (holder[STATE] ??= { passed: new Set(), deferred: [], proofs: [] });
+}
+
+/** True when a factor verified in this request serves `check`: same user, at least its rank. */
+export function provenInRequest(
+  state: TwoFactorRequestState<unknown>,
+  check: TwoFactorCheck,
+): boolean {
+  return state.proofs.some(
+    (proof) =>
+      proof.serviceId === check.serviceId &&
+      proof.userId === check.userId &&
+      outranks(proof.method, check.method),
+  );
+}
