@@ -1,13 +1,15 @@
 import { Transform } from 'class-transformer';
 import { IsFQDN, IsIn, IsString, Length, Matches } from 'class-validator';
 import { AUTH_METHODS, AuthMethod } from '../models/verigator.models';
+import { documentDto } from '../integrations/openapi';
 import { IsPossiblePhoneNumber, IsVerigatorId, IsWellFormedText } from '../validation/rules';
 
 /*
  * The bodies of Verigator's calls, with their rules: controllers validate them with
  * `ValidationPipe`, and the services check their own arguments against the same classes (the
  * `*Args` classes below add the ids; they are internal) through `validateInput`, before anything
- * is sent. Each rule is written once, as a decorator.
+ * is sent. Each rule is written once, as a decorator; `documentDto` gives the public DTOs their
+ * OpenAPI schema from those rules (for @nestjs/swagger, without loading it).
  */
 
 /** Registers a service: `ServicesService.create()`, or a controller body with `ValidationPipe`. */
@@ -83,3 +85,28 @@ export class VerifyTokenArgs extends VerifyTokenDto {
   @IsVerigatorId() serviceId!: string;
   @IsVerigatorId() userId!: string;
 }
+
+documentDto(CreateServiceDto, {
+  fqdn: { description: 'Domain name of the application', example: 'coffeeshop.com' },
+  name: { description: 'Shown as the issuer in the Verigator app', example: 'Coffee Shop' },
+});
+documentDto(CreateUserDto, {
+  username: {
+    description: "The user's login name in your application (usually an e-mail address)",
+    example: 'alice@example.com',
+  },
+  phoneNumber: {
+    description:
+      'Phone number with its country prefix; spaces, dashes, dots and parentheses are removed',
+    example: '+3725555555',
+  },
+});
+documentDto(InitiateAuthDto, {
+  method: {
+    description: 'How to send the code; Verigator falls back to SMS for a user with no device',
+    example: 'sms',
+  },
+});
+documentDto(VerifyTokenDto, {
+  token: { description: 'The code the user typed; spaces are removed', example: '123456' },
+});

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleInit, RequestMethod, Type } from '@nestjs/c
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { APP_GUARD, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
+import { refuseProtectedMessageHandlers } from './message-handlers.check';
 import { TWO_FACTOR_METADATA, VERIGATOR_TWO_FACTOR_OPTIONS } from '../verigator.constants';
 import { TwoFactorGuard } from './two-factor.guard';
 import { TwoFactorMetadata } from './two-factor-metadata';
@@ -62,8 +63,10 @@ export class TwoFactorRoutesCheck implements OnModuleInit {
   /**
    * @throws TwoFactorGuardOrderError naming every route where the order is unsafe.
    * @throws VerigatorConfigurationError naming every route without a service id.
+   * @throws Error naming WebSocket and microservice handlers under `@RequireTwoFactor()`.
    */
   onModuleInit(): void {
+    refuseProtectedMessageHandlers(this.modules);
     const routes = findRoutes(this.modules);
     const unsafe = routes.flatMap((route) => {
       const problem = orderProblem(route);

@@ -13,6 +13,7 @@ import * as answers from './guard/two-factor-answers';
 import { TwoFactorIdentity } from './guard/two-factor-identity';
 import { TwoFactorLimits } from './guard/two-factor-limits';
 import { TwoFactorRecords } from './guard/two-factor-records';
+import * as transports from './guard/two-factor-transports';
 import * as state from './guard/two-factor-request-state';
 import { TwoFactorCheck as Check } from './guard/two-factor-request-state';
 import { isOutcomeUnknown } from '../http/resilience/operation-safety';
@@ -58,9 +59,16 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
     this.records = new TwoFactorRecords(store, options, keyOf);
   }
 
-  /** Runs this guard class's checks once per request (see the class comment for where). */
+  /** Runs this guard class's checks once per request; outside HTTP see two-factor-transports. */
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return this.getRouteOptions(context) === undefined;
+    if (context.getType() === 'http') return this.checkRequest(context);
+    if (!transports.isGraphQLOverHttp(context)) {
+      return transports.refuseOutsideHttp(context, this.getRouteOptions(context), this.logger);
+    }
+    return this.checkRequest(context).catch(transports.throwAsGraphQLError);
+  }
+
+  private async checkRequest(context: ExecutionContext): Promise<boolean> {
     const shared = this.state(context);
     if (stepGuardOf(this.constructor) === undefined) {
       if (!hasTwoFactorStep(context.getHandler())) return this.decide(context, shared);

@@ -141,6 +141,7 @@ describe('the API password never appears, even echoed JSON-escaped or in an insp
       json: (answer: unknown) => (answered = JSON.stringify(answer)),
     };
     filter.catch(error, {
+      getType: () => 'http',
       switchToHttp: () => ({ getResponse: () => response }),
     } as never);
     const views = [

@@ -5,6 +5,7 @@ import { checkTwoFactorRouteOptions } from '../two-factor-route-options';
 import { TwoFactorGuard } from '../two-factor.guard';
 import { TwoFactorRouteOptions } from '../two-factor-options.interface';
 import { TwoFactorMetadata } from '../two-factor-metadata';
+import { documentTwoFactorRoute } from './two-factor-openapi';
 import { keepStepsLast, placeStep, twoFactorStepFor } from '../two-factor-step';
 
 /** Options of `@RequireTwoFactor()`. */
@@ -20,7 +21,9 @@ export interface RequireTwoFactorOptions extends TwoFactorRouteOptions {
  * Protects a route (on a method) or every route of a controller (on a class) with a fresh second
  * factor. Method options beat class options. The guard's checks run as the route's last guard,
  * after every global, class and method guard whatever the decorator order, so your login guard
- * always runs first, and before any interceptor, pipe or handler.
+ * always runs first, and before any interceptor, pipe or handler. For `@nestjs/swagger`, the
+ * route documents the `X-Verigator-Token` header and the guard's answers (401, 429, 502, 503,
+ * 504, ...) with their `code` values.
  * @throws VerigatorConfigurationError at declaration when an option is unusable.
  * @example
  * @RequireTwoFactor({ method: AuthMethod.TOTP, maxAge: 5 * 60_000 })
@@ -37,6 +40,7 @@ export function RequireTwoFactor(
   };
   const step = twoFactorStepFor(guard);
   return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    documentTwoFactorRoute(target, descriptor);
     if (descriptor) {
       Reflect.defineMetadata(TWO_FACTOR_METADATA, metadata, descriptor.value as object);
       placeStep(descriptor.value as object, step);

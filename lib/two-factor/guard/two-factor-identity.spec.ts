@@ -17,7 +17,10 @@ class Identity extends TwoFactorIdentity {
 }
 
 const contextOf = (request: object) =>
-  ({ switchToHttp: () => ({ getRequest: () => request, getResponse: () => ({}) }) }) as never;
+  ({
+    getType: () => 'http',
+    switchToHttp: () => ({ getRequest: () => request, getResponse: () => ({}) }),
+  }) as never;
 const identity = (twoFactor: TwoFactorModuleOptions = {}) =>
   new Identity(new Reflector(), resolveTwoFactorOptions({ serviceId: 'svc', twoFactor }));
 

@@ -1,5 +1,6 @@
 import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { graphQLRequestResponse } from '../../integrations/transport-errors';
 import { isWellFormedText } from '../../validation/rules';
 import { DEFAULT_TWO_FACTOR_TOKEN_HEADER, TWO_FACTOR_METADATA } from '../../verigator.constants';
 import { TwoFactorMetadata } from '../two-factor-metadata';
@@ -32,11 +33,15 @@ export abstract class TwoFactorIdentity {
     return metadata?.options ?? {};
   }
 
-  /** The adapter's request and response (Express or Fastify). */
+  /** The adapter's request and response (Express or Fastify), also behind a GraphQL resolver. */
   protected getRequestResponse(context: ExecutionContext): {
     request: TwoFactorRequest;
     response: TwoFactorRequest;
   } {
+    if (context.getType<string>() === 'graphql') {
+      const { request = {}, response = { header() {} } } = graphQLRequestResponse(context);
+      return { request, response };
+    }
     const http = context.switchToHttp();
     return { request: http.getRequest(), response: http.getResponse() };
   }
