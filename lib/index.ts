@@ -44,6 +44,7 @@ export {
   WrongCredentialsError,
 } from './errors/verigator.error';
 export { VerigatorConfigurationError } from './errors/verigator-configuration.error';
+export { SmsRefusedError } from './sms/sms-defence';
 export { VerigatorExceptionFilter } from './filters/verigator-exception.filter';
 
 // The guard

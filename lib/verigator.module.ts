@@ -7,6 +7,7 @@ import { resolvedVerigatorOptionsProvider } from './options/verigator-options';
 import { AuthService } from './services/auth.service';
 import { ServicesService } from './services/services.service';
 import { UsersService } from './services/users.service';
+import { SmsDefence } from './sms/sms-defence';
 import { twoFactorOptionsProvider, twoFactorStoreProvider } from './options/two-factor-options';
 import { TwoFactorStore } from './two-factor/stores/two-factor.store';
 import { TwoFactorGuard } from './two-factor/two-factor.guard';
@@ -35,6 +36,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     ServicesService,
     UsersService,
     AuthService,
+    SmsDefence,
     twoFactorOptionsProvider,
     twoFactorStoreProvider,
     TwoFactorGuard,

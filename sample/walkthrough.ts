@@ -27,6 +27,10 @@ export function walkthrough(
     ``,
     `# 4. Retry with the code: 201 { status: "sent", ... }`,
     `curl -s -X POST ${appUrl}/transfers ${auth} -H 'X-Verigator-Token: <code>' ${json} -d '{"to":"bob","amount":100}'`,
+    ``,
+    `# SMS pumping defences: codes go only to EE, LV, LT and FI numbers (another country: 400 at`,
+    `# sign-up), at most 500 SMS an hour app-wide and 100 per number prefix (then 429 SMS_LIMITED)`,
+    `curl -s -X POST ${appUrl}/users ${json} -d '{"username":"eve@example.com","phoneNumber":"+1 202 555 0143"}'`,
   ];
   if (simulatorUrl) {
     const user = `${simulatorUrl}/_simulator/service/${serviceId}/users/$USER_ID`;

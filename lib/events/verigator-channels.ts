@@ -14,6 +14,8 @@ export const VERIGATOR_CHANNELS = {
   clientCall: 'verigator:client:call',
   /** `VerigatorResilienceEvent`: a retry, a failover or a circuit breaker state change. */
   clientResilience: 'verigator:client:resilience',
+  /** `SmsDefenceEvent`: an SMS refused by the `sms` defences, or the budget's alarm. */
+  smsDefence: 'verigator:sms:defence',
 } as const;
 
 /** The name of one of {@link VERIGATOR_CHANNELS}. */
@@ -30,6 +32,9 @@ export function channelNameOf(event: Pick<VerigatorEvent, 'type'>): VerigatorCha
     case 'breakerHalfOpened':
     case 'breakerClosed':
       return VERIGATOR_CHANNELS.clientResilience;
+    case 'smsRefused':
+    case 'smsBudgetExhausted':
+      return VERIGATOR_CHANNELS.smsDefence;
     default:
       return VERIGATOR_CHANNELS.guardDecision;
   }

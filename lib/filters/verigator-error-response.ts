@@ -10,6 +10,7 @@ import {
   VerigatorError,
 } from '../errors/verigator.error';
 import { isOutage } from '../http/resilience/operation-safety';
+import { SmsRefusedError } from '../sms/sms-defence';
 
 /**
  * The message end users read for each `VerigatorError` code, through `VerigatorExceptionFilter`
@@ -29,6 +30,8 @@ export const VERIGATOR_ERROR_MESSAGES = {
   CONNECTION_ERROR: 'The two-factor authentication provider could not be reached',
   CIRCUIT_OPEN: 'The two-factor authentication provider could not be reached',
   REQUEST_TIMEOUT: 'The two-factor authentication provider did not answer in time',
+  SMS_NOT_ALLOWED: 'Codes cannot be sent by SMS to this phone number; use the authenticator app',
+  SMS_LIMITED: 'Too many codes were sent by SMS; retry later or use the authenticator app',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** The `code` of each `VerigatorError` class, e.g. `NO_SUCH_RESOURCE`. */
@@ -60,6 +63,7 @@ export interface VerigatorErrorResponse {
 
 const REASON_PHRASES: Readonly<Record<number, string>> = {
   400: 'Bad Request',
+  403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
   429: 'Too Many Requests',
@@ -71,6 +75,7 @@ const REASON_PHRASES: Readonly<Record<number, string>> = {
 /** The code whose message answers an error of a code with no message of its own (a subclass). */
 const FALLBACK_CODE_BY_STATUS: Readonly<Record<number, VerigatorErrorCode>> = {
   400: 'INVALID_DATA',
+  403: 'SMS_NOT_ALLOWED',
   404: 'NO_SUCH_RESOURCE',
   409: 'RESOURCE_ALREADY_EXISTS',
   429: 'RATE_LIMITED',
@@ -80,12 +85,16 @@ const FALLBACK_CODE_BY_STATUS: Readonly<Record<number, VerigatorErrorCode>> = {
 };
 
 /**
- * The HTTP status a `VerigatorError` becomes: 400 invalid data, 404 no such resource, 409
- * already exists, 429 rate limited, 503 connection failure, 504 timeout, and 502 for everything
+ * The HTTP status a `VerigatorError` becomes: 400 invalid data, 403 an SMS the `sms` defences
+ * do not allow, 404 no such resource, 409 already exists, 429 rate limited (by Verigator or an
+ * SMS budget), 503 connection failure, 504 timeout, and 502 for everything
  * else, wrong credentials and forbidden included (they are the server's own credentials: a 401 or
  * 403 would make a browser client log its user out).
  */
 export function httpStatusForVerigatorError(error: VerigatorError): number {
+  if (error instanceof SmsRefusedError) {
+    return error.code === 'SMS_LIMITED' ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.FORBIDDEN;
+  }
   if (error instanceof InvalidDataError) return HttpStatus.BAD_REQUEST;
   if (error instanceof NoSuchResourceError) return HttpStatus.NOT_FOUND;
   if (error instanceof ResourceAlreadyExistsError) return HttpStatus.CONFLICT;
@@ -121,6 +130,9 @@ export function toVerigatorErrorResponse(
     code: error.code,
   };
   if (error instanceof InvalidDataError) body.fields = error.fields;
-  const retryAfter = error instanceof RateLimitedError ? error.retryAfter : undefined;
+  const retryAfter =
+    error instanceof RateLimitedError || error instanceof SmsRefusedError
+      ? error.retryAfter
+      : undefined;
   return { statusCode, body, ...(retryAfter !== undefined && { retryAfter }) };
 }

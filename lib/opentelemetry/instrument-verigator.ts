@@ -1,5 +1,6 @@
 import type * as OpenTelemetry from '@opentelemetry/api';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { SmsDefenceEvent } from '../events/sms-defence-event';
 import type { TwoFactorEvent } from '../events/two-factor-event';
 import type { VerigatorCallEvent } from '../events/verigator-call-event';
 import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
@@ -12,8 +13,6 @@ export interface VerigatorInstrumentationOptions {
 }
 
 const SCOPE = 'nestjs-verigator';
-/** The SMS defences' channel; its `smsRefused` events count as refused SMS. */
-const SMS_DEFENCE_CHANNEL = 'verigator:sms:defence';
 /** Retries and failovers waiting for their call's event; a bound, in case one never comes. */
 const MAX_PENDING = 1_000;
 
@@ -133,15 +132,15 @@ export function instrumentVerigator(options: VerigatorInstrumentationOptions = {
   };
 
   const onSmsDefence = (message: unknown): void => {
-    const event = message as { type: string; reason?: string };
-    if (event.type === 'smsRefused') smsRefused.add(1, { reason: event.reason ?? 'unknown' });
+    const event = message as SmsDefenceEvent;
+    if (event.type === 'smsRefused') smsRefused.add(1, { reason: event.reason });
   };
 
   const subscriptions: [string, (message: unknown) => void][] = [
     [VERIGATOR_CHANNELS.clientCall, onCall],
     [VERIGATOR_CHANNELS.clientResilience, onResilience],
     [VERIGATOR_CHANNELS.guardDecision, onDecision],
-    [SMS_DEFENCE_CHANNEL, onSmsDefence],
+    [VERIGATOR_CHANNELS.smsDefence, onSmsDefence],
   ];
   for (const [name, listener] of subscriptions) subscribe(name, listener);
   return () => {

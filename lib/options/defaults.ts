@@ -28,3 +28,10 @@ export const TWO_FACTOR_DEFAULTS = {
   smsCodeLifetime: 5 * 60_000,
   failOpen: false,
 } as const;
+
+/** Defaults of the `sms` option's fields (the option itself is off by default). */
+export const SMS_DEFAULTS = {
+  reservedForVerified: 0.2,
+  prefixDigits: 6,
+  unknownNumbers: 'allow',
+} as const;

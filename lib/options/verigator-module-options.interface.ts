@@ -1,6 +1,7 @@
 import type { VerigatorEventListener } from '../events/verigator-event';
 import type { VerigatorErrorCode } from '../filters/verigator-error-response';
 import type { VerigatorTransportSettings } from '../http/verigator-http-client';
+import type { ResolvedSmsOptions, VerigatorSmsOptions } from './sms-options';
 import type { TwoFactorModuleOptions } from '../two-factor/two-factor-options.interface';
 
 /** Settings of the circuit breaker each endpoint has. */
@@ -61,6 +62,12 @@ export interface VerigatorModuleOptions {
    */
   twoFactor?: TwoFactorModuleOptions;
   /**
+   * Defences against SMS pumping (toll fraud): a country allow-list, an app-wide SMS budget and
+   * per-prefix budgets, shared by every instance through the `TwoFactorStore`.
+   * @default off
+   */
+  sms?: VerigatorSmsOptions;
+  /**
    * Receives the audit trail: every guard decision (`TwoFactorEvent`), every Verigator call
    * (`VerigatorCallEvent`) and every retry, failover or breaker change (`VerigatorResilienceEvent`).
    * The same events go to the `node:diagnostics_channel` channels in `VERIGATOR_CHANNELS`. Events
@@ -79,8 +86,10 @@ export interface VerigatorModuleOptions {
 
 /** Module options after validation, with every default applied. */
 export interface ResolvedVerigatorOptions
-  extends VerigatorModuleOptions, VerigatorTransportSettings {
+  extends Omit<VerigatorModuleOptions, 'sms'>, VerigatorTransportSettings {
   endpoint: string;
+  /** The SMS defences, `undefined` when none is on. */
+  sms?: ResolvedSmsOptions;
   timeout: number;
   fallbackEndpoints: string[];
   retries: number;

@@ -7,6 +7,7 @@ import {
   VerigatorModuleOptions,
 } from './verigator-module-options.interface';
 import { VERIGATOR_DEFAULTS } from './defaults';
+import { resolveSmsOptions } from './sms-options';
 import { rejectUnknownOptionKeys } from './reject-unknown-option-keys';
 
 /** Every key `VerigatorModuleOptions` accepts (`satisfies`: a key left out fails type-checking). */
@@ -20,6 +21,7 @@ const VERIGATOR_OPTION_KEYS = Object.keys({
   circuitBreaker: true,
   serviceId: true,
   twoFactor: true,
+  sms: true,
   errorMessages: true,
   onEvent: true,
 } satisfies Record<keyof VerigatorModuleOptions, true>);
@@ -62,6 +64,7 @@ export function resolveVerigatorOptions(
     retries: resolveRetries(options.retries),
     circuitBreaker: resolveCircuitBreaker(options.circuitBreaker),
     errorMessages: resolveErrorMessages(options.errorMessages),
+    sms: resolveSmsOptions(options.sms),
   };
 }
 

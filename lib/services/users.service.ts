@@ -3,26 +3,34 @@ import { CreateUserArgs, CreateUserDto, ServiceRefArgs, UserRefArgs } from '../d
 import { buildVerigatorPath } from '../http/build-verigator-path';
 import { VerigatorHttpClient } from '../http/verigator-http-client';
 import { VerigatorUser } from '../models/verigator.models';
+import { SmsDefence } from '../sms/sms-defence';
 import { validateInput } from '../validation/validate-input';
 import { toVerigatorUser, toVerigatorUsers } from './response-mappers';
 
 /** Adds, lists, reads and deletes the users of a Verigator service. */
 @Injectable()
 export class UsersService {
-  constructor(private readonly client: VerigatorHttpClient) {}
+  constructor(
+    private readonly client: VerigatorHttpClient,
+    private readonly sms: SmsDefence,
+  ) {}
 
   /**
    * Adds a user; store the returned `id` with your user to authenticate them later.
-   * @throws InvalidDataError for a bad username or phone number (nothing is sent),
+   * @throws InvalidDataError for a bad username or phone number, or one outside
+   * `sms.allowedCountries` (nothing is sent),
    * `ResourceAlreadyExistsError` when the username is taken, and any `VerigatorError`.
    * @example await users.create(serviceId, { username: 'john@example.com', phoneNumber: '+3725555555' });
    */
   async create(serviceId: string, user: CreateUserDto): Promise<VerigatorUser> {
     const args = validateInput(CreateUserArgs, { ...user, serviceId });
+    this.sms.checkNewNumber(args.phoneNumber);
     const body = { id_in_service: args.username, phone_number: args.phoneNumber };
-    return toVerigatorUser(
+    const created = toVerigatorUser(
       await this.client.request('POST', buildVerigatorPath(serviceId, 'users'), body),
     );
+    await this.sms.recordUser(serviceId, created.id, args.phoneNumber);
+    return created;
   }
 
   /**

@@ -16,7 +16,7 @@ import { TwoFactorRecords } from './guard/two-factor-records';
 import * as transports from './guard/two-factor-transports';
 import * as state from './guard/two-factor-request-state';
 import { TwoFactorCheck as Check } from './guard/two-factor-request-state';
-import { isOutcomeUnknown } from './is-outcome-unknown';
+import { isOutcomeUnknown } from '../http/resilience/operation-safety';
 import { TwoFactorStoreKeyKind, twoFactorStoreKey } from './stores/two-factor-store-keys';
 import { TwoFactorStoreError } from './stores/two-factor-store.error';
 import { TwoFactorStore } from './stores/two-factor.store';

@@ -43,6 +43,15 @@ function describe(event: VerigatorEvent): string {
     case 'breakerHalfOpened':
     case 'breakerClosed':
       return fields(event.type, { endpoint: event.endpoint });
+    case 'smsRefused':
+      return fields(event.type, {
+        user: event.userId,
+        reason: event.reason,
+        country: event.country,
+        prefix: event.prefix,
+      });
+    case 'smsBudgetExhausted':
+      return fields(event.type, { max: event.max, windowMs: event.windowMs });
     default:
       return fields(event.type, {
         route: event.route,
@@ -65,6 +74,8 @@ function isTrouble(event: VerigatorEvent): boolean {
       'storeUnavailable',
       'breakerOpened',
       'failover',
+      'smsRefused',
+      'smsBudgetExhausted',
     ].includes(event.type) ||
     (event.type === 'failed' && event.reason === 'throttled')
   );

@@ -261,7 +261,7 @@ describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory)
 
     const dump = events.map((e) => [
       e.type,
-      'operation' in e ? e.operation : 'endpoint' in e ? e.endpoint : e.route,
+      'operation' in e ? e.operation : 'endpoint' in e ? e.endpoint : 'route' in e && e.route,
     ]);
     // attempt 1: the dead port fails over to the simulator, which answers 503: retried; attempt 2:
     // the dead port's second failure opens its breaker (threshold 2), then the simulator answers

@@ -155,6 +155,16 @@ describe('the sample app', () => {
     expect(sim().requests()).toHaveLength(0);
   });
 
+  it('refuses a sign-up with a number outside the countries it serves, sending nothing', async () => {
+    const res = await request(http)
+      .post('/users')
+      .send({ username: 'eve@example.com', phoneNumber: '+1 202 555 0143' })
+      .expect(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_DATA', fields: [{ field: 'phoneNumber' }] });
+    expect(res.text).not.toContain('555 0143');
+    expect(sim().requests()).toHaveLength(0);
+  });
+
   it('GET /health reports Verigator up, then down (unreachable) without credentials', async () => {
     const up = await request(http).get('/health').expect(200);
     expect(up.body.info.verigator).toMatchObject({ status: 'up' });

@@ -76,7 +76,8 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
       });
       const providers: Provider[] = [{ provide: APP_GUARD, useClass: FakeLoginGuard }];
       const { app, logger } = await createTestApp(adapter, fake.url, {
-        options: { twoFactor: { ...twoFactor, store }, onEvent },
+        // A loaded machine answers 50 parallel requests slower than the default test timeout (300 ms).
+        options: { timeout: 5_000, twoFactor: { ...twoFactor, store }, onEvent },
         controllers: [AccountController],
         providers,
       });

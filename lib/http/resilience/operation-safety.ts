@@ -84,3 +84,13 @@ function transportCode(error: Error): string | undefined {
   const code = (error.cause as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' ? code : undefined;
 }
+
+/**
+ * True when a call failed without telling whether Verigator acted on it: a timeout, or a
+ * connection lost after it was made (reset). Such a verify may have spent the code, such an
+ * initiate may have sent an SMS. Not when it provably never left (rule 2).
+ */
+export function isOutcomeUnknown(error: unknown): boolean {
+  if (!(error instanceof RequestTimeoutError || error instanceof ConnectionError)) return false;
+  return !provablyNeverSent(error);
+}

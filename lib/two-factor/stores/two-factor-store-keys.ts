@@ -1,5 +1,20 @@
-/** The kinds of record `TwoFactorGuard` keeps in the `TwoFactorStore`. */
-export type TwoFactorStoreKeyKind = 'cooldown' | 'attempts' | 'sends' | 'success' | 'sms';
+/**
+ * The kinds of record the library keeps in the `TwoFactorStore`: the guard's, then the SMS
+ * defences' (a user's country and prefix, app enrolment and past verification; the app-wide and
+ * per-prefix SMS budgets and the budget's alarm).
+ */
+export type TwoFactorStoreKeyKind =
+  | 'cooldown'
+  | 'attempts'
+  | 'sends'
+  | 'success'
+  | 'sms'
+  | 'smsNumber'
+  | 'smsApp'
+  | 'smsVerified'
+  | 'smsBudget'
+  | 'smsPrefix'
+  | 'smsAlarm';
 
 /** First part of every key `TwoFactorGuard` writes. */
 export const TWO_FACTOR_KEY_PREFIX = 'verigator-2fa';
@@ -13,6 +28,8 @@ export const TWO_FACTOR_SECURITY_KINDS: readonly TwoFactorStoreKeyKind[] = [
   'attempts',
   'sends',
   'sms',
+  'smsBudget',
+  'smsPrefix',
 ];
 
 const PREFIX = `${TWO_FACTOR_KEY_PREFIX}:`;
