@@ -40,11 +40,11 @@ export {
   RequestTimeoutError,
   ResourceAlreadyExistsError,
   ResourceForbiddenError,
+  SmsRefusedError,
   VerigatorError,
   WrongCredentialsError,
 } from './errors/verigator.error';
 export { VerigatorConfigurationError } from './errors/verigator-configuration.error';
-export { SmsRefusedError } from './sms/sms-defence';
 export { VerigatorExceptionFilter } from './filters/verigator-exception.filter';
 
 // The guard
@@ -56,10 +56,10 @@ export {
   TwoFactorStore,
   type TwoFactorStoreCounter,
   type TwoFactorStoreRecord,
-} from './two-factor/stores/two-factor.store';
-export { TwoFactorStoreError } from './two-factor/stores/two-factor-store.error';
-export { InMemoryTwoFactorStore } from './two-factor/stores/in-memory-two-factor.store';
-export { RedisTwoFactorStore } from './two-factor/stores/redis-two-factor.store';
+} from './stores/two-factor.store';
+export { TwoFactorStoreError } from './stores/two-factor-store.error';
+export { InMemoryTwoFactorStore } from './stores/in-memory-two-factor.store';
+export { RedisTwoFactorStore } from './stores/redis-two-factor.store';
 
 // The audit trail
 export { VERIGATOR_CHANNELS } from './events/verigator-channels';

@@ -9,7 +9,7 @@ import { ServicesService } from './services/services.service';
 import { UsersService } from './services/users.service';
 import { SmsDefence } from './sms/sms-defence';
 import { twoFactorOptionsProvider, twoFactorStoreProvider } from './options/two-factor-options';
-import { TwoFactorStore } from './two-factor/stores/two-factor.store';
+import { TwoFactorStore } from './stores/two-factor.store';
 import { TwoFactorGuard } from './two-factor/two-factor.guard';
 import { TwoFactorRoutesCheck } from './two-factor/two-factor-routes.check';
 import { VERIGATOR_OPTIONS, VERIGATOR_TWO_FACTOR_OPTIONS } from './verigator.constants';

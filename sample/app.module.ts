@@ -31,16 +31,6 @@ export interface SampleConfig {
  * Every route is rate-limited per client IP with `@nestjs/throttler` (a global guard, which runs
  * before any other), each with the limit its `@RateLimit()` names.
  */
-
-/**
- * SMS pumping defences: codes go only to the countries the app serves, at most 500 SMS an hour
- * app-wide (a fifth kept for users who verified before) and 100 an hour per number prefix.
- */
-const SMS_DEFENCES = {
-  allowedCountries: ['EE', 'LV', 'LT', 'FI'],
-  budget: { max: 500, window: 60 * 60_000, reservedForVerified: 0.2 },
-  prefixBudget: { max: 100, window: 60 * 60_000 },
-};
 @Module({})
 export class AppModule {
   /** Builds the app with `config` as its configuration source; `SAMPLE_RATE_LIMITS` by default. */
@@ -67,7 +57,12 @@ export class AppModule {
             serviceId: settings.get('VERIGATOR_SERVICE_ID'),
             timeout: settings.get('VERIGATOR_TIMEOUT_MS'),
             twoFactor: { store: createSampleTwoFactorStore(settings.get('REDIS_URL')) },
-            sms: SMS_DEFENCES,
+            // SMS pumping defences: only the countries the app serves, and SMS budgets.
+            sms: {
+              allowedCountries: ['EE', 'LV', 'LT', 'FI'],
+              budget: { max: limits.sms.limit, window: limits.sms.ttlMs, reservedForVerified: 0.2 },
+              prefixBudget: { max: limits.smsPerPrefix.limit, window: limits.smsPerPrefix.ttlMs },
+            },
             onEvent: createAuditLog(),
           }),
         }),

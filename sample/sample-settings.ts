@@ -39,17 +39,24 @@ export interface SampleRateLimits {
   reads: SampleRateLimit;
   /** `GET /health`. */
   health: SampleRateLimit;
+  /** SMS the whole app sends (a fifth kept for users who verified before): SMS pumping. */
+  sms: SampleRateLimit;
+  /** SMS to one number prefix (the first 6 digits of the E.164 number): SMS pumping. */
+  smsPerPrefix: SampleRateLimit;
 }
 
 /**
- * Default rate limits per client IP: 5 sign-ups per 10 minutes; per minute, 20 requests on each
- * 2FA route, 30 on each read route and 30 health checks.
+ * Default rate limits: per client IP, 5 sign-ups per 10 minutes; per minute, 20 requests on each
+ * 2FA route, 30 on each read route and 30 health checks. For the whole app, 500 SMS an hour, 100
+ * of them to one number prefix.
  */
 export const SAMPLE_RATE_LIMITS: SampleRateLimits = {
   signUp: { limit: 5, ttlMs: 10 * 60_000 },
   twoFactor: { limit: 20, ttlMs: 60_000 },
   reads: { limit: 30, ttlMs: 60_000 },
   health: { limit: 30, ttlMs: 60_000 },
+  sms: { limit: 500, ttlMs: 60 * 60_000 },
+  smsPerPrefix: { limit: 100, ttlMs: 60 * 60_000 },
 };
 
 /** Any of these selects a Verigator outside this process. */

@@ -148,3 +148,28 @@ export class ConnectionError extends VerigatorError {
 export class CircuitOpenError extends ConnectionError {
   override readonly code = 'CIRCUIT_OPEN';
 }
+
+/** Why an SMS was refused, as the `smsRefused` event says. */
+export type SmsRefusalReason = 'country' | 'unknownNumber' | 'prefix' | 'budget';
+
+/**
+ * No SMS was sent: the number is outside `sms.allowedCountries` or unknown under
+ * `unknownNumbers: 'refuse'` (`SMS_NOT_ALLOWED`, answered 403), or an SMS budget is spent
+ * (`SMS_LIMITED`, answered 429 with `Retry-After`). Nothing reached Verigator.
+ */
+export class SmsRefusedError extends VerigatorError {
+  override readonly code: 'SMS_NOT_ALLOWED' | 'SMS_LIMITED';
+  /** Seconds until the budget's window ends (with `SMS_LIMITED`). */
+  readonly retryAfter?: number;
+
+  constructor(reason: SmsRefusalReason, retryAfterMs?: number) {
+    const limited = reason === 'prefix' || reason === 'budget';
+    super(limited ? `SMS refused: the ${reason} budget is spent` : `SMS refused: ${reason}`);
+    this.code = limited ? 'SMS_LIMITED' : 'SMS_NOT_ALLOWED';
+    if (retryAfterMs !== undefined) this.retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), retryAfter: this.retryAfter };
+  }
+}

@@ -8,9 +8,9 @@ import {
   RequestTimeoutError,
   ResourceAlreadyExistsError,
   VerigatorError,
+  SmsRefusedError,
 } from '../errors/verigator.error';
 import { isOutage } from '../http/resilience/operation-safety';
-import { SmsRefusedError } from '../sms/sms-defence';
 
 /**
  * The message end users read for each `VerigatorError` code, through `VerigatorExceptionFilter`

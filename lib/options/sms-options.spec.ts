@@ -13,7 +13,8 @@ describe('the sms option', () => {
     ).toEqual({
       allowedCountries: new Set(['EE', 'FI']),
       budget: { max: 100, window: 60_000, reservedForVerified: 0.2 },
-      prefixBudget: { max: 5, window: 60_000, digits: 6 },
+      prefixBudget: { max: 5, window: 60_000 },
+      prefixDigits: 6,
       unknownNumbers: 'allow',
     });
   });

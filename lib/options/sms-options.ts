@@ -1,5 +1,6 @@
 import { getCountries } from 'libphonenumber-js';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
+import type { SmsDefenceSettings } from '../sms/sms-defence';
 import { SMS_DEFAULTS } from './defaults';
 import { rejectUnknownOptionKeys } from './reject-unknown-option-keys';
 
@@ -69,13 +70,7 @@ export interface VerigatorSmsOptions {
 }
 
 /** The SMS options after checks and defaults; `undefined` when no defence is on. */
-export interface ResolvedSmsOptions {
-  allowedCountries?: ReadonlySet<string>;
-  budget?: VerigatorSmsBudget & { reservedForVerified: number };
-  prefixBudget?: VerigatorSmsBudget & { digits: number };
-  phoneNumberOf?: VerigatorSmsOptions['phoneNumberOf'];
-  unknownNumbers: 'allow' | 'refuse';
-}
+export type ResolvedSmsOptions = SmsDefenceSettings;
 
 const SMS_OPTION_KEYS = Object.keys({
   allowedCountries: true,
@@ -97,6 +92,7 @@ export function resolveSmsOptions(value: unknown): ResolvedSmsOptions | undefine
   rejectUnknownOptionKeys(value, SMS_OPTION_KEYS, 'sms');
   const given = value as VerigatorSmsOptions;
   const resolved: ResolvedSmsOptions = {
+    prefixDigits: given.prefixBudget?.digits ?? SMS_DEFAULTS.prefixDigits,
     unknownNumbers: given.unknownNumbers ?? SMS_DEFAULTS.unknownNumbers,
   };
   if (given.allowedCountries !== undefined) {
@@ -125,7 +121,7 @@ export function resolveSmsOptions(value: unknown): ResolvedSmsOptions | undefine
         'must be an integer from 2 to 15',
       );
     }
-    resolved.prefixBudget = { ...budget, digits };
+    resolved.prefixBudget = budget;
   }
   if (given.phoneNumberOf !== undefined) {
     if (typeof given.phoneNumberOf !== 'function') {

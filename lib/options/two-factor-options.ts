@@ -1,7 +1,7 @@
 import { Provider } from '@nestjs/common';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
-import { InMemoryTwoFactorStore } from '../two-factor/stores/in-memory-two-factor.store';
-import { TwoFactorStore } from '../two-factor/stores/two-factor.store';
+import { InMemoryTwoFactorStore } from '../stores/in-memory-two-factor.store';
+import { TwoFactorStore } from '../stores/two-factor.store';
 import { TWO_FACTOR_MESSAGES } from '../two-factor/two-factor.exception';
 import {
   ResolvedTwoFactorOptions,

@@ -1,39 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { InvalidDataError, VerigatorError } from '../errors/verigator.error';
+import { InvalidDataError, SmsRefusalReason, SmsRefusedError } from '../errors/verigator.error';
 import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
 import { VerigatorEventPublisher } from '../events/verigator-event-publisher';
-import type { ResolvedVerigatorOptions } from '../options/verigator-module-options.interface';
 import type { AuthMethod } from '../models/verigator.models';
-import { twoFactorStoreKey } from '../two-factor/stores/two-factor-store-keys';
-import { TwoFactorStore } from '../two-factor/stores/two-factor.store';
+import { twoFactorStoreKey } from '../stores/two-factor-store-keys';
+import { TwoFactorStore } from '../stores/two-factor.store';
 import { VERIGATOR_OPTIONS } from '../verigator.constants';
-import { SMS_DEFAULTS } from '../options/defaults';
-import type { ResolvedSmsOptions } from '../options/sms-options';
 
-/** Why an SMS was refused, as the `smsRefused` event says. */
-export type SmsRefusalReason = 'country' | 'unknownNumber' | 'prefix' | 'budget';
-
-/**
- * No SMS was sent: the number is outside `sms.allowedCountries` or unknown under
- * `unknownNumbers: 'refuse'` (`SMS_NOT_ALLOWED`, answered 403), or an SMS budget is spent
- * (`SMS_LIMITED`, answered 429 with `Retry-After`). Nothing reached Verigator.
- */
-export class SmsRefusedError extends VerigatorError {
-  override readonly code: 'SMS_NOT_ALLOWED' | 'SMS_LIMITED';
-  /** Seconds until the budget's window ends (with `SMS_LIMITED`). */
-  readonly retryAfter?: number;
-
-  constructor(reason: SmsRefusalReason, retryAfterMs?: number) {
-    const limited = reason === 'prefix' || reason === 'budget';
-    super(limited ? `SMS refused: the ${reason} budget is spent` : `SMS refused: ${reason}`);
-    this.code = limited ? 'SMS_LIMITED' : 'SMS_NOT_ALLOWED';
-    if (retryAfterMs !== undefined) this.retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), retryAfter: this.retryAfter };
-  }
+/** The SMS defences' settings, as `options/` resolves the `sms` module option. */
+export interface SmsDefenceSettings {
+  allowedCountries?: ReadonlySet<string>;
+  budget?: { max: number; window: number; reservedForVerified: number };
+  prefixBudget?: { max: number; window: number };
+  /** Digits of the E.164 number (country code included) that make its prefix. */
+  prefixDigits: number;
+  phoneNumberOf?: (
+    serviceId: string,
+    userId: string,
+  ) => string | undefined | Promise<string | undefined>;
+  unknownNumbers: 'allow' | 'refuse';
 }
 
 /** A sent (or maybe sent) SMS as counted: `settle` gives back what it counted when none went out. */
@@ -58,10 +44,10 @@ const NOTHING_COUNTED: SmsSend = { settle: async () => undefined };
  */
 @Injectable()
 export class SmsDefence {
-  private readonly options?: ResolvedSmsOptions;
+  private readonly options?: SmsDefenceSettings;
 
   constructor(
-    @Inject(VERIGATOR_OPTIONS) options: ResolvedVerigatorOptions,
+    @Inject(VERIGATOR_OPTIONS) options: { sms?: SmsDefenceSettings },
     @Inject(TwoFactorStore) private readonly store: TwoFactorStore,
     private readonly events: VerigatorEventPublisher,
   ) {
@@ -87,12 +73,8 @@ export class SmsDefence {
   async recordUser(serviceId: string, userId: string, phoneNumber: string): Promise<void> {
     if (!this.options) return;
     const info = this.describe(phoneNumber);
-    if (info)
-      await this.store.set(
-        userKey('smsNumber', serviceId, userId),
-        encode(info),
-        USER_RECORD_TTL_MS,
-      );
+    if (info === undefined) return;
+    await this.store.set(userKey('smsNumber', serviceId, userId), encode(info), USER_RECORD_TTL_MS);
   }
 
   /** Remembers that the user verified a code: they may use the budget's reserved share. */
@@ -121,11 +103,7 @@ export class SmsDefence {
     }
     const counted: string[] = [];
     if (info && options.prefixBudget) {
-      const key = twoFactorStoreKey(
-        'smsPrefix',
-        '',
-        info.prefix.slice(0, options.prefixBudget.digits),
-      );
+      const key = twoFactorStoreKey('smsPrefix', '', info.prefix);
       const { count, ttlMs } = await this.store.increment(key, options.prefixBudget.window);
       if (count > options.prefixBudget.max) {
         await this.store.decrement(key);
@@ -168,8 +146,7 @@ export class SmsDefence {
     const info = await this.numberOf(serviceId, userId);
     const keys: [string, number][] = [];
     if (info && options.prefixBudget) {
-      const { digits, window } = options.prefixBudget;
-      keys.push([twoFactorStoreKey('smsPrefix', '', info.prefix.slice(0, digits)), window]);
+      keys.push([twoFactorStoreKey('smsPrefix', '', info.prefix), options.prefixBudget.window]);
     }
     if (options.budget) keys.push([twoFactorStoreKey('smsBudget', '', ''), options.budget.window]);
     await Promise.all(keys.map(([key, window]) => this.store.increment(key, window)));
@@ -177,7 +154,10 @@ export class SmsDefence {
 
   private async numberOf(serviceId: string, userId: string): Promise<NumberInfo | undefined> {
     const recorded = await this.store.get(userKey('smsNumber', serviceId, userId));
-    if (recorded) return decode(recorded.value);
+    if (recorded) {
+      const info = decode(recorded.value);
+      return { ...info, prefix: info.prefix.slice(0, this.options!.prefixDigits) };
+    }
     const number = await this.options!.phoneNumberOf?.(serviceId, userId);
     return typeof number === 'string' ? this.describe(number) : undefined;
   }
@@ -185,8 +165,10 @@ export class SmsDefence {
   private describe(phoneNumber: string): NumberInfo | undefined {
     const parsed = parsePhoneNumberFromString(phoneNumber);
     if (!parsed) return undefined;
-    const digits = this.options?.prefixBudget?.digits ?? SMS_DEFAULTS.prefixDigits;
-    return { country: parsed.country, prefix: parsed.number.slice(1, 1 + digits) };
+    return {
+      country: parsed.country,
+      prefix: parsed.number.slice(1, 1 + this.options!.prefixDigits),
+    };
   }
 
   /** Publishes `smsBudgetExhausted` once per window, whichever instance sees it first. */

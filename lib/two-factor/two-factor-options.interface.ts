@@ -2,7 +2,7 @@ import { ExecutionContext } from '@nestjs/common';
 import { VerigatorErrorCode } from '../filters/verigator-error-response';
 import { AuthMethod } from '../models/verigator.models';
 import { TwoFactorErrorCode } from './two-factor.exception';
-import { TwoFactorStore } from './stores/two-factor.store';
+import { TwoFactorStore } from '../stores/two-factor.store';
 
 /** The HTTP request as the adapter delivers it (Express `Request` or Fastify `FastifyRequest`). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -6,7 +6,14 @@ import { contractViolation } from './verigator-request-contract';
 
 /** The sample's per-IP throttling would answer most of this one client's requests with 429. */
 const NO_LIMIT = { limit: 1_000_000, ttlMs: 60_000 };
-const NO_RATE_LIMITS = { signUp: NO_LIMIT, twoFactor: NO_LIMIT, reads: NO_LIMIT, health: NO_LIMIT };
+const NO_RATE_LIMITS = {
+  signUp: NO_LIMIT,
+  twoFactor: NO_LIMIT,
+  reads: NO_LIMIT,
+  health: NO_LIMIT,
+  sms: NO_LIMIT,
+  smsPerPrefix: NO_LIMIT,
+};
 
 const RUNS = 80;
 

@@ -78,7 +78,8 @@ export async function createTestApp(
         password: TEST_PASSWORD,
         endpoint,
         serviceId: SERVICE_ID,
-        timeout: 300,
+        // Long enough for a cold start on a busy machine; short enough for the hanging-upstream tests.
+        timeout: 1_000,
         ...options,
       }),
       ...imports,

@@ -1,5 +1,5 @@
-import { InMemoryTwoFactorStore } from '../stores/in-memory-two-factor.store';
-import { twoFactorStoreKey } from '../stores/two-factor-store-keys';
+import { InMemoryTwoFactorStore } from '../../stores/in-memory-two-factor.store';
+import { twoFactorStoreKey } from '../../stores/two-factor-store-keys';
 import { TwoFactorLimits } from './two-factor-limits';
 
 describe('TwoFactorLimits', () => {

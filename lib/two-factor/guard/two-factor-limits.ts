@@ -1,5 +1,5 @@
-import { TwoFactorStoreKeyKind } from '../stores/two-factor-store-keys';
-import { TwoFactorStore } from '../stores/two-factor.store';
+import { TwoFactorStoreKeyKind } from '../../stores/two-factor-store-keys';
+import { TwoFactorStore } from '../../stores/two-factor.store';
 import { ResolvedTwoFactorOptions } from '../two-factor-options.interface';
 
 /** Whose records: a Verigator user of a service. */

@@ -1,6 +1,6 @@
 import { AuthMethod } from '../../models/verigator.models';
-import { InMemoryTwoFactorStore } from '../stores/in-memory-two-factor.store';
-import { twoFactorStoreKey } from '../stores/two-factor-store-keys';
+import { InMemoryTwoFactorStore } from '../../stores/in-memory-two-factor.store';
+import { twoFactorStoreKey } from '../../stores/two-factor-store-keys';
 import { TwoFactorRecords, outranks } from './two-factor-records';
 
 describe('TwoFactorRecords', () => {

@@ -1,5 +1,5 @@
 import { AUTH_METHODS, AuthMethod } from '../../models/verigator.models';
-import { TwoFactorStore } from '../stores/two-factor.store';
+import { TwoFactorStore } from '../../stores/two-factor.store';
 import { ResolvedTwoFactorOptions } from '../two-factor-options.interface';
 import { TwoFactorKeyOf, TwoFactorUser } from './two-factor-limits';
 

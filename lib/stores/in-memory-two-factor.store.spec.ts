@@ -1,4 +1,4 @@
-import { behavesLikeATwoFactorStore } from '../../../test/utils/two-factor-store-behaviour';
+import { behavesLikeATwoFactorStore } from '../../test/utils/two-factor-store-behaviour';
 import { InMemoryTwoFactorStore } from './in-memory-two-factor.store';
 import { twoFactorStoreKey } from './two-factor-store-keys';
 

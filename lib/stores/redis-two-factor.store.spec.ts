@@ -1,7 +1,7 @@
 import Redis, { Cluster } from 'ioredis';
-import { closedPortUrl } from '../../../test/utils/recording-server';
-import { RedisServer, describeWithRedis } from '../../../test/utils/redis-server';
-import { behavesLikeATwoFactorStore } from '../../../test/utils/two-factor-store-behaviour';
+import { closedPortUrl } from '../../test/utils/recording-server';
+import { RedisServer, describeWithRedis } from '../../test/utils/redis-server';
+import { behavesLikeATwoFactorStore } from '../../test/utils/two-factor-store-behaviour';
 import { RedisTwoFactorStore } from './redis-two-factor.store';
 import { TwoFactorStoreError } from './two-factor-store.error';
 
