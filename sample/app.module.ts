@@ -4,6 +4,7 @@ import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { TerminusModule } from '@nestjs/terminus';
 import { VerigatorModule } from 'nestjs-verigator';
+import { AccountSecurityController } from './accounts/account-security.controller';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsStore } from './accounts/accounts.store';
 import { createAuditLog } from './audit/audit-log';
@@ -11,7 +12,7 @@ import { HealthController } from './health/health.controller';
 import { rateLimitFor } from './rate-limit';
 import { SAMPLE_RATE_LIMITS, SampleRateLimits } from './sample-settings';
 import { TransfersController } from './transfers/transfers.controller';
-import { createSampleTwoFactorStore } from './two-factor-store';
+import { createSampleStores } from './sample-stores';
 
 /** Configuration values the sample reads through `ConfigService`. */
 export interface SampleConfig {
@@ -20,13 +21,16 @@ export interface SampleConfig {
   VERIGATOR_ENDPOINT?: string;
   VERIGATOR_SERVICE_ID: string;
   VERIGATOR_TIMEOUT_MS?: number;
-  /** Redis for the two-factor store; the in-memory store when absent. */
+  /** Redis for the two-factor and recovery-code stores; in memory when absent. */
   REDIS_URL?: string;
+  /** The secret of the recovery codes' keyed hashes. */
+  RECOVERY_CODE_SECRET: string;
 }
 
 /**
- * The sample app: sign-up registers users with Verigator; money transfers and recovery codes
- * need a fresh second factor. Verigator errors become HTTP answers through
+ * The sample app: sign-up registers users with Verigator; money transfers need a second factor
+ * (a code, a trusted device or a recovery code); revoking devices, new recovery codes and a new
+ * phone number need a fresh code. Verigator errors become HTTP answers through
  * `VerigatorExceptionFilter`, which `VerigatorModule` registers for the whole app by default.
  * Every route is rate-limited per client IP with `@nestjs/throttler` (a global guard, which runs
  * before any other), each with the limit its `@RateLimit()` names.
@@ -50,24 +54,45 @@ export class AppModule {
         VerigatorModule.forRootAsync({
           isGlobal: true,
           inject: [ConfigService],
-          useFactory: (settings: ConfigService<SampleConfig, true>) => ({
-            username: settings.get('VERIGATOR_USERNAME'),
-            password: settings.get('VERIGATOR_PASSWORD'),
-            endpoint: settings.get('VERIGATOR_ENDPOINT'),
-            serviceId: settings.get('VERIGATOR_SERVICE_ID'),
-            timeout: settings.get('VERIGATOR_TIMEOUT_MS'),
-            twoFactor: { store: createSampleTwoFactorStore(settings.get('REDIS_URL')) },
-            // SMS pumping defences: only the countries the app serves, and SMS budgets.
-            sms: {
-              allowedCountries: ['EE', 'LV', 'LT', 'FI'],
-              budget: { max: limits.sms.limit, window: limits.sms.ttlMs, reservedForVerified: 0.2 },
-              prefixBudget: { max: limits.smsPerPrefix.limit, window: limits.smsPerPrefix.ttlMs },
-            },
-            onEvent: createAuditLog(),
-          }),
+          useFactory: (settings: ConfigService<SampleConfig, true>) => {
+            const stores = createSampleStores(settings.get('REDIS_URL'));
+            return {
+              username: settings.get('VERIGATOR_USERNAME'),
+              password: settings.get('VERIGATOR_PASSWORD'),
+              endpoint: settings.get('VERIGATOR_ENDPOINT'),
+              serviceId: settings.get('VERIGATOR_SERVICE_ID'),
+              timeout: settings.get('VERIGATOR_TIMEOUT_MS'),
+              twoFactor: {
+                store: stores.twoFactor,
+                // "Don't ask again on this device": a token in X-Verigator-Device-Token (API clients)
+                trustedDevices: { transport: 'header' },
+                // One-time codes for a lost phone, as keyed hashes; the secret from the settings
+                recoveryCodes: {
+                  store: stores.recoveryCodes,
+                  secrets: { v1: settings.get('RECOVERY_CODE_SECRET') },
+                },
+              },
+              // SMS pumping defences: only the countries the app serves, and SMS budgets.
+              sms: {
+                allowedCountries: ['EE', 'LV', 'LT', 'FI'],
+                budget: {
+                  max: limits.sms.limit,
+                  window: limits.sms.ttlMs,
+                  reservedForVerified: 0.2,
+                },
+                prefixBudget: { max: limits.smsPerPrefix.limit, window: limits.smsPerPrefix.ttlMs },
+              },
+              onEvent: createAuditLog(),
+            };
+          },
         }),
       ],
-      controllers: [AccountsController, TransfersController, HealthController],
+      controllers: [
+        AccountsController,
+        AccountSecurityController,
+        TransfersController,
+        HealthController,
+      ],
       providers: [
         AccountsStore,
         { provide: APP_GUARD, useClass: ThrottlerGuard },

@@ -30,10 +30,10 @@ export async function createSampleApp(
   logger: Logger | false = new Logger('Sample'),
 ): Promise<SampleApp> {
   let simulator: VerigatorSimulator | undefined;
-  let config: SampleConfig;
+  let verigator: Omit<SampleConfig, 'REDIS_URL' | 'RECOVERY_CODE_SECRET'>;
   if (settings.verigator) {
     const { username, password, endpoint, serviceId } = settings.verigator;
-    config = {
+    verigator = {
       VERIGATOR_USERNAME: username,
       VERIGATOR_PASSWORD: password,
       VERIGATOR_ENDPOINT: endpoint,
@@ -61,7 +61,7 @@ export async function createSampleApp(
           'for development only (refused unless NODE_ENV is unset, development or test).',
       );
     }
-    config = {
+    verigator = {
       VERIGATOR_USERNAME: 'sample',
       VERIGATOR_PASSWORD: password,
       VERIGATOR_ENDPOINT: simulator.url,
@@ -69,8 +69,18 @@ export async function createSampleApp(
       VERIGATOR_TIMEOUT_MS: settings.timeoutMs,
     };
   }
-  config.REDIS_URL = settings.redisUrl;
-  if (logger && settings.redisUrl) logger.log('Two-factor store: Redis at REDIS_URL');
+  const config: SampleConfig = {
+    ...verigator,
+    REDIS_URL: settings.redisUrl,
+    RECOVERY_CODE_SECRET: settings.recoveryCodeSecret ?? randomBytes(32).toString('base64'),
+  };
+  if (logger && settings.redisUrl) logger.log('Two-factor stores: Redis at REDIS_URL');
+  if (logger && !settings.recoveryCodeSecret) {
+    logger.warn(
+      'No RECOVERY_CODE_SECRET: a random one for this run (development only), so recovery ' +
+        'codes stop working at restart. Set one, e.g. `openssl rand -base64 32`.',
+    );
+  }
   try {
     const module = AppModule.forRoot(config, settings.rateLimits);
     const options = { logger: logger ? undefined : false } as const;

@@ -5,6 +5,8 @@ const REAL = {
   VERIGATOR_PASSWORD: 'secret-pa55',
   VERIGATOR_SERVICE_ID: 'svc-1',
 };
+/** What production needs besides Verigator. */
+const SECRET = 'recovery-code-secret-of-32-characters';
 
 describe('readSampleSettings', () => {
   it('uses the embedded simulator with no VERIGATOR_* settings outside production', () => {
@@ -26,14 +28,24 @@ describe('readSampleSettings', () => {
     expect(() => readSampleSettings({ NODE_ENV: 'production' })).toThrow(
       /In production \(NODE_ENV.*embedded Verigator simulator.*VERIGATOR_USERNAME/s,
     );
-    expect(readSampleSettings({ ...REAL, NODE_ENV: 'production' }).production).toBe(true);
+    expect(
+      readSampleSettings({ ...REAL, NODE_ENV: 'production', RECOVERY_CODE_SECRET: SECRET }),
+    ).toMatchObject({ production: true, recoveryCodeSecret: SECRET });
+  });
+
+  it('refuses production without RECOVERY_CODE_SECRET, naming it and never a value', () => {
+    expect(() => readSampleSettings({ ...REAL, NODE_ENV: 'production' })).toThrow(
+      /RECOVERY_CODE_SECRET must be set/,
+    );
+    expect(readSampleSettings({}).recoveryCodeSecret).toBeUndefined();
   });
 
   it.each(['Production', 'PRODUCTION', ' production', 'production\n', 'prod', 'staging', 'live'])(
     'treats NODE_ENV=%j as production: the embedded simulator is refused',
     (NODE_ENV) => {
       expect(() => readSampleSettings({ NODE_ENV })).toThrow(/embedded Verigator simulator/);
-      expect(readSampleSettings({ ...REAL, NODE_ENV }).production).toBe(true);
+      const env = { ...REAL, NODE_ENV, RECOVERY_CODE_SECRET: SECRET };
+      expect(readSampleSettings(env).production).toBe(true);
     },
   );
 

@@ -10,6 +10,11 @@ export interface SampleSettings {
   timeoutMs?: number;
   /** Redis for the two-factor store (`REDIS_URL`); the in-memory store when absent. */
   redisUrl?: string;
+  /**
+   * The server-side secret of the recovery codes' keyed hashes (`RECOVERY_CODE_SECRET`, at least
+   * 32 characters); required in production. In development, when absent, a random one per start.
+   */
+  recoveryCodeSecret?: string;
   /** Verigator connection; absent when the embedded simulator is to be started. */
   verigator?: {
     username: string;
@@ -65,12 +70,12 @@ const CONNECTION = ['VERIGATOR_USERNAME', 'VERIGATOR_PASSWORD', 'VERIGATOR_SERVI
 /**
  * Reads the sample's settings from the environment: `PORT` (default 3000) and, for the real
  * API, `VERIGATOR_USERNAME`, `VERIGATOR_PASSWORD`, `VERIGATOR_SERVICE_ID` and optionally
- * `VERIGATOR_ENDPOINT`; `VERIGATOR_TIMEOUT_MS` and `REDIS_URL` in both cases. With none of them
- * set, the embedded simulator is used, except in production: `NODE_ENV` set to any value but
- * `development` or `test` (trimmed, any case).
+ * `VERIGATOR_ENDPOINT`; `VERIGATOR_TIMEOUT_MS`, `REDIS_URL` and `RECOVERY_CODE_SECRET` in both
+ * cases. With none of the `VERIGATOR_*` set, the embedded simulator is used, except in
+ * production: `NODE_ENV` set to any value but `development` or `test` (trimmed, any case).
  * @throws VerigatorConfigurationError naming the variable and the one it meant when a
- * `VERIGATOR_*` name is unknown (a typo); Error when the
- * real-API configuration is partial, or in production without it. Never includes a value.
+ * `VERIGATOR_*` name is unknown (a typo); Error when the real-API configuration is partial, or
+ * in production without it or without `RECOVERY_CODE_SECRET`. Never includes a value.
  */
 export function readSampleSettings(env: NodeJS.ProcessEnv): SampleSettings {
   const port = Number(env.PORT ?? 3000);
@@ -81,6 +86,7 @@ export function readSampleSettings(env: NodeJS.ProcessEnv): SampleSettings {
   const production = isProduction(env.NODE_ENV);
   const timeoutMs = readTimeout(env.VERIGATOR_TIMEOUT_MS);
   const redisUrl = env.REDIS_URL || undefined;
+  const recoveryCodeSecret = env.RECOVERY_CODE_SECRET || undefined;
   const given = [...CONNECTION, 'VERIGATOR_ENDPOINT'].some((name) => env[name] !== undefined);
   if (!given) {
     if (production) {
@@ -91,17 +97,24 @@ export function readSampleSettings(env: NodeJS.ProcessEnv): SampleSettings {
           `${CONNECTION.join(', ')} (and VERIGATOR_ENDPOINT if not the public API).`,
       );
     }
-    return { port, production, timeoutMs, redisUrl };
+    return { port, production, timeoutMs, redisUrl, recoveryCodeSecret };
   }
   for (const name of CONNECTION) {
     if (!env[name]?.trim()) throw partial(name);
   }
   if (env.VERIGATOR_ENDPOINT?.trim() === '') throw partial('VERIGATOR_ENDPOINT');
+  if (production && !recoveryCodeSecret) {
+    throw new Error(
+      'In production (NODE_ENV set, to neither development nor test) RECOVERY_CODE_SECRET must ' +
+        "be set: the secret of the recovery codes' hashes (e.g. `openssl rand -base64 32`)",
+    );
+  }
   return {
     port,
     production,
     timeoutMs,
     redisUrl,
+    recoveryCodeSecret,
     verigator: {
       username: env.VERIGATOR_USERNAME!,
       password: env.VERIGATOR_PASSWORD!,

@@ -6,6 +6,6 @@ export interface Account {
   verigatorId: string;
   /** Demo credential sent as `Authorization: Bearer <apiKey>`. */
   apiKey: string;
-  /** Demo secrets shown only after a second factor. */
-  recoveryCodes: string[];
+  /** The phone number, E.164 (a new one is a new Verigator user: `PUT /account/phone`). */
+  phoneNumber: string;
 }

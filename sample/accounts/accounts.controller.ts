@@ -49,7 +49,11 @@ export class AccountsController {
     }
     try {
       const user = await this.users.create(this.serviceId, dto);
-      const { username, verigatorId, apiKey } = this.accounts.add(user.username, user.id);
+      const { username, verigatorId, apiKey } = this.accounts.add(
+        user.username,
+        user.id,
+        dto.phoneNumber,
+      );
       return { username, verigatorId, apiKey };
     } catch (error) {
       this.accounts.releasePhone(dto.phoneNumber);

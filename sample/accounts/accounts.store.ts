@@ -26,16 +26,23 @@ export class AccountsStore {
     this.phones.delete(normalizePhone(phoneNumber));
   }
 
-  /** Stores a new account with a fresh API key. */
-  add(username: string, verigatorId: string): Account {
+  /** Stores a new account (its phone number reserved already) with a fresh API key. */
+  add(username: string, verigatorId: string, phoneNumber: string): Account {
     const account = {
       username,
       verigatorId,
       apiKey: randomBytes(18).toString('base64url'),
-      recoveryCodes: Array.from({ length: 3 }, () => randomBytes(4).toString('hex')),
+      phoneNumber: normalizePhone(phoneNumber),
     };
     this.byApiKey.set(account.apiKey, account);
     return account;
+  }
+
+  /** Moves an account to its new Verigator user and (reserved) number, freeing the old number. */
+  changePhone(account: Account, verigatorId: string, phoneNumber: string): void {
+    this.phones.delete(account.phoneNumber);
+    account.verigatorId = verigatorId;
+    account.phoneNumber = normalizePhone(phoneNumber);
   }
 
   /** The account an API key belongs to. */

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Post, UseGuards } from '@nestjs/common';
-import { AuthMethod, RequireTwoFactor } from 'nestjs-verigator';
+import { Body, Controller, Post, UseGuards } from '@nestjs/common';
+import { RequireTwoFactor } from 'nestjs-verigator';
 import { Account } from '../accounts/account';
 import { ApiKeyGuard } from '../accounts/api-key.guard';
 import { CurrentAccount } from '../accounts/current-account.decorator';
@@ -7,24 +7,20 @@ import { RateLimit } from '../rate-limit';
 import { CreateTransferDto } from './create-transfer.dto';
 
 /**
- * Sensitive actions, each behind a fresh second factor (step-up authentication), rate-limited per
- * client IP. `@RequireTwoFactor()` checks after every guard, so `ApiKeyGuard` always runs first.
+ * Money transfers, behind a second factor (step-up authentication), rate-limited per client IP.
+ * `@RequireTwoFactor()` checks after every guard, so `ApiKeyGuard` always runs first.
  */
-@Controller()
+@Controller('transfers')
 @RateLimit('twoFactor')
 @UseGuards(ApiKeyGuard)
 export class TransfersController {
-  /** Sends money: needs a code sent by SMS. */
-  @Post('transfers')
+  /**
+   * Sends money: needs a code sent by SMS, a trusted device's token
+   * (`X-Verigator-Device-Token`) or a recovery code (`X-Verigator-Recovery-Code`).
+   */
+  @Post()
   @RequireTwoFactor()
   transfer(@CurrentAccount() account: Account, @Body() dto: CreateTransferDto) {
     return { status: 'sent', from: account.username, to: dto.to, amount: dto.amount };
-  }
-
-  /** Shows recovery codes: prefers the Verigator app (TOTP), falls back to SMS without one. */
-  @Get('account/recovery-codes')
-  @RequireTwoFactor({ method: AuthMethod.TOTP })
-  recoveryCodes(@CurrentAccount() account: Account) {
-    return { username: account.username, recoveryCodes: account.recoveryCodes };
   }
 }

@@ -84,7 +84,7 @@ describe('the sample app', () => {
     expect((await fetch(`${userUrl}/devices`, { method: 'POST' })).status).toBe(201);
 
     const challenge = await request(http)
-      .get('/account/recovery-codes')
+      .post('/account/recovery-codes')
       .set('Authorization', `Bearer ${account.apiKey}`)
       .expect(401);
     expect(challenge.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', method: 'totp' });
@@ -92,17 +92,17 @@ describe('the sample app', () => {
 
     const { code } = (await fetch(`${userUrl}/totp`).then((r) => r.json())) as { code: string };
     const codes = await request(http)
-      .get('/account/recovery-codes')
+      .post('/account/recovery-codes')
       .set('Authorization', `Bearer ${account.apiKey}`)
       .set('X-Verigator-Token', code)
-      .expect(200);
-    expect(codes.body.recoveryCodes).toHaveLength(3);
+      .expect(201);
+    expect(codes.body.codes).toHaveLength(10);
   });
 
   it('falls back to SMS on the TOTP route when the user has no device', async () => {
     const account = await signUp();
     const challenge = await request(http)
-      .get('/account/recovery-codes')
+      .post('/account/recovery-codes')
       .set('Authorization', `Bearer ${account.apiKey}`)
       .expect(401);
     expect(challenge.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', method: 'sms' });
