@@ -7,6 +7,7 @@ import { resolvedVerigatorOptionsProvider } from './options/verigator-options';
 import { AuthService } from './services/auth.service';
 import { ServicesService } from './services/services.service';
 import { UsersService } from './services/users.service';
+import { UserRecords } from './services/user-records';
 import { SmsDefence } from './sms/sms-defence';
 import { twoFactorOptionsProvider, twoFactorStoreProvider } from './options/two-factor-options';
 import { TwoFactorStore } from './stores/two-factor.store';
@@ -35,6 +36,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     VerigatorHttpClient,
     ServicesService,
     UsersService,
+    UserRecords,
     AuthService,
     SmsDefence,
     twoFactorOptionsProvider,
