@@ -20,7 +20,7 @@ import {
   createTestApp,
 } from '../two-factor/two-factor-app';
 import { TEST_USERNAME } from '../utils/create-verigator-app';
-import { RedisCluster, RedisServer, describeWithRedis, everyKey } from '../utils/redis-server';
+import { describeWithRedisAndCluster, everyKey } from '../utils/redis-server';
 
 const PASSWORD = 'api-pa55word-never-shown';
 const SERVICE = 'svc-1';
@@ -260,84 +260,79 @@ describe.each(ADAPTERS)('SMS pumping defences (%s, in-memory store)', (_name, ad
   });
 });
 
-describeWithRedis('SMS budget shared by two instances', () => {
-  describe.each([
-    ['one Redis', new RedisServer()],
-    ['a three-master Redis Cluster', new RedisCluster()],
-  ])('on %s', (_, redisServer) => {
-    let sim: VerigatorSimulator;
-    const running: { app: INestApplication; redis: Redis | Cluster }[] = [];
+describeWithRedisAndCluster('SMS budget shared by two instances', (redisServer) => {
+  let sim: VerigatorSimulator;
+  const running: { app: INestApplication; redis: Redis | Cluster }[] = [];
 
-    beforeAll(async () => {
-      await redisServer.start();
-      sim = await VerigatorSimulator.start({
-        username: TEST_USERNAME,
-        password: PASSWORD,
-        seed: { services: [{ id: SERVICE, name: 'Shop', fqdn: 'shop.example' }] },
+  beforeAll(async () => {
+    await redisServer.start();
+    sim = await VerigatorSimulator.start({
+      username: TEST_USERNAME,
+      password: PASSWORD,
+      seed: { services: [{ id: SERVICE, name: 'Shop', fqdn: 'shop.example' }] },
+    });
+  });
+  afterAll(async () => {
+    for (const { app, redis } of running.splice(0)) {
+      await app.close();
+      redis.disconnect();
+    }
+    await Promise.all([redisServer.stop(), sim.close()]);
+  });
+
+  it('sends exactly the budget across both instances, and raises the alarm once', async () => {
+    const events: VerigatorEvent[] = [];
+    const sms: Sms = {
+      budget: { max: 8, window: 60_000, reservedForVerified: 0 },
+      prefixBudget: { max: 5, window: 60_000 },
+    };
+    const instances = [];
+    for (const [, adapter] of ADAPTERS as readonly (readonly [string, AdapterFactory])[]) {
+      const redis = redisServer.client({ disconnectTimeout: 50 });
+      const store = new RedisTwoFactorStore(redis, {
+        prefix: 'sms:',
+        hashUserIds: { secret: 's' },
       });
-    });
-    afterAll(async () => {
-      for (const { app, redis } of running.splice(0)) {
-        await app.close();
-        redis.disconnect();
-      }
-      await Promise.all([redisServer.stop(), sim.close()]);
-    });
-
-    it('sends exactly the budget across both instances, and raises the alarm once', async () => {
-      const events: VerigatorEvent[] = [];
-      const sms: Sms = {
-        budget: { max: 8, window: 60_000, reservedForVerified: 0 },
-        prefixBudget: { max: 5, window: 60_000 },
-      };
-      const instances = [];
-      for (const [, adapter] of ADAPTERS as readonly (readonly [string, AdapterFactory])[]) {
-        const redis = redisServer.client({ disconnectTimeout: 50 });
-        const store = new RedisTwoFactorStore(redis, {
-          prefix: 'sms:',
-          hashUserIds: { secret: 's' },
-        });
-        const { app } = await createTestApp(adapter, sim.url, {
-          controllers: [AppController],
-          options: {
-            username: TEST_USERNAME,
-            sms,
-            twoFactor: { store },
-            onEvent: (e) => void events.push(e),
-          },
-        });
-        running.push({ app, redis });
-        instances.push(() => request(app.getHttpServer()));
-      }
-      const [a, b] = instances;
-      const ids: string[] = [];
-      for (let i = 0; i < 24; i++) {
-        const prefix = i % 2 ? '555' : '566';
-        const res = await (i % 2 ? a : b)()
-          .post('/signup')
-          .send({ username: `bot${i}`, phoneNumber: eePhone(i, prefix) });
-        ids.push(res.body.id);
-      }
-      const answers = await Promise.all(
-        ids.map((id, i) => (i % 2 ? b : a)().post('/account/transfer').set('x-user', id)),
-      );
-      expect(answers.filter((r) => r.status === 401)).toHaveLength(8);
-      expect(answers.filter((r) => r.status === 429)).toHaveLength(16);
-      expect(sim.messages()).toHaveLength(8);
-      // Neither prefix got more than its 5, whichever instance sent.
-      const byPrefix = new Map<string, number>();
-      for (const m of sim.messages())
-        byPrefix.set(m.to.slice(0, 7), (byPrefix.get(m.to.slice(0, 7)) ?? 0) + 1);
-      expect(Math.max(...byPrefix.values())).toBeLessThanOrEqual(5);
-      expect(events.filter((e) => e.type === 'smsBudgetExhausted')).toHaveLength(1);
-      // Redis holds no phone number.
-      const [{ redis: admin }] = running;
-      const keys = await everyKey(admin);
-      expect(keys).not.toHaveLength(0);
-      const values = await Promise.all(
-        keys.map((k) => admin.type(k).then((t) => (t === 'string' ? admin.get(k) : ''))),
-      );
-      expect(JSON.stringify([keys, values])).not.toMatch(/3725\d{7}/);
-    });
+      const { app } = await createTestApp(adapter, sim.url, {
+        controllers: [AppController],
+        options: {
+          username: TEST_USERNAME,
+          sms,
+          twoFactor: { store },
+          onEvent: (e) => void events.push(e),
+        },
+      });
+      running.push({ app, redis });
+      instances.push(() => request(app.getHttpServer()));
+    }
+    const [a, b] = instances;
+    const ids: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      const prefix = i % 2 ? '555' : '566';
+      const res = await (i % 2 ? a : b)()
+        .post('/signup')
+        .send({ username: `bot${i}`, phoneNumber: eePhone(i, prefix) });
+      ids.push(res.body.id);
+    }
+    const answers = await Promise.all(
+      ids.map((id, i) => (i % 2 ? b : a)().post('/account/transfer').set('x-user', id)),
+    );
+    expect(answers.filter((r) => r.status === 401)).toHaveLength(8);
+    expect(answers.filter((r) => r.status === 429)).toHaveLength(16);
+    expect(sim.messages()).toHaveLength(8);
+    // Neither prefix got more than its 5, whichever instance sent.
+    const byPrefix = new Map<string, number>();
+    for (const m of sim.messages())
+      byPrefix.set(m.to.slice(0, 7), (byPrefix.get(m.to.slice(0, 7)) ?? 0) + 1);
+    expect(Math.max(...byPrefix.values())).toBeLessThanOrEqual(5);
+    expect(events.filter((e) => e.type === 'smsBudgetExhausted')).toHaveLength(1);
+    // Redis holds no phone number.
+    const [{ redis: admin }] = running;
+    const keys = await everyKey(admin);
+    expect(keys).not.toHaveLength(0);
+    const values = await Promise.all(
+      keys.map((k) => admin.type(k).then((t) => (t === 'string' ? admin.get(k) : ''))),
+    );
+    expect(JSON.stringify([keys, values])).not.toMatch(/3725\d{7}/);
   });
 });

@@ -34,6 +34,25 @@ export function describeWithRedis(name: string, suite: () => void): void {
 }
 
 /**
+ * `describeWithRedis` twice: on one `redis-server`, then on a three-master `RedisCluster`, each
+ * new and given to the suite, which starts and stops it. For every suite that stores through
+ * Redis: the cluster catches a key reached across users, which one server cannot.
+ * @example
+ * describeWithRedisAndCluster('two instances sharing a store', (redis) => {
+ *   beforeAll(() => redis.start());
+ *   afterAll(() => redis.stop());
+ *   const client = () => redis.client(); // an ioredis Redis or Cluster
+ * });
+ */
+export function describeWithRedisAndCluster(
+  name: string,
+  suite: (redis: RedisServer | RedisCluster) => void,
+): void {
+  describeWithRedis(`${name} (one Redis)`, () => suite(new RedisServer()));
+  describeWithRedis(`${name} (three-master Redis Cluster)`, () => suite(new RedisCluster()));
+}
+
+/**
  * A throwaway `redis-server` on 127.0.0.1, without persistence, on a free port found by binding
  * port 0 first (Redis itself refuses `--port 0`). `kill()` and `start()` again on the same port
  * simulate an outage. With `clusterNode: true` it is a node of a `RedisCluster`: cluster mode
