@@ -381,67 +381,64 @@ describe.each(ADAPTERS)(
 );
 
 /** Two app instances (Express and Fastify), each with its own client, sharing one Redis. */
-describeWithRedisAndCluster(
-  'Trusted devices on RedisTwoFactorStore, two instances',
-  (redisServer) => {
-    let sim: VerigatorSimulator;
-    const running: { app: INestApplication; redis: Redis | Cluster }[] = [];
+describeWithRedisAndCluster('Trusted devices on Redis, two instances', (redisServer) => {
+  let sim: VerigatorSimulator;
+  const running: { app: INestApplication; redis: Redis | Cluster }[] = [];
 
-    beforeAll(async () => {
-      [sim] = await Promise.all([startSimulator(), redisServer.start()]);
-    });
-    afterEach(async () => {
-      for (const { app, redis } of running.splice(0)) {
-        await app.close();
-        redis.disconnect();
-      }
-      sim.reset();
-    });
-    afterAll(() => Promise.all([redisServer.stop(), sim.close()]));
-
-    async function bootInstances(trustedDevices: Devices) {
-      const instances = [];
-      for (const [, adapter] of ADAPTERS) {
-        const redis = redisServer.client({ disconnectTimeout: 50 });
-        const store = new RedisTwoFactorStore(redis, { prefix: 'e2e:' });
-        const { app } = await createTestApp(adapter, sim.url, {
-          controllers: [AccountController],
-          options: { twoFactor: { trustedDevices, store } },
-        });
-        running.push({ app, redis });
-        instances.push({ app, http: () => request(app.getHttpServer()) });
-      }
-      return instances;
+  beforeAll(async () => {
+    [sim] = await Promise.all([startSimulator(), redisServer.start()]);
+  });
+  afterEach(async () => {
+    for (const { app, redis } of running.splice(0)) {
+      await app.close();
+      redis.disconnect();
     }
+    sim.reset();
+  });
+  afterAll(() => Promise.all([redisServer.stop(), sim.close()]));
 
-    it('trusts a device on one instance for the other, until revokeAll on either', async () => {
-      const [a, b] = await bootInstances({ transport: 'header', maxPerUser: 2 });
-      await a.http().post('/account/transfer').set('x-user', 'alice').expect(401);
-      const trusted = await a
+  async function bootInstances(trustedDevices: Devices) {
+    const instances = [];
+    for (const [, adapter] of ADAPTERS) {
+      const redis = redisServer.client({ disconnectTimeout: 50 });
+      const store = new RedisTwoFactorStore(redis, { prefix: 'e2e:' });
+      const { app } = await createTestApp(adapter, sim.url, {
+        controllers: [AccountController],
+        options: { twoFactor: { trustedDevices, store } },
+      });
+      running.push({ app, redis });
+      instances.push({ app, http: () => request(app.getHttpServer()) });
+    }
+    return instances;
+  }
+
+  it('trusts a device on one instance for the other, until revokeAll on either', async () => {
+    const [a, b] = await bootInstances({ transport: 'header', maxPerUser: 2 });
+    await a.http().post('/account/transfer').set('x-user', 'alice').expect(401);
+    const trusted = await a
+      .http()
+      .post('/account/transfer')
+      .set('x-user', 'alice')
+      .set('x-verigator-token', sim.lastCode('alice')!)
+      .set(REMEMBER)
+      .expect(201);
+    const token = trusted.headers['x-verigator-device-token'];
+    const use = (instance: typeof a, user = 'alice') =>
+      instance
         .http()
         .post('/account/transfer')
-        .set('x-user', 'alice')
-        .set('x-verigator-token', sim.lastCode('alice')!)
-        .set(REMEMBER)
-        .expect(201);
-      const token = trusted.headers['x-verigator-device-token'];
-      const use = (instance: typeof a, user = 'alice') =>
-        instance
-          .http()
-          .post('/account/transfer')
-          .set('x-user', user)
-          .set('x-verigator-device-token', token);
-      await use(b).expect(201);
-      expect(sim.messages({ userId: 'alice' })).toHaveLength(1);
-      expect(await b.app.get(TrustedDevicesService).list('alice')).toHaveLength(1);
-      await use(b, 'bob').expect(401);
-      expect(sim.messages({ userId: 'bob' })).toHaveLength(1);
+        .set('x-user', user)
+        .set('x-verigator-device-token', token);
+    await use(b).expect(201);
+    expect(sim.messages({ userId: 'alice' })).toHaveLength(1);
+    expect(await b.app.get(TrustedDevicesService).list('alice')).toHaveLength(1);
+    await use(b, 'bob').expect(401);
+    expect(sim.messages({ userId: 'bob' })).toHaveLength(1);
 
-      await a.app.get(TrustedDevicesService).revokeAll('alice');
-      const refused = await use(b).expect(401);
-      expect(refused.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', method: 'sms' });
-      expect(sim.messages({ userId: 'alice' })).toHaveLength(2);
-      expect(await b.app.get(TrustedDevicesService).list('alice')).toEqual([]);
-    });
-  },
-);
+    await a.app.get(TrustedDevicesService).revokeAll('alice');
+    const refused = await use(b).expect(401);
+    expect(refused.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', method: 'sms' });
+    expect(sim.messages({ userId: 'alice' })).toHaveLength(2);
+    expect(await b.app.get(TrustedDevicesService).list('alice')).toEqual([]);
+  });
+});
