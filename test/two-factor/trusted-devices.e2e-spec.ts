@@ -245,6 +245,23 @@ describe.each(ADAPTERS)(
           .expect(201);
       });
 
+      it('lets a trusted device through while the user is locked out of guessing codes', async () => {
+        const http = await boot({ transport: 'header' }, { maxAttempts: 1 });
+        const token = (await verify(http, 'alice')).headers['x-verigator-device-token'];
+        const guess = () =>
+          http()
+            .post('/account/transfer')
+            .set('x-user', 'alice')
+            .set('x-verigator-token', '000000');
+        await guess().expect(401);
+        expect((await guess().expect(429)).body.code).toBe('TWO_FACTOR_LOCKED');
+        await http()
+          .post('/account/transfer')
+          .set('x-user', 'alice')
+          .set('x-verigator-device-token', token)
+          .expect(201);
+      });
+
       it('stops trusting every device of the user on revokeAll, and lists them before', async () => {
         const http = await boot({ transport: 'header' });
         const first = (await verify(http, 'alice')).headers['x-verigator-device-token'];
