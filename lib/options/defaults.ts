@@ -29,6 +29,11 @@ export const TWO_FACTOR_DEFAULTS = {
   failOpen: false,
 } as const;
 
+/** Defaults of the `twoFactor.recoveryCodes` option's fields (the option itself is off by default). */
+export const RECOVERY_CODES_DEFAULTS = {
+  count: 10,
+} as const;
+
 /** Defaults of the `sms` option's fields (the option itself is off by default). */
 export const SMS_DEFAULTS = {
   reservedForVerified: 0.2,

@@ -1,7 +1,8 @@
 /**
  * The kinds of record the library keeps in the `TwoFactorStore`: the guard's, then the SMS
  * defences' (a user's country and prefix, app enrolment and past verification; the app-wide and
- * per-prefix SMS budgets and the budget's alarm).
+ * per-prefix SMS budgets and the budget's alarm); `recovery` names a user's recovery codes in
+ * `RedisRecoveryCodeStore`.
  */
 export type TwoFactorStoreKeyKind =
   | 'cooldown'
@@ -14,7 +15,8 @@ export type TwoFactorStoreKeyKind =
   | 'smsVerified'
   | 'smsBudget'
   | 'smsPrefix'
-  | 'smsAlarm';
+  | 'smsAlarm'
+  | 'recovery';
 
 /** First part of every key `TwoFactorGuard` writes. */
 export const TWO_FACTOR_KEY_PREFIX = 'verigator-2fa';

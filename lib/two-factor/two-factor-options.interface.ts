@@ -3,6 +3,10 @@ import { VerigatorErrorCode } from '../filters/verigator-error-response';
 import { AuthMethod } from '../models/verigator.models';
 import { TwoFactorErrorCode } from './two-factor.exception';
 import { TwoFactorStore } from '../stores/two-factor.store';
+import {
+  RecoveryCodesOptions,
+  ResolvedRecoveryCodesOptions,
+} from '../recovery-codes/recovery-codes-options';
 
 /** The HTTP request as the adapter delivers it (Express `Request` or Fastify `FastifyRequest`). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -38,13 +42,19 @@ export interface TwoFactorRouteOptions {
    * @default 'accept'
    */
   smsFallback?: 'accept' | 'refuse';
+  /**
+   * Whether a recovery code (header `X-Verigator-Recovery-Code`) passes in place of a Verigator
+   * code. `false` for routes that need a fresh second factor, such as generating new codes.
+   * @default true when `twoFactor.recoveryCodes` is set
+   */
+  recoveryCodes?: boolean;
 }
 
 /**
  * The `twoFactor` module option: how `TwoFactorGuard` finds the user and the token, and how it
  * limits sending and guessing. Durations are in milliseconds.
  */
-export interface TwoFactorModuleOptions extends TwoFactorRouteOptions {
+export interface TwoFactorModuleOptions extends Omit<TwoFactorRouteOptions, 'recoveryCodes'> {
   /**
    * Milliseconds after a code is sent during which token-less requests send no other code
    * (against SMS pumping). Released early when the code is verified, expired or throttled, or
@@ -105,6 +115,8 @@ export interface TwoFactorModuleOptions extends TwoFactorRouteOptions {
   store?: TwoFactorStore;
   /** Replaces some of the default messages of `TwoFactorException` (`TWO_FACTOR_MESSAGES`). */
   messages?: Partial<Record<TwoFactorErrorCode, string>>;
+  /** One-time recovery codes for users who lost their phone; off when absent. */
+  recoveryCodes?: RecoveryCodesOptions;
 }
 
 /** Two-factor options after validation, with every default applied. */
@@ -129,6 +141,7 @@ export interface ResolvedTwoFactorOptions extends Required<
   sessionKey?: TwoFactorRequestReader;
   store?: TwoFactorStore;
   messages: Partial<Record<TwoFactorErrorCode, string>>;
+  recoveryCodes?: ResolvedRecoveryCodesOptions;
   /** End-user messages for a failed Verigator call, by `VerigatorError` code. */
   errorMessages?: Readonly<Record<VerigatorErrorCode, string>>;
 }

@@ -31,6 +31,9 @@ export function checkTwoFactorRouteOptions<T extends TwoFactorRouteOptions>(
       `must be one of: ${SMS_FALLBACKS.join(', ')}`,
     );
   }
+  if (options.recoveryCodes !== undefined && typeof options.recoveryCodes !== 'boolean') {
+    throw new VerigatorConfigurationError(`${where}.recoveryCodes`, 'must be a boolean');
+  }
   return options;
 }
 

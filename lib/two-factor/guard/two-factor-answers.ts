@@ -62,6 +62,12 @@ export const malformed: TwoFactorRefusal = {
   event: { type: 'failed', outcome: 'refused', reason: 'malformed' },
 };
 
+/** A recovery code that is wrong or used already: 401, and it counted toward the lockout. */
+export const invalidRecoveryCode: TwoFactorRefusal = {
+  code: TwoFactorErrorCode.INVALID,
+  event: { type: 'failed', outcome: 'refused', reason: 'invalidRecoveryCode' },
+};
+
 /**
  * The answer to a request whose code went out by `used`: 401 `TWO_FACTOR_REQUIRED` with it, or
  * 403 `TWO_FACTOR_APP_REQUIRED` when a `totp` route refuses Verigator's SMS fallback.
