@@ -8,6 +8,7 @@ import { AuthService } from './services/auth.service';
 import { ServicesService } from './services/services.service';
 import { UsersService } from './services/users.service';
 import { RecoveryCodesService } from './recovery-codes/recovery-codes.service';
+import { UserRecords } from './services/user-records';
 import { SmsDefence } from './sms/sms-defence';
 import { twoFactorOptionsProvider, twoFactorStoreProvider } from './options/two-factor-options';
 import { TwoFactorStore } from './stores/two-factor.store';
@@ -36,6 +37,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     VerigatorHttpClient,
     ServicesService,
     UsersService,
+    UserRecords,
     AuthService,
     SmsDefence,
     twoFactorOptionsProvider,

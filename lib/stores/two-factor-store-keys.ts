@@ -1,8 +1,7 @@
 /**
  * The kinds of record the library keeps in the `TwoFactorStore`: the guard's, then the SMS
  * defences' (a user's country and prefix, app enrolment and past verification; the app-wide and
- * per-prefix SMS budgets and the budget's alarm); `recovery` names a user's recovery codes in
- * `RedisRecoveryCodeStore`.
+ * per-prefix SMS budgets and the budget's alarm).
  */
 export type TwoFactorStoreKeyKind =
   | 'cooldown'
@@ -15,8 +14,7 @@ export type TwoFactorStoreKeyKind =
   | 'smsVerified'
   | 'smsBudget'
   | 'smsPrefix'
-  | 'smsAlarm'
-  | 'recovery';
+  | 'smsAlarm';
 
 /** First part of every key `TwoFactorGuard` writes. */
 export const TWO_FACTOR_KEY_PREFIX = 'verigator-2fa';
@@ -41,8 +39,12 @@ const SECURITY_KINDS = TWO_FACTOR_SECURITY_KINDS.map((kind) => `${kind}:`);
  * The store key of one kind of record of a user: `verigator-2fa:<kind>:{<serviceId>:<userId>}`,
  * then `:<part>` for each further part. Parts are URI-encoded, so they can never collide nor
  * hold braces; the braces are a Redis Cluster hash tag, so one user's records share a slot.
+ * `recovery` is not a `TwoFactorStore` record: `RedisRecoveryCodeStore` names a user's set so.
  */
-export function twoFactorStoreKey(kind: TwoFactorStoreKeyKind, ...parts: string[]): string {
+export function twoFactorStoreKey(
+  kind: TwoFactorStoreKeyKind | 'recovery',
+  ...parts: string[]
+): string {
   const [serviceId = '', userId = '', ...more] = parts.map(encodeURIComponent);
   return [TWO_FACTOR_KEY_PREFIX, kind, `{${serviceId}:${userId}}`, ...more].join(':');
 }
