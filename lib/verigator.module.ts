@@ -12,6 +12,7 @@ import { UserRecords } from './services/user-records';
 import { SmsDefence } from './sms/sms-defence';
 import { twoFactorOptionsProvider, twoFactorStoreProvider } from './options/two-factor-options';
 import { TwoFactorStore } from './stores/two-factor.store';
+import { TrustedDevicesService } from './trusted-devices/trusted-devices.service';
 import { TwoFactorGuard } from './two-factor/two-factor.guard';
 import { TwoFactorRoutesCheck } from './two-factor/two-factor-routes.check';
 import { VERIGATOR_OPTIONS, VERIGATOR_TWO_FACTOR_OPTIONS } from './verigator.constants';
@@ -20,7 +21,8 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
 /**
  * Verigator two-factor authentication for Nest: provides `ServicesService`, `UsersService` and
  * `AuthService` over the module's own HTTP client, `TwoFactorGuard` with its `TwoFactorStore`,
- * `RecoveryCodesService`, and `VerigatorHealthIndicator` for `@nestjs/terminus`.
+ * `TrustedDevicesService`, `RecoveryCodesService`, and `VerigatorHealthIndicator` for
+ * `@nestjs/terminus`.
  * @example
  * VerigatorModule.forRoot({ username: 'api-user', password: process.env.VERIGATOR_PASSWORD! })
  * VerigatorModule.forRootAsync({
@@ -44,6 +46,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     twoFactorStoreProvider,
     RecoveryCodesService,
     TwoFactorGuard,
+    TrustedDevicesService,
     TwoFactorRoutesCheck,
     VerigatorHealthIndicator,
   ],
@@ -56,6 +59,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     TwoFactorStore,
     RecoveryCodesService,
     TwoFactorGuard,
+    TrustedDevicesService,
     VerigatorEventPublisher,
     VerigatorHealthIndicator,
   ],

@@ -9,6 +9,10 @@ import type { VerigatorEventError } from './verigator-event-error';
  * - `verified`: the token was right; the request passes.
  * - `remembered`: a recent success (`maxAge`) lets the request pass without a token.
  * - `recoveryCode`: a recovery code passed in place of a token, and is used up.
+ * - `trustedDevice`: a device the user trusted (`trustedDevices`) lets the request pass without a
+ *   token.
+ * - `deviceTrusted`: after `verified`, the client's device was trusted (a device token issued);
+ *   `method` is the one the verification counted as. Never carries the token nor its hash.
  * - `failed`: the token was wrong (`reason`: `invalid`, `malformed`, `expired`, `throttled`), or
  *   not verified on a `totp` route while an SMS code may be valid (`smsPending`), or the
  *   recovery code was wrong or used already (`invalidRecoveryCode`).
@@ -27,6 +31,8 @@ export type TwoFactorEventType =
   | 'verified'
   | 'remembered'
   | 'recoveryCode'
+  | 'trustedDevice'
+  | 'deviceTrusted'
   | 'failed'
   | 'lockedOut'
   | 'userUnknown'

@@ -16,7 +16,11 @@ import {
   RecoveryCodesOptions,
   ResolvedRecoveryCodesOptions,
 } from '../recovery-codes/recovery-codes-options';
-import { RECOVERY_CODES_DEFAULTS, TWO_FACTOR_DEFAULTS } from './defaults';
+import {
+  ResolvedTrustedDevicesOptions,
+  TrustedDevicesOptions,
+} from '../trusted-devices/trusted-devices-options.interface';
+import { RECOVERY_CODES_DEFAULTS, TRUSTED_DEVICES_DEFAULTS, TWO_FACTOR_DEFAULTS } from './defaults';
 import { rejectUnknownOptionKeys } from './reject-unknown-option-keys';
 import {
   ResolvedVerigatorOptions,
@@ -42,6 +46,7 @@ const TWO_FACTOR_OPTION_KEYS = Object.keys({
   store: true,
   messages: true,
   recoveryCodes: true,
+  trustedDevices: true,
 } satisfies Record<keyof TwoFactorModuleOptions, true>);
 
 const RECOVERY_CODES_OPTION_KEYS = Object.keys({
@@ -54,6 +59,18 @@ const RECOVERY_CODE_STORE_METHODS = ['replace', 'consume', 'count', 'clear'] as 
 const SECRET_VERSION = /^[A-Za-z][\w-]{0,31}$/;
 const MIN_SECRET_LENGTH = 32;
 const MAX_RECOVERY_CODES = 100;
+
+const TRUSTED_DEVICES_KEYS = Object.keys({
+  transport: true,
+  lifetime: true,
+  maxPerUser: true,
+  cookieName: true,
+} satisfies Record<keyof TrustedDevicesOptions, true>);
+const DEVICE_TRANSPORTS: readonly unknown[] = ['cookie', 'header'];
+/** Most trusted devices per user: revoking all of them touches one record per device. */
+const MAX_DEVICES_PER_USER = 100;
+/** A cookie name: an RFC 6265 token. */
+const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 const STORE_METHODS = ['get', 'set', 'setIfAbsent', 'increment', 'decrement', 'delete'] as const;
 const READERS = ['userId', 'token', 'sessionKey'] as const;
@@ -71,8 +88,7 @@ export function resolveTwoFactorOptions(
     throw new VerigatorConfigurationError('twoFactor', 'must be an object');
   }
   rejectUnknownOptionKeys(given, TWO_FACTOR_OPTION_KEYS, 'twoFactor');
-  const { recoveryCodes, ...routeDefaults } = given;
-  const route = checkTwoFactorRouteOptions(routeDefaults, 'twoFactor');
+  const route = checkTwoFactorRouteOptions(given, 'twoFactor');
   const resolved: ResolvedTwoFactorOptions = {
     method: route.method ?? TWO_FACTOR_DEFAULTS.method,
     serviceId: route.serviceId ?? options.serviceId,
@@ -90,7 +106,8 @@ export function resolveTwoFactorOptions(
     sessionKey: given.sessionKey,
     store: given.store,
     messages: given.messages ?? {},
-    recoveryCodes: recoveryCodes === undefined ? undefined : resolveRecoveryCodes(recoveryCodes),
+    recoveryCodes: resolveRecoveryCodes(given.recoveryCodes),
+    trustedDevices: resolveTrustedDevices(given.trustedDevices),
     errorMessages: options.errorMessages,
   };
   requireDuration(resolved.cooldown, 'twoFactor.cooldown', false);
@@ -133,7 +150,10 @@ export const twoFactorStoreProvider: Provider = {
 };
 
 /** Checks `twoFactor.recoveryCodes`, orders its secrets (newest first) and applies defaults. */
-function resolveRecoveryCodes(given: RecoveryCodesOptions): ResolvedRecoveryCodesOptions {
+function resolveRecoveryCodes(
+  given: RecoveryCodesOptions | undefined,
+): ResolvedRecoveryCodesOptions | undefined {
+  if (given === undefined) return undefined;
   const where = 'twoFactor.recoveryCodes';
   if (!given || typeof given !== 'object') {
     throw new VerigatorConfigurationError(where, 'must be an object');
@@ -167,25 +187,45 @@ function resolveRecoveryCodes(given: RecoveryCodesOptions): ResolvedRecoveryCode
     }
     return { version, secret };
   });
-  if (!Number.isInteger(count) || count < 1 || count > MAX_RECOVERY_CODES) {
-    throw new VerigatorConfigurationError(
-      `${where}.count`,
-      `must be an integer from 1 to ${MAX_RECOVERY_CODES}`,
-    );
-  }
+  requirePositiveInteger(count, `${where}.count`, MAX_RECOVERY_CODES);
   return { store, secrets: resolved, count };
-}
-
-function requirePositiveInteger(value: unknown, option: string): void {
-  if (!Number.isInteger(value) || (value as number) < 1) {
-    throw new VerigatorConfigurationError(option, 'must be a positive integer');
-  }
 }
 
 function hasMethods(value: unknown, methods: readonly string[]): boolean {
   if (!value || typeof value !== 'object') return false;
   const candidate = value as Record<string, unknown>;
   return methods.every((method) => typeof candidate[method] === 'function');
+}
+
+function requirePositiveInteger(value: unknown, option: string, max = Infinity): void {
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max) {
+    const bound = max === Infinity ? '' : ` up to ${max}`;
+    throw new VerigatorConfigurationError(option, `must be a positive integer${bound}`);
+  }
+}
+
+function resolveTrustedDevices(
+  given: TrustedDevicesOptions | undefined,
+): ResolvedTrustedDevicesOptions | undefined {
+  if (given === undefined) return undefined;
+  const where = 'twoFactor.trustedDevices';
+  if (!given || typeof given !== 'object') {
+    throw new VerigatorConfigurationError(where, 'must be an object');
+  }
+  rejectUnknownOptionKeys(given, TRUSTED_DEVICES_KEYS, where);
+  const resolved = { ...TRUSTED_DEVICES_DEFAULTS, ...given };
+  if (!DEVICE_TRANSPORTS.includes(resolved.transport)) {
+    throw new VerigatorConfigurationError(
+      `${where}.transport`,
+      `must be one of: ${DEVICE_TRANSPORTS.join(', ')}`,
+    );
+  }
+  requireDuration(resolved.lifetime, `${where}.lifetime`, false);
+  requirePositiveInteger(resolved.maxPerUser, `${where}.maxPerUser`, MAX_DEVICES_PER_USER);
+  if (typeof resolved.cookieName !== 'string' || !COOKIE_NAME.test(resolved.cookieName)) {
+    throw new VerigatorConfigurationError(`${where}.cookieName`, 'must be a valid cookie name');
+  }
+  return resolved;
 }
 
 function checkMessages(messages: unknown): void {

@@ -37,6 +37,10 @@ const FATE: Record<TwoFactorStoreKeyKind, 'carryOver' | 'clear' | 'appWide'> = {
   smsBudget: 'appWide',
   smsPrefix: 'appWide',
   smsAlarm: 'appWide',
+  // Trusted devices: the slot counter is named here; the slots, one per device up to the
+  // configured cap, by TrustedDevicesService.revokeAll.
+  device: 'clear',
+  deviceCount: 'clear',
 };
 
 /** The key parts after the user, for kinds kept once per method (and session key). */

@@ -7,6 +7,10 @@ import {
   RecoveryCodesOptions,
   ResolvedRecoveryCodesOptions,
 } from '../recovery-codes/recovery-codes-options';
+import {
+  ResolvedTrustedDevicesOptions,
+  TrustedDevicesOptions,
+} from '../trusted-devices/trusted-devices-options.interface';
 
 /** The HTTP request as the adapter delivers it (Express `Request` or Fastify `FastifyRequest`). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -48,13 +52,26 @@ export interface TwoFactorRouteOptions {
    * @default true when `twoFactor.recoveryCodes` is set
    */
   recoveryCodes?: boolean;
+  /**
+   * Whether a trusted device (`twoFactor.trustedDevices`) passes this route without a code, and
+   * whether a verification here may trust one. `false` demands a fresh code every time, e.g. to
+   * list or revoke devices.
+   * @default true when `twoFactor.trustedDevices` is configured
+   */
+  trustedDevices?: boolean;
 }
+
+/** The route settings the `twoFactor` module option gives defaults for. */
+export type TwoFactorRouteDefaults = Omit<
+  TwoFactorRouteOptions,
+  'trustedDevices' | 'recoveryCodes'
+>;
 
 /**
  * The `twoFactor` module option: how `TwoFactorGuard` finds the user and the token, and how it
  * limits sending and guessing. Durations are in milliseconds.
  */
-export interface TwoFactorModuleOptions extends Omit<TwoFactorRouteOptions, 'recoveryCodes'> {
+export interface TwoFactorModuleOptions extends TwoFactorRouteDefaults {
   /**
    * Milliseconds after a code is sent during which token-less requests send no other code
    * (against SMS pumping). Released early when the code is verified, expired or throttled, or
@@ -117,6 +134,14 @@ export interface TwoFactorModuleOptions extends Omit<TwoFactorRouteOptions, 'rec
   messages?: Partial<Record<TwoFactorErrorCode, string>>;
   /** One-time recovery codes for users who lost their phone; off when absent. */
   recoveryCodes?: RecoveryCodesOptions;
+  /**
+   * Trusted devices ("don't ask again on this device"): after a verification, a client that asks
+   * (`X-Verigator-Remember-Device: true`, or `rememberDevice` in the body) gets a device token,
+   * and later requests of the same user carrying it pass without a code. Off when absent.
+   * @example
+   * trustedDevices: { transport: 'cookie' }
+   */
+  trustedDevices?: TrustedDevicesOptions;
 }
 
 /** Two-factor options after validation, with every default applied. */
@@ -142,6 +167,7 @@ export interface ResolvedTwoFactorOptions extends Required<
   store?: TwoFactorStore;
   messages: Partial<Record<TwoFactorErrorCode, string>>;
   recoveryCodes?: ResolvedRecoveryCodesOptions;
+  trustedDevices?: ResolvedTrustedDevicesOptions;
   /** End-user messages for a failed Verigator call, by `VerigatorError` code. */
   errorMessages?: Readonly<Record<VerigatorErrorCode, string>>;
 }
