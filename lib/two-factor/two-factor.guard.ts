@@ -26,8 +26,9 @@ import { decideInTurn, stepGuardOf } from './two-factor-step';
 
 /**
  * Step-up authentication: lets a request through only with a fresh Verigator code. The flow:
- * who (the user) → remembered? → without token, send a code (401 `TWO_FACTOR_REQUIRED`); with
- * one, verify it → within the limits (`TwoFactorLimits`: attempts, sends) → the answer.
+ * who (the user) → remembered? → a trusted device? → without token, send a code (401
+ * `TWO_FACTOR_REQUIRED`); with one, verify it (and trust the device if asked) → within the limits
+ * (`TwoFactorLimits`: attempts, sends) → the answer.
  *
  * Which routes: the nearest `@RequireTwoFactor()` / `@SkipTwoFactor()` (method, else class);
  * with neither, the module defaults. So as a global `APP_GUARD` it protects every route not
