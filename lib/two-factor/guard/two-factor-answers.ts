@@ -135,6 +135,11 @@ export function noServiceId(guard: string, context: ExecutionContext): Error {
   return new VerigatorConfigurationError('serviceId', problem);
 }
 
+/** The log line of a failed `TwoFactorStore` call (its message names no key nor value). */
+export function storeFailure(context: ExecutionContext, error: Error): string {
+  return `TwoFactorStore failed for ${routeName(context)}: ${error.message}`;
+}
+
 /** Seconds for `Retry-After` from a record's time left: whole seconds, at least 1. */
 export function retryAfterSeconds(ms: number): string {
   return String(Math.max(1, Math.ceil(ms / 1000)));

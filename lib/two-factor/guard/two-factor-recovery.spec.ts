@@ -4,9 +4,19 @@ import { InMemoryTwoFactorStore } from '../../stores/in-memory-two-factor.store'
 import { twoFactorStoreKey } from '../../stores/two-factor-store-keys';
 import { TwoFactorLimits } from './two-factor-limits';
 import { TwoFactorRecovery } from './two-factor-recovery';
+import { TwoFactorCheck, TwoFactorRequestState } from './two-factor-request-state';
 
 describe('TwoFactorRecovery', () => {
-  const user = { serviceId: 'svc', userId: 'u-1' };
+  const check: TwoFactorCheck = {
+    serviceId: 'svc',
+    userId: 'u-1',
+    method: 'totp' as TwoFactorCheck['method'],
+    maxAge: 0,
+    smsFallback: 'accept',
+    trustedDevices: false,
+    recoveryCodes: true,
+    startedAt: 0,
+  };
   const recoveryCodes = {
     store: new InMemoryRecoveryCodeStore(),
     secrets: [{ version: 'v1', secret: 'a-secret-of-at-least-32-characters!' }],
@@ -14,59 +24,62 @@ describe('TwoFactorRecovery', () => {
   };
   let limits: TwoFactorLimits;
   let recovery: TwoFactorRecovery;
+  let request: Pick<TwoFactorRequestState, 'proofs'>;
   let codes: string[];
+  const recover = (code: string, on = check) => recovery.recover(limits, on, code, request);
 
   beforeEach(async () => {
-    const store = new InMemoryTwoFactorStore();
     limits = new TwoFactorLimits(
-      store,
+      new InMemoryTwoFactorStore(),
       { maxAttempts: 3, window: 60_000, maxSends: 1, sendWindow: 60_000 },
       twoFactorStoreKey,
     );
-    recovery = new TwoFactorRecovery(limits, { recoveryCodes });
-    codes = await new RecoveryCodes(recoveryCodes).generate(user);
+    recovery = new TwoFactorRecovery({ recoveryCodes });
+    request = { proofs: [] };
+    codes = await new RecoveryCodes(recoveryCodes).generate(check);
   });
 
-  it('takes codes on every route unless the route says recoveryCodes: false', () => {
-    expect(recovery.accepts({})).toBe(true);
-    expect(recovery.accepts({ recoveryCodes: true })).toBe(true);
-    expect(recovery.accepts({ recoveryCodes: false })).toBe(false);
-  });
-
-  it('takes none when twoFactor.recoveryCodes is not set', () => {
-    const off = new TwoFactorRecovery(limits, {});
-    expect(off.accepts({})).toBe(false);
-    expect(off.accepts({ recoveryCodes: true })).toBe(false);
-  });
-
-  it('passes a code once; a used or wrong code is 401 TWO_FACTOR_INVALID', async () => {
-    expect(await recovery.recover(user, codes[0])).toBeUndefined();
-    const again = await recovery.recover(user, codes[0]);
+  it('passes a code once, recording the proof; a used or wrong code is 401 TWO_FACTOR_INVALID', async () => {
+    expect(await recover(codes[0])).toBeUndefined();
+    expect(request.proofs).toEqual([{ serviceId: 'svc', userId: 'u-1', method: 'totp' }]);
+    const again = await recover(codes[0]);
     expect(again).toMatchObject({
       code: 'TWO_FACTOR_INVALID',
       event: { type: 'failed', outcome: 'refused', reason: 'invalidRecoveryCode' },
     });
-    expect(await recovery.recover(user, 'garbage')).toEqual(again);
+    expect(await recover('garbage')).toEqual(again);
+    expect(request.proofs).toHaveLength(1);
   });
 
-  it('counts wrong codes toward the lockout, then refuses even a right code', async () => {
-    for (let i = 0; i < 3; i++) await recovery.recover(user, 'AAAA-AAAA-AAAA-AAAA');
-    const locked = await recovery.recover(user, codes[0]);
+  it('takes no code where the route or the module says no, and touches nothing', async () => {
+    expect(await recover(codes[0], { ...check, recoveryCodes: false })).toMatchObject({
+      code: 'TWO_FACTOR_INVALID',
+    });
+    const off = new TwoFactorRecovery({});
+    expect(await off.recover(limits, check, codes[0], request)).toMatchObject({
+      code: 'TWO_FACTOR_INVALID',
+    });
+    expect(await recoveryCodes.store.count(check)).toBe(10);
+    expect(await limits.lockedFor(check)).toBeUndefined();
+  });
+
+  it('counts wrong codes toward the lockout, then refuses even a right code, keeping it', async () => {
+    for (let i = 0; i < 3; i++) await recover('AAAA-AAAA-AAAA-AAAA');
+    const locked = await recover(codes[0]);
     expect(locked).toMatchObject({ code: 'TWO_FACTOR_LOCKED', event: { type: 'lockedOut' } });
     expect(locked?.retryAfterMs).toBeGreaterThan(0);
-    expect(await recovery.recover(user, codes[0])).toMatchObject({ code: 'TWO_FACTOR_LOCKED' });
+    expect(await recoveryCodes.store.count(check)).toBe(10);
+    expect(request.proofs).toEqual([]);
   });
 
   it('shares the lockout with wrong tokens, and a success starts the count over', async () => {
-    await limits.countAttempt(user);
-    await limits.countAttempt(user);
-    expect(await recovery.recover(user, codes[0])).toBeUndefined();
-    await limits.countAttempt(user);
-    await limits.countAttempt(user);
-    expect(await recovery.recover(user, codes[1])).toBeUndefined();
-    await limits.countAttempt(user);
-    await limits.countAttempt(user);
-    await limits.countAttempt(user);
-    expect(await recovery.recover(user, codes[2])).toMatchObject({ code: 'TWO_FACTOR_LOCKED' });
+    await limits.countAttempt(check);
+    await limits.countAttempt(check);
+    expect(await recover(codes[0])).toBeUndefined();
+    await limits.countAttempt(check);
+    await limits.countAttempt(check);
+    expect(await recover(codes[1])).toBeUndefined();
+    for (let i = 0; i < 3; i++) await limits.countAttempt(check);
+    expect(await recover(codes[2])).toMatchObject({ code: 'TWO_FACTOR_LOCKED' });
   });
 });

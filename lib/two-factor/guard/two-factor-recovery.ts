@@ -1,7 +1,8 @@
 import { RecoveryCodes } from '../../recovery-codes/recovery-codes';
-import { ResolvedTwoFactorOptions, TwoFactorRouteOptions } from '../two-factor-options.interface';
+import { ResolvedTwoFactorOptions } from '../two-factor-options.interface';
 import * as answers from './two-factor-answers';
-import { TwoFactorLimits, TwoFactorUser } from './two-factor-limits';
+import { TwoFactorLimits } from './two-factor-limits';
+import { TwoFactorCheck, TwoFactorRequestState } from './two-factor-request-state';
 
 /**
  * The guard's recovery-code step (`twoFactor.recoveryCodes`): a code passes once in place of a
@@ -11,24 +12,28 @@ import { TwoFactorLimits, TwoFactorUser } from './two-factor-limits';
 export class TwoFactorRecovery {
   private readonly codes?: RecoveryCodes;
 
-  constructor(
-    private readonly limits: TwoFactorLimits,
-    options: Pick<ResolvedTwoFactorOptions, 'recoveryCodes'>,
-  ) {
+  constructor(options: Pick<ResolvedTwoFactorOptions, 'recoveryCodes'>) {
     if (options.recoveryCodes) this.codes = new RecoveryCodes(options.recoveryCodes);
   }
 
-  /** Whether `route` takes recovery codes: its `recoveryCodes`, by default whether configured. */
-  accepts(route: TwoFactorRouteOptions): boolean {
-    return this.codes !== undefined && route.recoveryCodes !== false;
-  }
-
-  /** Uses up `code` of `user`: `undefined` when it passed, else the refusal (401 or 429). */
-  async recover(user: TwoFactorUser, code: string): Promise<answers.TwoFactorRefusal | undefined> {
-    const locked = await this.limits.countAttempt(user);
+  /**
+   * Uses up `code` of the user of `check`, on a route that takes recovery codes
+   * (`check.recoveryCodes`), counting the try in `limits`: `undefined` when it passed (recorded as
+   * this request's proof), else the refusal: 401 `TWO_FACTOR_INVALID`, or 429 `TWO_FACTOR_LOCKED`
+   * past the attempts.
+   */
+  async recover(
+    limits: TwoFactorLimits,
+    check: TwoFactorCheck,
+    code: string,
+    request: Pick<TwoFactorRequestState, 'proofs'>,
+  ): Promise<answers.TwoFactorRefusal | undefined> {
+    if (!check.recoveryCodes || !this.codes) return answers.invalidRecoveryCode;
+    const locked = await limits.countAttempt(check);
     if (locked !== undefined) return answers.limitReached.locked(locked);
-    if (!(await this.codes!.consume(user, code))) return answers.invalidRecoveryCode;
-    await this.limits.resetAttempts(user);
+    if (!(await this.codes.consume(check, code))) return answers.invalidRecoveryCode;
+    await limits.resetAttempts(check);
+    request.proofs.push({ serviceId: check.serviceId, userId: check.userId, method: check.method });
     return undefined;
   }
 }
