@@ -1,5 +1,5 @@
 import Redis, { Cluster } from 'ioredis';
-import { RedisServer, describeWithRedis } from '../../test/utils/redis-server';
+import { RedisCluster, RedisServer, describeWithRedis } from '../../test/utils/redis-server';
 import { behavesLikeARecoveryCodeStore } from '../../test/utils/recovery-code-store-behaviour';
 import { TwoFactorStoreError } from '../stores/two-factor-store.error';
 import { RedisRecoveryCodeStore } from './redis-recovery-code.store';
@@ -41,18 +41,34 @@ describeWithRedis('RedisRecoveryCodeStore', () => {
     behavesLikeARecoveryCodeStore(() => new RedisRecoveryCodeStore(redis, { prefix: 'app-1:' }));
   });
 
-  describe('on Redis Cluster (one node holding every slot)', () => {
-    const clusterServer = new RedisServer({ cluster: true });
+  describe('on a three-master Redis Cluster', () => {
+    const redisCluster = new RedisCluster();
     let cluster: Cluster;
     beforeAll(async () => {
-      await clusterServer.start();
-      cluster = new Cluster([{ host: '127.0.0.1', port: clusterServer.port }]);
+      await redisCluster.start();
+      cluster = redisCluster.client();
     });
     afterAll(async () => {
       cluster.disconnect();
-      await clusterServer.stop();
+      await redisCluster.stop();
     });
-    behavesLikeARecoveryCodeStore(() => new RedisRecoveryCodeStore(cluster));
+    behavesLikeARecoveryCodeStore(() => new RedisRecoveryCodeStore(cluster, { prefix: 'app-1:' }));
+
+    it('keeps each user on one slot, users spread over the masters', async () => {
+      const store = new RedisRecoveryCodeStore(cluster);
+      const users = Array.from({ length: 12 }, (_, i) => ({ serviceId: 'svc', userId: `u${i}` }));
+      await Promise.all(users.map((user) => store.replace(user, ['v1:a', 'v1:b'])));
+      const slots = await Promise.all(
+        users.map(async (user) =>
+          Number(await cluster.cluster('KEYSLOT', `verigator-2fa:recovery:{svc:${user.userId}}`)),
+        ),
+      );
+      const masters = (await cluster.cluster('SLOTS')) as [number, number, ...unknown[]][];
+      const masterOf = (slot: number) => masters.findIndex(([a, b]) => a <= slot && slot <= b);
+      expect(new Set(slots.map(masterOf)).size).toBeGreaterThan(1);
+      for (const user of users) expect(await store.consume(user, ['v1:b'])).toBe(true);
+      expect(await Promise.all(users.map((user) => store.count(user)))).toEqual(users.map(() => 1));
+    });
   });
 
   describe('keys', () => {

@@ -1,5 +1,5 @@
 import { Controller, INestApplication, Post, Req, UseGuards } from '@nestjs/common';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import request from 'supertest';
 import {
   InMemoryRecoveryCodeStore,
@@ -22,7 +22,7 @@ import {
   TEST_PASSWORD,
   createTestApp,
 } from '../two-factor/two-factor-app';
-import { RedisServer, describeWithRedis } from '../utils/redis-server';
+import { describeWithRedisAndCluster } from '../utils/redis-server';
 
 const USER = 'user-alice';
 const SECRET = 'recovery-secret-of-at-least-32-characters';
@@ -224,78 +224,81 @@ describe.each(ADAPTERS)('recovery codes (%s, in-memory stores)', (_name, adapter
   });
 });
 
-describeWithRedis('recovery codes on two app instances (Express, Fastify), one Redis', () => {
-  const redisServer = new RedisServer();
-  let sim: VerigatorSimulator;
-  const running: { app: INestApplication; redis: Redis }[] = [];
+describeWithRedisAndCluster(
+  'recovery codes on two app instances (Express, Fastify)',
+  (redisServer) => {
+    let sim: VerigatorSimulator;
+    const running: { app: INestApplication; redis: Redis | Cluster }[] = [];
 
-  beforeAll(async () => {
-    [sim] = await Promise.all([startSimulator(), redisServer.start()]);
-  });
-  afterAll(async () => {
-    await Promise.all([sim.close(), redisServer.stop()]);
-  });
-  afterEach(async () => {
-    for (const { app, redis } of running.splice(0)) {
-      await app.close();
-      redis.disconnect();
-    }
-    sim.reset();
-  });
+    beforeAll(async () => {
+      [sim] = await Promise.all([startSimulator(), redisServer.start()]);
+    });
+    afterAll(async () => {
+      await Promise.all([sim.close(), redisServer.stop()]);
+    });
+    afterEach(async () => {
+      for (const { app, redis } of running.splice(0)) {
+        await app.close();
+        redis.disconnect();
+      }
+      sim.reset();
+    });
 
-  /** One instance per adapter, each with its own Redis client: request builders and services. */
-  async function bootInstances() {
-    const instances = [];
-    for (const [, adapter] of ADAPTERS as readonly (readonly [string, AdapterFactory])[]) {
-      const redis = new Redis(redisServer.url, { disconnectTimeout: 50 });
-      const { app } = await createTestApp(adapter, sim.url, {
-        controllers: [AccountController],
-        providers: [FakeLoginGuard],
-        options: {
-          timeout: 5_000,
-          twoFactor: {
-            store: new RedisTwoFactorStore(redis, { prefix: 'e2e:' }),
-            recoveryCodes: {
-              store: new RedisRecoveryCodeStore(redis, { prefix: 'e2e:' }),
-              secrets: { v1: SECRET },
+    /** One instance per adapter, each with its own Redis client: request builders and services. */
+    async function bootInstances() {
+      const instances = [];
+      for (const [, adapter] of ADAPTERS as readonly (readonly [string, AdapterFactory])[]) {
+        const redis = redisServer.client({ disconnectTimeout: 50 });
+        const { app } = await createTestApp(adapter, sim.url, {
+          controllers: [AccountController],
+          providers: [FakeLoginGuard],
+          options: {
+            timeout: 5_000,
+            twoFactor: {
+              store: new RedisTwoFactorStore(redis, { prefix: 'e2e:' }),
+              recoveryCodes: {
+                store: new RedisRecoveryCodeStore(redis, { prefix: 'e2e:' }),
+                secrets: { v1: SECRET },
+              },
             },
           },
-        },
-      });
-      running.push({ app, redis });
-      instances.push({
-        transfer: (code: string) =>
-          request(app.getHttpServer())
-            .post('/account/transfers')
-            .set('x-user', USER)
-            .set('x-verigator-recovery-code', code),
-        codes: app.get(RecoveryCodesService),
-      });
+        });
+        running.push({ app, redis });
+        instances.push({
+          transfer: (code: string, user = USER) =>
+            request(app.getHttpServer())
+              .post('/account/transfers')
+              .set('x-user', user)
+              .set('x-verigator-recovery-code', code),
+          codes: app.get(RecoveryCodesService),
+        });
+      }
+      return instances;
     }
-    return instances;
-  }
 
-  it('lets exactly one of parallel uses of one code through, across both instances', async () => {
-    const [a, b] = await bootInstances();
-    const codes = await a.codes.generate(USER);
-    expect(await b.codes.remaining(USER)).toBe(10);
-    for (const code of codes.slice(0, 5)) {
-      const answers = await Promise.all([a.transfer(code), b.transfer(code)]);
-      expect(answers.map((r) => r.status).sort()).toEqual([201, 401]);
-    }
-    expect(await a.codes.remaining(USER)).toBe(5);
-    await b.transfer(codes[0]).expect(401);
-    await a.transfer(codes[5]).expect(201);
-    expect(authCalls(sim)).toBe(0);
-  });
+    it('lets exactly one of parallel uses of one code through, across both instances', async () => {
+      const [a, b] = await bootInstances();
+      const codes = await a.codes.generate(USER);
+      expect(await b.codes.remaining(USER)).toBe(10);
+      for (const code of codes.slice(0, 5)) {
+        const answers = await Promise.all([a.transfer(code), b.transfer(code)]);
+        expect(answers.map((r) => r.status).sort()).toEqual([201, 401]);
+      }
+      expect(await a.codes.remaining(USER)).toBe(5);
+      await b.transfer(codes[0]).expect(401);
+      await a.transfer(codes[5]).expect(201);
+      expect(authCalls(sim)).toBe(0);
+    });
 
-  it('shares the lockout and the codes: five wrong codes on one lock out the other', async () => {
-    const [a, b] = await bootInstances();
-    const [code] = await b.codes.generate(USER);
-    for (let i = 0; i < 5; i++) await (i % 2 ? a : b).transfer(WRONG).expect(401);
-    expect((await a.transfer(code).expect(429)).body.code).toBe('TWO_FACTOR_LOCKED');
-    expect((await b.transfer(code).expect(429)).body.code).toBe('TWO_FACTOR_LOCKED');
-    await a.codes.clear(USER);
-    expect(await b.codes.remaining(USER)).toBe(0);
-  });
-});
+    it('shares the lockout and the codes: five wrong codes on one lock out the other', async () => {
+      const [a, b] = await bootInstances();
+      const bob = 'user-bob';
+      const [code] = await b.codes.generate(bob);
+      for (let i = 0; i < 5; i++) await (i % 2 ? a : b).transfer(WRONG, bob).expect(401);
+      expect((await a.transfer(code, bob).expect(429)).body.code).toBe('TWO_FACTOR_LOCKED');
+      expect((await b.transfer(code, bob).expect(429)).body.code).toBe('TWO_FACTOR_LOCKED');
+      await a.codes.clear(bob);
+      expect(await b.codes.remaining(bob)).toBe(0);
+    });
+  },
+);
