@@ -48,8 +48,11 @@ export function twoFactorStoreKey(
   kind: TwoFactorStoreKeyKind | 'recovery',
   ...parts: string[]
 ): string {
-  const [serviceId = '', userId = '', ...more] = parts.map(encodeURIComponent);
-  return [TWO_FACTOR_KEY_PREFIX, kind, `{${serviceId}:${userId}}`, ...more].join(':');
+  // Concatenated, not mapped and joined: the guard builds a key on every request.
+  const [serviceId = '', userId = ''] = parts;
+  let key = `${PREFIX}${kind}:{${encodeURIComponent(serviceId)}:${encodeURIComponent(userId)}}`;
+  for (let i = 2; i < parts.length; i++) key += `:${encodeURIComponent(parts[i])}`;
+  return key;
 }
 
 /** True for a key of a lockout counter or a send budget (see `TWO_FACTOR_SECURITY_KINDS`). */
