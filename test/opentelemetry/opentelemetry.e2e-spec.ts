@@ -19,12 +19,12 @@ import { RequireTwoFactor, UsersService } from '../../lib';
 import { instrumentVerigator } from '../../lib/opentelemetry';
 import { VerigatorSimulator } from '../../lib/testing';
 import {
-  ADAPTERS,
   FakeLoginGuard,
   SERVICE_ID,
   TEST_PASSWORD,
-  createTestApp,
-} from '../two-factor/two-factor-app';
+  createVerigatorApp,
+} from '../utils/create-verigator-app';
+import { startSimulator } from '../utils/simulator';
 
 const PHONE = '+3725555555';
 const EMAIL = 'alice@example.com';
@@ -63,25 +63,15 @@ describe('instrumentVerigator: spans and metrics from the audit trail', () => {
   beforeAll(async () => {
     context.setGlobalContextManager(contextManager);
     stop = instrumentVerigator({ tracerProvider, meterProvider });
-    sim = await VerigatorSimulator.start({
-      username: 'api-user',
-      password: TEST_PASSWORD,
-      seed: {
-        services: [
-          {
-            id: SERVICE_ID,
-            name: 'Shop',
-            fqdn: 'shop.local',
-            users: [{ id: USER, username: EMAIL, phoneNumber: PHONE }],
-          },
-        ],
+    sim = await startSimulator({ users: [{ id: USER, username: EMAIL, phoneNumber: PHONE }] });
+    ({ app } = await createVerigatorApp(
+      sim.url,
+      { timeout: 2_000 },
+      {
+        controllers: [AccountController],
+        beforeInit: (nest) => nest.useGlobalGuards(new FakeLoginGuard()),
       },
-    });
-    ({ app } = await createTestApp(ADAPTERS[0][1], sim.url, {
-      options: { timeout: 2_000 },
-      controllers: [AccountController],
-      beforeInit: (nest) => nest.useGlobalGuards(new FakeLoginGuard()),
-    }));
+    ));
   });
   afterAll(async () => {
     stop();

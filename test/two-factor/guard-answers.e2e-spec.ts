@@ -8,10 +8,16 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import request from 'supertest';
-import { RequireTwoFactor } from '../../lib';
+import { RequireTwoFactor, VerigatorModuleOptions } from '../../lib';
 import { VERIGATOR_ERROR_MESSAGES } from '../../lib/filters/verigator-error-response';
-import { FakeVerigator } from './fake-verigator';
-import { ADAPTERS, AdapterFactory, CapturingLogger, createTestApp } from './two-factor-app';
+import { VerigatorSimulator } from '../../lib/testing';
+import {
+  ADAPTERS,
+  AdapterFactory,
+  CapturingLogger,
+  createVerigatorApp,
+} from '../utils/create-verigator-app';
+import { failEveryRequest, startSimulator } from '../utils/simulator';
 
 /** A login guard reading the Verigator id from a JSON-encoded claim, as from a decoded token. */
 @Injectable()
@@ -36,22 +42,24 @@ class AccountController {
 }
 
 describe.each(ADAPTERS)('TwoFactorGuard answers (%s)', (_name, adapter: AdapterFactory) => {
-  const fake = new FakeVerigator();
+  let sim: VerigatorSimulator;
   let app: INestApplication | undefined;
   let logger: CapturingLogger;
 
-  beforeAll(() => fake.start());
-  afterAll(() => fake.close());
-  beforeEach(() => fake.reset());
+  beforeAll(async () => {
+    sim = await startSimulator();
+  });
+  afterAll(() => sim.close());
+  beforeEach(() => sim.reset());
   afterEach(async () => {
     await app?.close();
     app = undefined;
   });
 
-  async function boot(options: NonNullable<Parameters<typeof createTestApp>[2]>['options'] = {}) {
-    ({ app, logger } = await createTestApp(adapter, fake.url, {
+  async function boot(options: Partial<VerigatorModuleOptions> = {}) {
+    ({ app, logger } = await createVerigatorApp(sim.url, options, {
+      adapter,
       controllers: [AccountController],
-      options,
     }));
     return (claim: string) =>
       request(app!.getHttpServer()).post('/account/transfer').set('x-claim', claim);
@@ -64,7 +72,7 @@ describe.each(ADAPTERS)('TwoFactorGuard answers (%s)', (_name, adapter: AdapterF
       const res = await transfer(claim);
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('TWO_FACTOR_USER_UNKNOWN');
-      expect(fake.requests).toHaveLength(0);
+      expect(sim.requests()).toHaveLength(0);
     },
   );
 
@@ -79,7 +87,10 @@ describe.each(ADAPTERS)('TwoFactorGuard answers (%s)', (_name, adapter: AdapterF
 
   it('a 404 from Verigator answers our message; the upstream text is logged at debug only', async () => {
     const transfer = await boot();
-    fake.fault = { status: 404, body: { message: 'User nope not found in service svc-1' } };
+    failEveryRequest(sim, {
+      status: 404,
+      body: { message: 'User nope not found in service svc-1' },
+    });
     const res = await transfer('"nope@example.com"');
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({
@@ -97,7 +108,7 @@ describe.each(ADAPTERS)('TwoFactorGuard answers (%s)', (_name, adapter: AdapterF
   it('a 1 MB JSON error body of nested arrays answers 502, not 500', async () => {
     // Room for a 1 MB body on a loaded machine (the test app's default timeout is 300 ms).
     const transfer = await boot({ timeout: 5000 });
-    fake.fault = { status: 500, body: '['.repeat(500_000) + ']'.repeat(500_000) };
+    failEveryRequest(sim, { status: 500, body: '['.repeat(500_000) + ']'.repeat(500_000) });
     const res = await transfer('"u-1"');
     expect(res.status).toBe(502);
     expect(res.body.code).toBe('INTERNAL_ERROR');
@@ -105,7 +116,7 @@ describe.each(ADAPTERS)('TwoFactorGuard answers (%s)', (_name, adapter: AdapterF
 
   it('the errorMessages option replaces the message the guard answers', async () => {
     const transfer = await boot({ errorMessages: { CONNECTION_ERROR: 'Try again soon' } });
-    fake.fault = { reset: true };
+    failEveryRequest(sim, { reset: true });
     const res = await transfer('"u-1"');
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ message: 'Try again soon', code: 'CONNECTION_ERROR' });

@@ -12,8 +12,14 @@ import {
 import { APP_GUARD } from '@nestjs/core';
 import request from 'supertest';
 import { RequireTwoFactor, TwoFactorGuard } from '../../lib';
-import { FakeVerigator, VALID_TOKEN } from './fake-verigator';
-import { ADAPTERS, AdapterFactory, FakeLoginGuard, createTestApp } from './two-factor-app';
+import { VerigatorSimulator } from '../../lib/testing';
+import {
+  ADAPTERS,
+  AdapterFactory,
+  FakeLoginGuard,
+  createVerigatorApp,
+} from '../utils/create-verigator-app';
+import { VALID_TOKEN, startSimulator, verifies } from '../utils/simulator';
 
 /** Counts its checks; adds a requirement: the `x-hardware-key` header. */
 @Injectable()
@@ -71,13 +77,15 @@ class MethodDefaultController {
 describe.each(ADAPTERS)(
   'every declared guard class decides (%s)',
   (_name, adapter: AdapterFactory) => {
-    const fake = new FakeVerigator();
+    let sim: VerigatorSimulator;
     let app: INestApplication | undefined;
 
-    beforeAll(() => fake.start());
-    afterAll(() => fake.close());
+    beforeAll(async () => {
+      sim = await startSimulator();
+    });
+    afterAll(() => sim.close());
     beforeEach(() => {
-      fake.reset();
+      sim.reset();
       StrictGuard.checks = 0;
     });
     afterEach(async () => {
@@ -88,7 +96,11 @@ describe.each(ADAPTERS)(
     async function boot(controller: Type, globalGuard?: Type) {
       const providers: Provider[] = [{ provide: APP_GUARD, useClass: FakeLoginGuard }];
       if (globalGuard) providers.push({ provide: APP_GUARD, useClass: globalGuard });
-      ({ app } = await createTestApp(adapter, fake.url, { controllers: [controller], providers }));
+      ({ app } = await createVerigatorApp(
+        sim.url,
+        {},
+        { adapter, controllers: [controller], providers },
+      ));
       return (path: string, headers: Record<string, string>) =>
         request(app!.getHttpServer())
           .post(path)
@@ -129,14 +141,14 @@ describe.each(ADAPTERS)(
         expect(weak.body.message).toBe('A hardware key is required');
         expect(StrictGuard.checks).toBeGreaterThanOrEqual(1);
 
-        const verifiesBefore = fake.verifies.length;
+        const verifiesBefore = verifies(sim).length;
         const strong = await post(path, {
           'x-verigator-token': VALID_TOKEN,
           'x-hardware-key': 'yes',
         });
         expect(strong.status).toBe(201);
         expect(strong.body).toEqual({ done: true });
-        expect(fake.verifies.length - verifiesBefore).toBe(1);
+        expect(verifies(sim).length - verifiesBefore).toBe(1);
       },
     );
   },

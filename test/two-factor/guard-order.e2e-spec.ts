@@ -16,9 +16,15 @@ import {
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { Observable, of, tap } from 'rxjs';
 import request from 'supertest';
-import { RequireTwoFactor, SkipTwoFactor, TwoFactorGuard } from '../../lib';
-import { FakeVerigator, VALID_TOKEN } from './fake-verigator';
-import { ADAPTERS, AdapterFactory, CapturingLogger, createTestApp } from './two-factor-app';
+import { RequireTwoFactor, SkipTwoFactor, TwoFactorGuard, VerigatorModuleOptions } from '../../lib';
+import { VerigatorSimulator } from '../../lib/testing';
+import {
+  ADAPTERS,
+  AdapterFactory,
+  CapturingLogger,
+  createVerigatorApp,
+} from '../utils/create-verigator-app';
+import { VALID_TOKEN, initiates, startSimulator, verifies } from '../utils/simulator';
 
 /** An app's login guard: 401 without `x-user`, else sets `request.user`. */
 @Injectable()
@@ -161,12 +167,14 @@ const SAFE_ROUTES = [
 ] as const;
 
 describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => {
-  const fake = new FakeVerigator();
+  let sim: VerigatorSimulator;
   let app: INestApplication | undefined;
 
-  beforeAll(() => fake.start());
-  afterAll(() => fake.close());
-  beforeEach(() => fake.reset());
+  beforeAll(async () => {
+    sim = await startSimulator({ services: ['svc-tenant'] });
+  });
+  afterAll(() => sim.close());
+  beforeEach(() => sim.reset());
   afterEach(async () => {
     await app?.close();
     app = undefined;
@@ -174,18 +182,23 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
 
   describe('with @RequireTwoFactor(), whatever the decorator order', () => {
     beforeEach(async () => {
-      ({ app } = await createTestApp(adapter, fake.url, {
-        controllers: [
-          MethodLevelController,
-          ClassLoginAboveController,
-          ClassLoginBelowController,
-          ClassTwoFactorMethodLoginController,
-          MethodTwoFactorClassLoginController,
-          ComposedController,
-          BaseController,
-          DerivedController,
-        ],
-      }));
+      ({ app } = await createVerigatorApp(
+        sim.url,
+        {},
+        {
+          adapter,
+          controllers: [
+            MethodLevelController,
+            ClassLoginAboveController,
+            ClassLoginBelowController,
+            ClassTwoFactorMethodLoginController,
+            MethodTwoFactorClassLoginController,
+            ComposedController,
+            BaseController,
+            DerivedController,
+          ],
+        },
+      ));
     });
 
     it.each(SAFE_ROUTES)('%s: the login guard answers first', async (_what, path) => {
@@ -196,25 +209,25 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
         error: 'Unauthorized',
         message: 'Log in first',
       });
-      expect(fake.requests).toHaveLength(0);
+      expect(sim.requests()).toHaveLength(0);
 
       const loggedIn = await request(app!.getHttpServer()).post(path).set('x-user', 'u-1');
       expect(loggedIn.status).toBe(401);
       expect(loggedIn.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', method: 'sms' });
-      expect(fake.initiates).toHaveLength(1);
+      expect(initiates(sim)).toHaveLength(1);
 
       const verified = await request(app!.getHttpServer())
         .post(path)
         .set('x-user', 'u-1')
         .set('x-verigator-token', VALID_TOKEN);
       expect(verified.status).toBe(201);
-      expect(fake.verifies).toHaveLength(1);
+      expect(verifies(sim)).toHaveLength(1);
     });
 
     it("a subclass's @RequireTwoFactor() leaves its base controller's routes as they were", async () => {
       const res = await request(app!.getHttpServer()).post('/base').set('x-user', 'u-1');
       expect(res.status).toBe(201);
-      expect(fake.requests).toHaveLength(0);
+      expect(sim.requests()).toHaveLength(0);
     });
   });
 
@@ -237,10 +250,15 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
     }
 
     it('steps aside for @RequireTwoFactor() routes, so their login guard answers first', async () => {
-      ({ app } = await createTestApp(adapter, fake.url, {
-        controllers: [GlobalController],
-        providers: [{ provide: APP_GUARD, useClass: TwoFactorGuard }],
-      }));
+      ({ app } = await createVerigatorApp(
+        sim.url,
+        {},
+        {
+          adapter,
+          controllers: [GlobalController],
+          providers: [{ provide: APP_GUARD, useClass: TwoFactorGuard }],
+        },
+      ));
       const http = () => request(app!.getHttpServer());
       expect((await http().post('/global/decorated')).body.message).toBe('Log in first');
       expect((await http().post('/global/skipped')).body.message).toBe('Log in first');
@@ -248,15 +266,20 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
       expect(loggedIn.body.code).toBe('TWO_FACTOR_REQUIRED');
       const skipped = await http().post('/global/skipped').set('x-user', 'u-1');
       expect(skipped.status).toBe(201);
-      expect(fake.initiates).toHaveLength(1);
+      expect(initiates(sim)).toHaveLength(1);
     });
   });
 
   it('a global interceptor cannot answer a protected route before the second factor', async () => {
-    ({ app } = await createTestApp(adapter, fake.url, {
-      controllers: [StatementController],
-      providers: [{ provide: APP_INTERCEPTOR, useClass: UrlCacheInterceptor }],
-    }));
+    ({ app } = await createVerigatorApp(
+      sim.url,
+      {},
+      {
+        adapter,
+        controllers: [StatementController],
+        providers: [{ provide: APP_INTERCEPTOR, useClass: UrlCacheInterceptor }],
+      },
+    ));
     const http = () => request(app!.getHttpServer());
     const first = await http()
       .get('/statement')
@@ -316,9 +339,9 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
     async function bootFails(
       controllers: Type[],
       providers: { provide: string; useClass: Type }[] = [],
-      options: Parameters<typeof createTestApp>[2] = {},
+      options: Partial<VerigatorModuleOptions> = {},
     ): Promise<string> {
-      const booting = createTestApp(adapter, fake.url, { controllers, providers, ...options });
+      const booting = createVerigatorApp(sim.url, options, { adapter, controllers, providers });
       const error = await booting.then(
         (booted) => {
           app = booted.app;
@@ -335,7 +358,7 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
       expect(message).toContain('ExplicitController.transfer');
       expect(message).toContain('LoginGuard');
       expect(message).toContain('@RequireTwoFactor()');
-      expect(fake.requests).toHaveLength(0);
+      expect(sim.requests()).toHaveLength(0);
     });
 
     it('a login guard stacked above @UseGuards(TwoFactorGuard)', async () => {
@@ -399,9 +422,7 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
         skipped() {}
       }
 
-      const message = await bootFails([NoServiceController], [], {
-        options: { serviceId: undefined },
-      });
+      const message = await bootFails([NoServiceController], [], { serviceId: undefined });
       expect(message).toContain('"serviceId"');
       expect(message).toContain('POST /no-service/protected (NoServiceController.protect)');
       expect(message).not.toContain('/no-service/own');
@@ -427,31 +448,37 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
       }
 
       let logger: CapturingLogger;
-      ({ app, logger } = await createTestApp(adapter, fake.url, {
-        controllers: [TenantController],
-        options: { serviceId: undefined },
-      }));
+      ({ app, logger } = await createVerigatorApp(
+        sim.url,
+        { serviceId: undefined },
+        { adapter, controllers: [TenantController] },
+      ));
       const http = () => request(app!.getHttpServer()).post('/tenant').set('x-user', 'u-1');
       const resolved = await http().set('x-tenant-service', 'svc-tenant');
       expect(resolved.body.code).toBe('TWO_FACTOR_REQUIRED');
-      expect(fake.initiates[0].url).toContain('/svc-tenant/users/u-1/auth');
+      expect(initiates(sim)[0].path).toContain('/svc-tenant/users/u-1/auth');
 
       const unresolved = await http();
       expect(unresolved.status).toBe(500);
       expect(logger.text('error')).toContain(
         'TenantGuard.getServiceId() resolved no service id for TenantController.act',
       );
-      expect(fake.initiates).toHaveLength(1);
+      expect(initiates(sim)).toHaveLength(1);
     });
 
     it('but starts with the global login guard registered first', async () => {
-      ({ app } = await createTestApp(adapter, fake.url, {
-        controllers: [PublicController],
-        providers: [
-          { provide: APP_GUARD, useClass: LoginGuard },
-          { provide: APP_GUARD, useClass: TwoFactorGuard },
-        ],
-      }));
+      ({ app } = await createVerigatorApp(
+        sim.url,
+        {},
+        {
+          adapter,
+          controllers: [PublicController],
+          providers: [
+            { provide: APP_GUARD, useClass: LoginGuard },
+            { provide: APP_GUARD, useClass: TwoFactorGuard },
+          ],
+        },
+      ));
       const res = await request(app.getHttpServer()).post('/public').set('x-user', 'u-1');
       expect(res.body.code).toBe('TWO_FACTOR_REQUIRED');
     });
