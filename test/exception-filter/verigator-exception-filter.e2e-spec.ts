@@ -1,19 +1,17 @@
-import { Body, Controller, Get, INestApplication, Param, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, UseFilters } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
-import request from 'supertest';
 import { UsersService, VerigatorExceptionFilter } from '../../lib';
-import { SimulatorFault, VerigatorSimulator } from '../../lib/testing';
+import { SimulatorFault } from '../../lib/testing';
 import {
   ADAPTERS,
   AdapterFactory,
-  CapturingLogger,
   SERVICE_ID,
   TEST_PASSWORD,
   TestAppSetup,
   TestModuleOptions,
-  createVerigatorApp,
 } from '../utils/create-verigator-app';
-import { NO_ANSWER, failEveryRequest, startSimulator } from '../utils/simulator';
+import { NO_ANSWER, failEveryRequest } from '../utils/simulator';
+import { useTestBed } from '../utils/test-bed';
 
 @UseFilters(VerigatorExceptionFilter)
 @Controller('users')
@@ -68,36 +66,24 @@ const ROWS: [string, number, string, string, SimulatorFault][] = [
 ];
 
 describe.each(ADAPTERS)('VerigatorExceptionFilter (%s)', (_name, adapter: AdapterFactory) => {
-  let sim: VerigatorSimulator;
-  let app: INestApplication | undefined;
-  let logger: CapturingLogger;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-  });
-  afterAll(() => sim.close());
-  beforeEach(() => sim.reset());
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
+  const bed = useTestBed();
 
   async function boot(
     options: TestModuleOptions = { exceptionFilter: false },
     setup: TestAppSetup = {},
   ) {
-    ({ app, logger } = await createVerigatorApp(sim.url, options, {
+    await bed.boot(options, {
       adapter,
       controllers: [FilteredController, BareController],
       ...setup,
-    }));
-    return () => request(app!.getHttpServer());
+    });
+    return () => bed.http();
   }
 
   describe('per controller', () => {
     it.each(ROWS)('answers upstream %s with %i', async (_what, status, error, code, reply) => {
       const http = await boot();
-      failEveryRequest(sim, reply);
+      failEveryRequest(bed.sim, reply);
       const res = await http().get('/users/u-1');
       expect(res.status).toBe(status);
       expect(res.body).toMatchObject({ statusCode: status, error, code });
@@ -118,27 +104,27 @@ describe.each(ADAPTERS)('VerigatorExceptionFilter (%s)', (_name, adapter: Adapte
       expect(res.body).toMatchObject({ statusCode: 400, code: 'INVALID_DATA' });
       expect(res.body.fields).toEqual([{ field: 'phoneNumber', messages: expect.any(Array) }]);
       expect(res.text).not.toContain('call me');
-      expect(sim.requests()).toHaveLength(0);
+      expect(bed.sim.requests()).toHaveLength(0);
     });
 
     it('logs the full error, without the API password', async () => {
       const http = await boot();
-      failEveryRequest(sim, {
+      failEveryRequest(bed.sim, {
         status: 500,
         body: { message: `${UPSTREAM_DETAIL} api-user:${TEST_PASSWORD}` },
       });
       const res = await http().get('/users/u-1');
       expect(res.status).toBe(502);
-      const errors = logger.text('error');
+      const errors = bed.logger.text('error');
       expect(errors).toContain('INTERNAL_ERROR');
       expect(errors).toContain(UPSTREAM_DETAIL);
-      expect(logger.text()).not.toContain(TEST_PASSWORD);
+      expect(bed.logger.text()).not.toContain(TEST_PASSWORD);
       expect(res.text).not.toContain(TEST_PASSWORD);
     });
 
     it('does not touch routes of other controllers', async () => {
       const http = await boot();
-      failEveryRequest(sim, { status: 404 });
+      failEveryRequest(bed.sim, { status: 404 });
       expect((await http().get('/bare/u-1')).body.code).toBeUndefined();
     });
   });
@@ -146,7 +132,7 @@ describe.each(ADAPTERS)('VerigatorExceptionFilter (%s)', (_name, adapter: Adapte
   describe('globally', () => {
     it('is registered by VerigatorModule by default', async () => {
       const http = await boot({});
-      failEveryRequest(sim, { status: 401, body: detail });
+      failEveryRequest(bed.sim, { status: 401, body: detail });
       const res = await http().get('/bare/u-1');
       expect(res.status).toBe(502);
       expect(res.body).toMatchObject({ statusCode: 502, code: 'WRONG_CREDENTIALS' });
@@ -155,7 +141,7 @@ describe.each(ADAPTERS)('VerigatorExceptionFilter (%s)', (_name, adapter: Adapte
 
     it("with exceptionFilter: false, Nest's default handler would pass Verigator's 401 on", async () => {
       const http = await boot();
-      failEveryRequest(sim, { status: 401, body: detail });
+      failEveryRequest(bed.sim, { status: 401, body: detail });
       expect((await http().get('/bare/u-1')).status).toBe(401);
     });
 
@@ -164,7 +150,7 @@ describe.each(ADAPTERS)('VerigatorExceptionFilter (%s)', (_name, adapter: Adapte
         beforeInit: (nest) =>
           nest.useGlobalFilters(new VerigatorExceptionFilter(nest.get(HttpAdapterHost))),
       });
-      failEveryRequest(sim, { reset: true });
+      failEveryRequest(bed.sim, { reset: true });
       const res = await http().get('/bare/u-1');
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ statusCode: 503, code: 'CONNECTION_ERROR' });
@@ -174,7 +160,7 @@ describe.each(ADAPTERS)('VerigatorExceptionFilter (%s)', (_name, adapter: Adapte
       const http = await boot(undefined, {
         providers: [{ provide: APP_FILTER, useClass: VerigatorExceptionFilter }],
       });
-      failEveryRequest(sim, { status: 429, headers: { 'Retry-After': '5' } });
+      failEveryRequest(bed.sim, { status: 429, headers: { 'Retry-After': '5' } });
       const res = await http().get('/bare/u-1');
       expect(res.status).toBe(429);
       expect(res.headers['retry-after']).toBe('5');

@@ -1,16 +1,14 @@
-import { Controller, INestApplication, Post } from '@nestjs/common';
+import { Controller, Post } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import request from 'supertest';
 import { AuthMethod, RequireTwoFactor } from '../../lib';
-import { VerigatorSimulator } from '../../lib/testing';
 import {
   ADAPTERS,
   AdapterFactory,
   FakeLoginGuard,
   SERVICE_ID,
-  createVerigatorApp,
 } from '../utils/create-verigator-app';
-import { VALID_TOKEN, initiates, startSimulator, verifies } from '../utils/simulator';
+import { VALID_TOKEN, initiates, verifies } from '../utils/simulator';
+import { useTestBed } from '../utils/test-bed';
 
 @Controller('m')
 class MethodsController {
@@ -34,37 +32,25 @@ class MethodsController {
 }
 
 describe.each(ADAPTERS)("a route's method is enforced (%s)", (_name, adapter: AdapterFactory) => {
-  let sim: VerigatorSimulator;
-  let app: INestApplication | undefined;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-  });
-  afterAll(() => sim.close());
-  beforeEach(() => sim.reset());
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
+  const bed = useTestBed();
 
   async function boot() {
-    ({ app } = await createVerigatorApp(
-      sim.url,
+    await bed.boot(
       {},
       {
         adapter,
         controllers: [MethodsController],
         providers: [{ provide: APP_GUARD, useClass: FakeLoginGuard }],
       },
-    ));
+    );
     return (path: string, user: string, token?: string) => {
-      const req = request(app!.getHttpServer()).post(path).set('x-user', user);
+      const req = bed.http().post(path).set('x-user', user);
       return token === undefined ? req : req.set('x-verigator-token', token);
     };
   }
 
   it('an SMS code this app sent cannot unlock a TOTP route while it may be valid', async () => {
-    sim.enrolDevice(SERVICE_ID, 'u-app');
+    bed.sim.enrolDevice(SERVICE_ID, 'u-app');
     const post = await boot();
     const sent = await post('/m/sms', 'u-app');
     expect(sent.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', method: 'sms' });
@@ -74,7 +60,7 @@ describe.each(ADAPTERS)("a route's method is enforced (%s)", (_name, adapter: Ad
     expect(refused.body).toMatchObject({ statusCode: 429, code: 'TWO_FACTOR_SMS_PENDING' });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(60);
     expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(300);
-    expect(verifies(sim)).toHaveLength(0);
+    expect(verifies(bed.sim)).toHaveLength(0);
 
     // Verified where it was asked for, the SMS code is spent: the TOTP route verifies again.
     expect((await post('/m/sms', 'u-app', VALID_TOKEN)).status).toBe(201);
@@ -82,7 +68,7 @@ describe.each(ADAPTERS)("a route's method is enforced (%s)", (_name, adapter: Ad
   });
 
   it('a remembered SMS success never passes a TOTP route; a remembered TOTP success passes an SMS route', async () => {
-    sim.enrolDevice(SERVICE_ID, 'u-app');
+    bed.sim.enrolDevice(SERVICE_ID, 'u-app');
     const post = await boot();
     expect((await post('/m/sms', 'u-app', VALID_TOKEN)).status).toBe(201);
     const totpRoute = await post('/m/totp', 'u-app');
@@ -92,17 +78,17 @@ describe.each(ADAPTERS)("a route's method is enforced (%s)", (_name, adapter: Ad
     expect((await post('/m/totp', 'u-app', VALID_TOKEN)).status).toBe(201);
     expect((await post('/m/totp', 'u-app')).status).toBe(201);
     expect((await post('/m/sms', 'u-app')).status).toBe(201);
-    expect(verifies(sim)).toHaveLength(2);
+    expect(verifies(bed.sim)).toHaveLength(2);
   });
 
   it('keeps cooldowns and the announced method per method', async () => {
-    sim.enrolDevice(SERVICE_ID, 'u-app');
+    bed.sim.enrolDevice(SERVICE_ID, 'u-app');
     const post = await boot();
     expect((await post('/m/sms', 'u-app')).body.method).toBe('sms');
     expect((await post('/m/totp', 'u-app')).body.method).toBe('totp');
     expect((await post('/m/sms', 'u-app')).body.method).toBe('sms');
     expect((await post('/m/totp', 'u-app')).body.method).toBe('totp');
-    expect(initiates(sim).map((r) => r.body.method)).toEqual(['sms', 'totp']);
+    expect(initiates(bed.sim).map((r) => r.body.method)).toEqual(['sms', 'totp']);
   });
 
   it("accepts Verigator's SMS fallback by default; the success counts as SMS", async () => {
@@ -126,9 +112,9 @@ describe.each(ADAPTERS)("a route's method is enforced (%s)", (_name, adapter: Ad
     expect(repeat.body.code).toBe('TWO_FACTOR_APP_REQUIRED');
     const withCode = await post('/m/app-only', 'u-no-app', VALID_TOKEN);
     expect(withCode.body.code).toBe('TWO_FACTOR_SMS_PENDING');
-    expect(verifies(sim)).toHaveLength(0);
+    expect(verifies(bed.sim)).toHaveLength(0);
 
-    sim.enrolDevice(SERVICE_ID, 'u-app');
+    bed.sim.enrolDevice(SERVICE_ID, 'u-app');
     expect((await post('/m/app-only', 'u-app')).body.method).toBe('totp');
     expect((await post('/m/app-only', 'u-app', VALID_TOKEN)).status).toBe(201);
   });

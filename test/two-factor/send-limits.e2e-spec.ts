@@ -1,23 +1,10 @@
-import { Controller, INestApplication, Post, UseGuards } from '@nestjs/common';
-import request from 'supertest';
+import { Controller, Post, UseGuards } from '@nestjs/common';
 import { InMemoryTwoFactorStore, RequireTwoFactor } from '../../lib';
 import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
-import { VerigatorSimulator } from '../../lib/testing';
-import {
-  ADAPTERS,
-  AdapterFactory,
-  FakeLoginGuard,
-  createVerigatorApp,
-} from '../utils/create-verigator-app';
+import { ADAPTERS, AdapterFactory, FakeLoginGuard } from '../utils/create-verigator-app';
 import { closedPortUrl } from '../utils/recording-server';
-import {
-  NO_ANSWER,
-  VALID_TOKEN,
-  failEveryRequest,
-  initiates,
-  startSimulator,
-  verifies,
-} from '../utils/simulator';
+import { NO_ANSWER, VALID_TOKEN, failEveryRequest, initiates, verifies } from '../utils/simulator';
+import { useTestBed } from '../utils/test-bed';
 
 @Controller('account')
 @UseGuards(FakeLoginGuard)
@@ -30,36 +17,21 @@ class AccountController {
 }
 
 describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory) => {
-  let sim: VerigatorSimulator;
-  let app: INestApplication | undefined;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-  });
-  afterAll(() => sim.close());
+  const bed = useTestBed();
   /** The store's clock: tests move it instead of waiting. */
   let now = 0;
   const tick = (ms: number) => (now += ms);
   beforeEach(() => {
-    sim.reset();
     now = Date.now();
   });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
 
-  async function boot(twoFactor: TwoFactorModuleOptions = {}, endpoint = sim.url) {
+  async function boot(twoFactor: TwoFactorModuleOptions = {}, endpoint = bed.sim.url) {
     const store = new InMemoryTwoFactorStore({ now: () => now });
-    ({ app } = await createVerigatorApp(
-      endpoint,
-      { twoFactor: { store, ...twoFactor } },
-      {
-        adapter,
-        controllers: [AccountController],
-      },
-    ));
-    const http = () => request(app!.getHttpServer());
+    await bed.boot(
+      { endpoint, twoFactor: { store, ...twoFactor } },
+      { adapter, controllers: [AccountController] },
+    );
+    const http = () => bed.http();
     return {
       ask: (user = 'u-1') => http().post('/account/transfer').set('x-user', user),
       verify: (token: string, user = 'u-1') =>
@@ -85,9 +57,9 @@ describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory)
       const retryAfter = Number(refused.headers['retry-after']);
       expect(retryAfter).toBeGreaterThan(590);
       expect(retryAfter).toBeLessThanOrEqual(600);
-      expect(initiates(sim)).toHaveLength(5);
+      expect(initiates(bed.sim)).toHaveLength(5);
       expect((await ask('u-2')).body.code).toBe('TWO_FACTOR_REQUIRED');
-      expect(initiates(sim)).toHaveLength(6);
+      expect(initiates(bed.sim)).toHaveLength(6);
     });
 
     it('follows maxSends and sendWindow, and sends again once the window has passed', async () => {
@@ -99,34 +71,34 @@ describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory)
       const refused = await ask();
       expect(refused.status).toBe(429);
       expect(refused.headers['retry-after']).toBe('1');
-      expect(initiates(sim)).toHaveLength(2);
+      expect(initiates(bed.sim)).toHaveLength(2);
       tick(450);
       expect((await ask()).body.code).toBe('TWO_FACTOR_REQUIRED');
-      expect(initiates(sim)).toHaveLength(3);
+      expect(initiates(bed.sim)).toHaveLength(3);
     });
 
     it('spends one send for concurrent token-less requests', async () => {
       const { ask } = await boot({ maxSends: 1 });
-      sim.injectFault({ method: 'POST', path: '/**/auth', delayMs: 100, times: 100 });
+      bed.sim.injectFault({ method: 'POST', path: '/**/auth', delayMs: 100, times: 100 });
       const answers = await Promise.all(Array.from({ length: 6 }, () => ask()));
       expect(answers.map((r) => r.body.code)).toEqual(Array(6).fill('TWO_FACTOR_REQUIRED'));
-      expect(initiates(sim)).toHaveLength(1);
+      expect(initiates(bed.sim)).toHaveLength(1);
     });
 
     it('gives back a send Verigator refused, so a failing Verigator does not use it up', async () => {
       const { ask } = await boot({ maxSends: 1 });
-      failEveryRequest(sim, { status: 500, body: {} });
+      failEveryRequest(bed.sim, { status: 500, body: {} });
       expect((await ask()).status).toBe(502);
       expect((await ask()).status).toBe(502);
-      sim.clearFaults();
+      bed.sim.clearFaults();
       expect((await ask()).body.code).toBe('TWO_FACTOR_REQUIRED');
     });
 
     it('keeps a send whose outcome is unknown (timeout) in the budget', async () => {
       const { ask } = await boot({ maxSends: 1 });
-      failEveryRequest(sim, NO_ANSWER);
+      failEveryRequest(bed.sim, NO_ANSWER);
       expect((await ask()).status).toBe(504);
-      sim.clearFaults();
+      bed.sim.clearFaults();
       expect((await ask()).status).toBe(429);
     });
   });
@@ -140,7 +112,7 @@ describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory)
       expect(locked.status).toBe(429);
       expect(locked.body.code).toBe('TWO_FACTOR_LOCKED');
       expect(Number(locked.headers['retry-after'])).toBeGreaterThanOrEqual(4);
-      expect(initiates(sim)).toHaveLength(0);
+      expect(initiates(bed.sim)).toHaveLength(0);
       expect((await ask('u-2')).body.code).toBe('TWO_FACTOR_REQUIRED');
     });
   });
@@ -151,14 +123,14 @@ describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory)
       ['has its connection reset', 503, { reset: true as const }],
     ])('%s: counts as an attempt', async (_what, status, fault) => {
       const { verify } = await boot({ maxAttempts: 2 });
-      failEveryRequest(sim, fault);
+      failEveryRequest(bed.sim, fault);
       expect((await verify(VALID_TOKEN)).status).toBe(status);
       expect((await verify(VALID_TOKEN)).status).toBe(status);
-      sim.clearFaults();
+      bed.sim.clearFaults();
       const locked = await verify(VALID_TOKEN);
       expect(locked.status).toBe(429);
       expect(locked.body.code).toBe('TWO_FACTOR_LOCKED');
-      expect(verifies(sim)).toHaveLength(2);
+      expect(verifies(bed.sim)).toHaveLength(2);
     });
 
     it.each([
@@ -167,11 +139,11 @@ describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory)
     ])('%s: ends the cooldown, so the user can ask for a new code', async (_w, status, fault) => {
       const { ask, verify } = await boot();
       expect((await ask()).body.code).toBe('TWO_FACTOR_REQUIRED');
-      failEveryRequest(sim, fault);
+      failEveryRequest(bed.sim, fault);
       expect((await verify(VALID_TOKEN)).status).toBe(status);
-      sim.clearFaults();
+      bed.sim.clearFaults();
       expect((await ask()).body.code).toBe('TWO_FACTOR_REQUIRED');
-      expect(initiates(sim)).toHaveLength(2);
+      expect(initiates(bed.sim)).toHaveLength(2);
     });
 
     it('but a verify that never reached Verigator (connection refused) is not counted', async () => {
