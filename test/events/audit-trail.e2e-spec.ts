@@ -1,8 +1,7 @@
-import { Controller, INestApplication, Post } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import request from 'supertest';
 import {
-  RequireTwoFactor,
   TwoFactorEvent,
   UsersService,
   VERIGATOR_CHANNELS,
@@ -13,6 +12,7 @@ import {
 import { VerigatorSimulator } from '../../lib/testing';
 import {
   ADAPTERS,
+  AccountController,
   AdapterFactory,
   CapturingLogger,
   FakeLoginGuard,
@@ -25,21 +25,6 @@ import { closedPortUrl } from '../utils/recording-server';
 
 const PHONE = '+3725555555';
 const USER = 'user-alice';
-
-@Controller('account')
-class AccountController {
-  @RequireTwoFactor()
-  @Post('transfer')
-  transfer() {
-    return { done: true };
-  }
-
-  @RequireTwoFactor({ maxAge: 60_000 })
-  @Post('remembered')
-  remembered() {
-    return { done: true };
-  }
-}
 
 /** The audit trail as an app records it: `onEvent` and the diagnostics channels. */
 describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory) => {

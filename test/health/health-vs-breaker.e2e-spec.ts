@@ -1,26 +1,16 @@
-import { Controller, INestApplication, Post, UseGuards } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { RequireTwoFactor, ServicesService, VerigatorHealthIndicator } from '../../lib';
+import { ServicesService, VerigatorHealthIndicator } from '../../lib';
 import { VerigatorSimulator } from '../../lib/testing';
 import {
   ADAPTERS,
-  FakeLoginGuard,
+  AccountController,
   SERVICE_ID as SERVICE,
   createVerigatorApp,
 } from '../utils/create-verigator-app';
 import { startSimulator } from '../utils/simulator';
 
 const USER = 'u-1';
-
-@Controller('account')
-@UseGuards(FakeLoginGuard)
-class AccountController {
-  @Post('transfer')
-  @RequireTwoFactor()
-  transfer() {
-    return { status: 'sent' };
-  }
-}
 
 /**
  * Issue 15.1: a slow Verigator fails the health probe's short timeout while real calls, with the

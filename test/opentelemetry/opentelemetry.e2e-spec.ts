@@ -1,4 +1,4 @@
-import { Controller, INestApplication, Post } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -15,10 +15,11 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { channel } from 'node:diagnostics_channel';
 import request from 'supertest';
-import { RequireTwoFactor, UsersService } from '../../lib';
+import { UsersService } from '../../lib';
 import { instrumentVerigator } from '../../lib/opentelemetry';
 import { VerigatorSimulator } from '../../lib/testing';
 import {
+  AccountController,
   FakeLoginGuard,
   SERVICE_ID,
   TEST_PASSWORD,
@@ -29,15 +30,6 @@ import { startSimulator } from '../utils/simulator';
 const PHONE = '+3725555555';
 const EMAIL = 'alice@example.com';
 const USER = 'user-alice';
-
-@Controller('account')
-class AccountController {
-  @RequireTwoFactor()
-  @Post('transfer')
-  transfer() {
-    return { done: true };
-  }
-}
 
 /** Collects on demand, as a test needs. */
 class CollectingReader extends MetricReader {

@@ -1,17 +1,18 @@
-import { Controller, INestApplication, Post, Provider } from '@nestjs/common';
+import { INestApplication, Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { AuthMethod, RedisTwoFactorStore, RequireTwoFactor, VerigatorEvent } from '../../lib';
+import { RedisTwoFactorStore, VerigatorEvent } from '../../lib';
 import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
 import { RedisServer, describeWithRedis } from '../utils/redis-server';
 import { VerigatorSimulator } from '../../lib/testing';
 import {
   ADAPTERS,
+  AccountController,
   CapturingLogger,
   FakeLoginGuard,
-  createVerigatorApp,
   SERVICE_ID,
+  createVerigatorApp,
 } from '../utils/create-verigator-app';
 import {
   VALID_TOKEN,
@@ -20,27 +21,6 @@ import {
   startSimulator,
   verifies,
 } from '../utils/simulator';
-
-@Controller('account')
-class AccountController {
-  @RequireTwoFactor()
-  @Post('transfer')
-  transfer() {
-    return { done: true };
-  }
-
-  @RequireTwoFactor({ maxAge: 60_000 })
-  @Post('remembered')
-  remembered() {
-    return { done: true };
-  }
-
-  @RequireTwoFactor({ method: AuthMethod.TOTP, maxAge: 60_000 })
-  @Post('recovery-codes')
-  recoveryCodes() {
-    return { codes: [] };
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -153,14 +133,12 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
     sim.enrolDevice(SERVICE_ID, 'alice');
     expect((await a().post('/account/transfer').set('x-user', 'alice')).body.method).toBe('sms');
     const pending = await b()
-      .post('/account/recovery-codes')
+      .post('/account/totp')
       .set('x-user', 'alice')
       .set('x-verigator-token', VALID_TOKEN);
     expect(pending.body.code).toBe('TWO_FACTOR_SMS_PENDING');
     expect(Number(pending.headers['retry-after'])).toBeGreaterThan(0);
-    expect((await b().post('/account/recovery-codes').set('x-user', 'alice')).body.method).toBe(
-      'totp',
-    );
+    expect((await b().post('/account/totp').set('x-user', 'alice')).body.method).toBe('totp');
     expect(initiates(sim).map((r) => r.body.method)).toEqual(['sms', 'totp']);
 
     const viaSms = await a()
@@ -168,14 +146,14 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
       .set('x-user', 'alice')
       .set('x-verigator-token', VALID_TOKEN);
     expect(viaSms.status).toBe(201);
-    const notTotp = await b().post('/account/recovery-codes').set('x-user', 'alice');
+    const notTotp = await b().post('/account/totp').set('x-user', 'alice');
     expect(notTotp.body.code).toBe('TWO_FACTOR_REQUIRED');
     const viaApp = await b()
-      .post('/account/recovery-codes')
+      .post('/account/totp')
       .set('x-user', 'alice')
       .set('x-verigator-token', VALID_TOKEN);
     expect(viaApp.status).toBe(201);
-    expect((await a().post('/account/recovery-codes').set('x-user', 'alice')).status).toBe(201);
+    expect((await a().post('/account/totp').set('x-user', 'alice')).status).toBe(201);
     expect(verifies(sim)).toHaveLength(2);
   });
 

@@ -1,20 +1,9 @@
-import { Controller, Post, UseGuards } from '@nestjs/common';
-import { InMemoryTwoFactorStore, RequireTwoFactor } from '../../lib';
+import { InMemoryTwoFactorStore } from '../../lib';
 import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
-import { ADAPTERS, AdapterFactory, FakeLoginGuard } from '../utils/create-verigator-app';
+import { ADAPTERS, AccountController, AdapterFactory } from '../utils/create-verigator-app';
 import { closedPortUrl } from '../utils/recording-server';
 import { NO_ANSWER, VALID_TOKEN, failEveryRequest, initiates, verifies } from '../utils/simulator';
 import { useTestBed } from '../utils/test-bed';
-
-@Controller('account')
-@UseGuards(FakeLoginGuard)
-class AccountController {
-  @Post('transfer')
-  @RequireTwoFactor()
-  transfer() {
-    return { done: true };
-  }
-}
 
 describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory) => {
   const bed = useTestBed();

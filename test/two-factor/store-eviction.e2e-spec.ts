@@ -1,24 +1,14 @@
-import { Controller, INestApplication, Post, UseGuards } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { InMemoryTwoFactorStore, RequireTwoFactor } from '../../lib';
+import { InMemoryTwoFactorStore } from '../../lib';
 import { VerigatorSimulator } from '../../lib/testing';
 import {
   ADAPTERS,
+  AccountController,
   AdapterFactory,
-  FakeLoginGuard,
   createVerigatorApp,
 } from '../utils/create-verigator-app';
 import { TEST_USERS, VALID_TOKEN, startSimulator, verifies } from '../utils/simulator';
-
-@Controller('account')
-@UseGuards(FakeLoginGuard)
-class AccountController {
-  @Post('transfer')
-  @RequireTwoFactor()
-  transfer() {
-    return { done: true };
-  }
-}
 
 describe.each(ADAPTERS)('in-memory store under pressure (%s)', (_name, adapter: AdapterFactory) => {
   let sim: VerigatorSimulator;

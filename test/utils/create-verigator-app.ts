@@ -1,15 +1,25 @@
 import {
   CanActivate,
+  Controller,
   ExecutionContext,
   INestApplication,
   Injectable,
   LoggerService,
   ModuleMetadata,
+  Post,
+  UseGuards,
 } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test, TestingModule } from '@nestjs/testing';
-import { AuthService, ServicesService, UsersService, VerigatorModule } from '../../lib';
+import {
+  AuthMethod,
+  AuthService,
+  RequireTwoFactor,
+  ServicesService,
+  UsersService,
+  VerigatorModule,
+} from '../../lib';
 
 /** Test credentials; the password is what leak tests search for. */
 export const TEST_USERNAME = 'api-user';
@@ -35,6 +45,33 @@ export class FakeLoginGuard implements CanActivate {
     const id = request.headers['x-user'];
     if (typeof id === 'string') request.user = { verigatorId: id };
     return true;
+  }
+}
+
+/**
+ * The protected routes most suites use, behind {@link FakeLoginGuard}; each answers
+ * `{ done: true }`: `POST /account/transfer` (`@RequireTwoFactor()`), `POST /account/remembered`
+ * (a success is remembered for 60 s) and `POST /account/totp` (TOTP, remembered for 60 s).
+ */
+@Controller('account')
+@UseGuards(FakeLoginGuard)
+export class AccountController {
+  @RequireTwoFactor()
+  @Post('transfer')
+  transfer() {
+    return { done: true };
+  }
+
+  @RequireTwoFactor({ maxAge: 60_000 })
+  @Post('remembered')
+  remembered() {
+    return { done: true };
+  }
+
+  @RequireTwoFactor({ method: AuthMethod.TOTP, maxAge: 60_000 })
+  @Post('totp')
+  totp() {
+    return { done: true };
   }
 }
 
