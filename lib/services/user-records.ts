@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AUTH_METHODS } from '../models/verigator.models';
 import { TwoFactorStoreKeyKind, twoFactorStoreKey } from '../stores/two-factor-store-keys';
 import { TwoFactorStore } from '../stores/two-factor.store';
+import { TrustedDevicesService } from '../trusted-devices/trusted-devices.service';
 
 /** Whose records: a Verigator user of a service. */
 export interface UserRef {
@@ -20,12 +21,14 @@ export type UserRecordsOnReplace = 'carryOver' | 'clear';
  *    user cannot start afresh under a new number. With `clear` they go, as everything below.
  * 2. `clear`: what describes the old number or the codes sent to it: cooldowns and the pending SMS
  *    code, remembered successes (`maxAge`), the SMS defences' country, app and verified records.
- * 3. `appWide`: SMS budgets of the whole app or a number prefix; no user's.
+ * 3. `trustedDevices`: the devices, revoked either way (`TrustedDevicesService.revokeAll`, which
+ *    alone knows the slots): a device is trusted again by one code on the new number.
+ * 4. `appWide`: SMS budgets of the whole app or a number prefix; no user's.
  * Remembered successes are cleared for the default session key only: with a `sessionKey` reader,
  * or a `TwoFactorGuard.generateKey` override, the keys cannot be named here and expire by TTL.
  * A new kind of record must take a line here (the compiler insists).
  */
-const FATE: Record<TwoFactorStoreKeyKind, 'carryOver' | 'clear' | 'appWide'> = {
+const FATE: Record<TwoFactorStoreKeyKind, 'carryOver' | 'clear' | 'trustedDevices' | 'appWide'> = {
   attempts: 'carryOver',
   sends: 'carryOver',
   cooldown: 'clear',
@@ -37,10 +40,8 @@ const FATE: Record<TwoFactorStoreKeyKind, 'carryOver' | 'clear' | 'appWide'> = {
   smsBudget: 'appWide',
   smsPrefix: 'appWide',
   smsAlarm: 'appWide',
-  // Trusted devices: the slot counter is named here; the slots, one per device up to the
-  // configured cap, by TrustedDevicesService.revokeAll.
-  device: 'clear',
-  deviceCount: 'clear',
+  device: 'trustedDevices',
+  deviceCount: 'trustedDevices',
 };
 
 /** The key parts after the user, for kinds kept once per method (and session key). */
@@ -57,11 +58,17 @@ const PER_USER = [...CARRIED, ...kindsThat('clear')];
 /** The library's records of one user (see the rules above), for `UsersService`. */
 @Injectable()
 export class UserRecords {
-  constructor(@Inject(TwoFactorStore) private readonly store: TwoFactorStore) {}
+  constructor(
+    @Inject(TwoFactorStore) private readonly store: TwoFactorStore,
+    private readonly devices: TrustedDevicesService,
+  ) {}
 
   /** Forgets every record of `user` that can be named. */
   async clear(user: UserRef): Promise<void> {
-    await Promise.all(keysOf(PER_USER, user).map((key) => this.store.delete(key)));
+    await Promise.all([
+      ...keysOf(PER_USER, user).map((key) => this.store.delete(key)),
+      this.devices.revokeAll(user.userId, user.serviceId),
+    ]);
   }
 
   /** Moves what `onReplace` keeps from the user `from` to the user `to`, then clears `from`. */

@@ -5,6 +5,7 @@ import {
   InMemoryTwoFactorStore,
   NoSuchResourceError,
   RequireTwoFactor,
+  TrustedDevicesService,
   TwoFactorStoreError,
   UsersService,
   VerigatorError,
@@ -47,6 +48,7 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
   let sim: VerigatorSimulator;
   let app: INestApplication;
   let users: UsersService;
+  let devices: TrustedDevicesService;
   let store: InMemoryTwoFactorStore;
 
   beforeAll(async () => {
@@ -59,7 +61,7 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
     store = new InMemoryTwoFactorStore();
     ({ app } = await createVerigatorApp(
       sim.url,
-      { twoFactor: { store } },
+      { twoFactor: { store, trustedDevices: { transport: 'header' } } },
       {
         adapter: express,
         controllers: [TransfersController],
@@ -67,6 +69,7 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
       },
     ));
     users = app.get(UsersService);
+    devices = app.get(TrustedDevicesService);
   });
   afterEach(async () => {
     await app.close();
@@ -78,8 +81,23 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
   const newPhone = '+37255500002';
 
   function transfer(user: VerigatorUser, token?: string, path = '/transfers') {
-    const req = request(app.getHttpServer()).post(path).set('x-user', user.id);
-    return token === undefined ? req.send() : req.set('X-Verigator-Token', token).send();
+    return send(user, token === undefined ? {} : { 'X-Verigator-Token': token }, path);
+  }
+
+  function send(user: VerigatorUser, headers: Record<string, string>, path = '/transfers') {
+    return request(app.getHttpServer()).post(path).set('x-user', user.id).set(headers).send();
+  }
+
+  /** Verifies a code with `X-Verigator-Remember-Device: true`: the device token. */
+  async function trustDevice(user: VerigatorUser): Promise<string> {
+    await transfer(user).expect(401);
+    const res = await send(user, {
+      'X-Verigator-Token': sim.lastCode(user.id)!,
+      'X-Verigator-Remember-Device': 'true',
+    }).expect(201);
+    const token: string = res.headers['x-verigator-device-token'];
+    await send(user, { 'X-Verigator-Device-Token': token }).expect(201);
+    return token;
   }
 
   /** Five wrong codes: the user is locked out (429 `TWO_FACTOR_LOCKED`). */
@@ -94,6 +112,7 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
 
   it('delete() removes the user from Verigator and every record the guard kept of them', async () => {
     const user = await users.create(SERVICE_ID, alice);
+    const device = await trustDevice(user);
     await transfer(user, undefined, '/remembered').expect(401);
     await transfer(user, sim.lastCode(user.id), '/remembered').expect(201);
     await lockOut(user);
@@ -103,6 +122,8 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
 
     await expect(users.get(SERVICE_ID, user.id)).rejects.toBeInstanceOf(NoSuchResourceError);
     expect(store.size).toBe(0);
+    expect(await devices.list(user.id)).toEqual([]);
+    await send(user, { 'X-Verigator-Device-Token': device }).expect(404);
   });
 
   it('delete() of a user Verigator no longer has still clears the records, then throws', async () => {
@@ -121,6 +142,7 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
 
   it('replace() with the lockout carried over: the new user stays locked out, no SMS goes out', async () => {
     const old = await users.create(SERVICE_ID, alice);
+    const device = await trustDevice(old);
     await lockOut(old);
 
     const renewed = await users.replace(SERVICE_ID, old.id, { ...alice, phoneNumber: newPhone });
@@ -132,6 +154,9 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
     expect(locked.body.code).toBe('TWO_FACTOR_LOCKED');
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
     expect(sim.messages({ to: newPhone })).toHaveLength(0);
+    // trusted devices are revoked: the new user's device token is refused like no token
+    await send(renewed, { 'X-Verigator-Device-Token': device }).expect(429);
+    expect(await devices.list(old.id)).toEqual([]);
   });
 
   it('replace() with records cleared: the new user starts afresh, with an SMS to the new number', async () => {
