@@ -10,7 +10,7 @@ import {
   TestAppSetup,
   TestModuleOptions,
 } from '../utils/create-verigator-app';
-import { NO_ANSWER, failEveryRequest } from '../utils/simulator';
+import { NO_ANSWER, SHORT_TIMEOUT, failEveryRequest } from '../utils/simulator';
 import { useTestBed } from '../utils/test-bed';
 
 @UseFilters(VerigatorExceptionFilter)
@@ -72,11 +72,14 @@ describe.each(ADAPTERS)('VerigatorExceptionFilter (%s)', (_name, adapter: Adapte
     options: TestModuleOptions = { exceptionFilter: false },
     setup: TestAppSetup = {},
   ) {
-    await bed.boot(options, {
-      adapter,
-      controllers: [FilteredController, BareController],
-      ...setup,
-    });
+    await bed.boot(
+      { timeout: SHORT_TIMEOUT, ...options },
+      {
+        adapter,
+        controllers: [FilteredController, BareController],
+        ...setup,
+      },
+    );
     return () => bed.http();
   }
 

@@ -2,7 +2,14 @@ import { InMemoryTwoFactorStore } from '../../lib';
 import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
 import { ADAPTERS, AccountController, AdapterFactory } from '../utils/create-verigator-app';
 import { closedPortUrl } from '../utils/recording-server';
-import { NO_ANSWER, VALID_TOKEN, failEveryRequest, initiates, verifies } from '../utils/simulator';
+import {
+  NO_ANSWER,
+  SHORT_TIMEOUT,
+  VALID_TOKEN,
+  failEveryRequest,
+  initiates,
+  verifies,
+} from '../utils/simulator';
 import { useTestBed } from '../utils/test-bed';
 
 describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory) => {
@@ -17,7 +24,7 @@ describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory)
   async function boot(twoFactor: TwoFactorModuleOptions = {}, endpoint = bed.sim.url) {
     const store = new InMemoryTwoFactorStore({ now: () => now });
     await bed.boot(
-      { endpoint, twoFactor: { store, ...twoFactor } },
+      { endpoint, timeout: SHORT_TIMEOUT, twoFactor: { store, ...twoFactor } },
       { adapter, controllers: [AccountController] },
     );
     const http = () => bed.http();

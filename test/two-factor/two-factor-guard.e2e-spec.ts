@@ -24,6 +24,7 @@ import {
 } from '../utils/create-verigator-app';
 import {
   NO_ANSWER,
+  SHORT_TIMEOUT,
   VALID_TOKEN,
   failEveryRequest,
   initiates,
@@ -115,7 +116,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
     if (extra.global) providers.push({ provide: APP_GUARD, useClass: TwoFactorGuard });
     const store = new InMemoryTwoFactorStore({ now: () => now });
     await bed.boot(
-      { twoFactor: { store, ...twoFactor } },
+      { timeout: SHORT_TIMEOUT, twoFactor: { store, ...twoFactor } },
       {
         adapter,
         controllers: [AccountController, ClassLevelController, CustomGuardController],

@@ -125,7 +125,7 @@ export type TestModuleOptions = Partial<Parameters<typeof VerigatorModule.forRoo
 
 /**
  * `VerigatorModule.forRoot()` with the test credentials, pointed at `endpoint`, with
- * `serviceId: SERVICE_ID` and a 1 s timeout unless `options` say otherwise.
+ * `serviceId: SERVICE_ID` unless `options` say otherwise.
  */
 export function testVerigatorModule(endpoint: string, options: TestModuleOptions = {}) {
   return VerigatorModule.forRoot({
@@ -133,8 +133,6 @@ export function testVerigatorModule(endpoint: string, options: TestModuleOptions
     password: TEST_PASSWORD,
     endpoint,
     serviceId: SERVICE_ID,
-    // Long enough for a cold start on a busy machine; short enough for the hanging-upstream tests.
-    timeout: 1_000,
     ...options,
   });
 }

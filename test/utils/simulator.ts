@@ -72,8 +72,17 @@ function authRequests(sim: VerigatorSimulator, method: string): AuthRequest[] {
     .filter((r): r is AuthRequest => r.method === method && r.path.endsWith('/auth'));
 }
 
-/** A fault that never answers: the client's timeout ends the call. */
+/**
+ * A fault that never answers: the client's timeout ends the call. Suites that use it give their
+ * apps {@link SHORT_TIMEOUT}.
+ */
 export const NO_ANSWER: SimulatorFault = { delayMs: 3_600_000 };
+
+/**
+ * A client timeout for suites with {@link NO_ANSWER}: long enough for a cold start on a busy
+ * machine, short enough for the tests that wait it out (others keep the library's 5 s).
+ */
+export const SHORT_TIMEOUT = 1_000;
 
 /**
  * Answers every API request with `fault` (see `SimulatorFault`) from now on, until the next call
