@@ -201,7 +201,13 @@ describe.each(ADAPTERS)('recovery codes (%s, in-memory stores)', (_name, adapter
 
   it('answers 503 when the recovery code store fails, and lets nobody through', async () => {
     const down = (): Promise<never> => Promise.reject(new TwoFactorStoreError('store down'));
-    const store: RecoveryCodeStore = { replace: down, consume: down, count: down, clear: down };
+    const store: RecoveryCodeStore = {
+      replace: down,
+      consume: down,
+      count: down,
+      list: down,
+      clear: down,
+    };
     const http = await boot({ twoFactor: { recoveryCodes: { store, secrets: { v1: SECRET } } } });
     const res = await transfer(http, WRONG).expect(503);
     expect(res.body.code).toBe('TWO_FACTOR_UNAVAILABLE');
