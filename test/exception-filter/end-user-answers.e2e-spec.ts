@@ -1,43 +1,17 @@
-import { Controller, Get, Param, Post, Body, UseFilters } from '@nestjs/common';
-import { UsersService, VerigatorExceptionFilter } from '../../lib';
+import { Controller, UseFilters } from '@nestjs/common';
+import { VerigatorExceptionFilter } from '../../lib';
 import { VERIGATOR_ERROR_MESSAGES } from '../../lib/filters/verigator-error-response';
-import {
-  ADAPTERS,
-  AdapterFactory,
-  SERVICE_ID,
-  TestModuleOptions,
-} from '../utils/create-verigator-app';
+import { ADAPTERS, AdapterFactory, TestModuleOptions } from '../utils/create-verigator-app';
 import { failEveryRequest } from '../utils/simulator';
 import { useTestBed } from '../utils/test-bed';
+import { BareController } from './users-routes';
 
 /** Applies the filter the way Nest's docs show: an instance made with `new`, no argument. */
 @UseFilters(new VerigatorExceptionFilter())
 @Controller('users')
-class NewedFilterController {
-  constructor(private readonly users: UsersService) {}
+class NewedFilterController extends BareController {}
 
-  @Get(':id')
-  get(@Param('id') id: string) {
-    return this.users.get(SERVICE_ID, id);
-  }
-
-  @Post()
-  create(@Body() body: { username: string; phoneNumber: string }) {
-    return this.users.create(SERVICE_ID, body);
-  }
-}
-
-@Controller('bare')
-class BareController {
-  constructor(private readonly users: UsersService) {}
-
-  @Get(':id')
-  get(@Param('id') id: string) {
-    return this.users.get(SERVICE_ID, id);
-  }
-}
-
-/** Room for a 1 MB body on a loaded machine (the test app's default timeout is 300 ms). */
+/** Room for a 1 MB body on a loaded machine. */
 const ROOMY_TIMEOUT = { timeout: 5000 };
 
 const NOT_FOUND = 'User nope not found in service nest-sample-service';

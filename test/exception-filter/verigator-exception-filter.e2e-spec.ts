@@ -1,43 +1,21 @@
-import { Body, Controller, Get, Param, Post, UseFilters } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
-import { UsersService, VerigatorExceptionFilter } from '../../lib';
+import { VerigatorExceptionFilter } from '../../lib';
 import { SimulatorFault } from '../../lib/testing';
 import {
   ADAPTERS,
   AdapterFactory,
-  SERVICE_ID,
   TEST_PASSWORD,
   TestAppSetup,
   TestModuleOptions,
 } from '../utils/create-verigator-app';
 import { NO_ANSWER, SHORT_TIMEOUT, failEveryRequest } from '../utils/simulator';
 import { useTestBed } from '../utils/test-bed';
+import { BareController } from './users-routes';
 
 @UseFilters(VerigatorExceptionFilter)
 @Controller('users')
-class FilteredController {
-  constructor(private readonly users: UsersService) {}
-
-  @Get(':id')
-  get(@Param('id') id: string) {
-    return this.users.get(SERVICE_ID, id);
-  }
-
-  @Post()
-  create(@Body() body: { username: string; phoneNumber: string }) {
-    return this.users.create(SERVICE_ID, body);
-  }
-}
-
-@Controller('bare')
-class BareController {
-  constructor(private readonly users: UsersService) {}
-
-  @Get(':id')
-  get(@Param('id') id: string) {
-    return this.users.get(SERVICE_ID, id);
-  }
-}
+class FilteredController extends BareController {}
 
 const UPSTREAM_DETAIL = 'db-node-7 stack trace';
 

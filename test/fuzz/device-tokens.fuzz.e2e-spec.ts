@@ -1,20 +1,9 @@
-import { Controller, INestApplication, Post, UseGuards } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
 import request from 'supertest';
-import { RequireTwoFactor } from '../../lib';
 import { VerigatorSimulator } from '../../lib/testing';
-import { ADAPTERS, FakeLoginGuard, createVerigatorApp } from '../utils/create-verigator-app';
+import { ADAPTERS, AccountController, createVerigatorApp } from '../utils/create-verigator-app';
 import { startSimulator } from '../utils/simulator';
-
-@Controller('account')
-@UseGuards(FakeLoginGuard)
-class AccountController {
-  @RequireTwoFactor()
-  @Post('transfer')
-  transfer() {
-    return { done: true };
-  }
-}
 
 const RUNS = 150;
 const NAME = '__Host-verigator-device';

@@ -1,20 +1,10 @@
-import { Controller, INestApplication, Post, UseGuards } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
 import { AddressInfo, connect } from 'node:net';
-import { InMemoryRecoveryCodeStore, RecoveryCodesService, RequireTwoFactor } from '../../lib';
+import { InMemoryRecoveryCodeStore, RecoveryCodesService } from '../../lib';
 import { VerigatorSimulator } from '../../lib/testing';
-import { ADAPTERS, FakeLoginGuard, createVerigatorApp } from '../utils/create-verigator-app';
+import { ADAPTERS, AccountController, createVerigatorApp } from '../utils/create-verigator-app';
 import { VALID_TOKEN, startSimulator } from '../utils/simulator';
-
-@Controller('account')
-@UseGuards(FakeLoginGuard)
-class AccountController {
-  @RequireTwoFactor()
-  @Post('transfer')
-  transfer() {
-    return { done: true };
-  }
-}
 
 const RUNS = 100;
 const SEED = 19;

@@ -17,6 +17,7 @@ import {
 import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
 import {
   ADAPTERS,
+  AccountController,
   AdapterFactory,
   FakeLoginGuard,
   SERVICE_ID,
@@ -33,26 +34,9 @@ import {
 } from '../utils/simulator';
 import { useTestBed } from '../utils/test-bed';
 
+/** Routes besides the shared `AccountController`'s (transfer, remembered for 60 s, totp). */
 @Controller('account')
-class AccountController {
-  @RequireTwoFactor()
-  @Post('transfer')
-  transfer() {
-    return { done: true };
-  }
-
-  @RequireTwoFactor({ method: 'totp' })
-  @Post('totp')
-  totp() {
-    return { done: true };
-  }
-
-  @RequireTwoFactor({ maxAge: 400 })
-  @Post('remembered')
-  remembered() {
-    return { done: true };
-  }
-
+class AccountExtrasController {
   @RequireTwoFactor({ serviceId: 'svc-other' })
   @Post('other-service')
   otherService() {
@@ -119,7 +103,12 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       { timeout: SHORT_TIMEOUT, twoFactor: { store, ...twoFactor } },
       {
         adapter,
-        controllers: [AccountController, ClassLevelController, CustomGuardController],
+        controllers: [
+          AccountController,
+          AccountExtrasController,
+          ClassLevelController,
+          CustomGuardController,
+        ],
         providers: [...providers, QueryTokenGuard],
       },
     );
@@ -359,7 +348,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       expect((await http().post('/account/remembered').set('x-user', 'u-1')).status).toBe(201);
       expect((await http().post('/account/remembered').set('x-user', 'u-2')).status).toBe(401);
       expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(401);
-      advance(450);
+      advance(60_050);
       const again = await http().post('/account/remembered').set('x-user', 'u-1');
       expect(again.body.code).toBe('TWO_FACTOR_REQUIRED');
       expect(verifies(bed.sim)).toHaveLength(1);
