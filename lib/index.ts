@@ -60,6 +60,7 @@ export {
 export { TwoFactorStoreError } from './stores/two-factor-store.error';
 export { InMemoryTwoFactorStore } from './stores/in-memory-two-factor.store';
 export { RedisTwoFactorStore } from './stores/redis-two-factor.store';
+export { TrustedDevicesService } from './trusted-devices/trusted-devices.service';
 
 // The audit trail
 export { VERIGATOR_CHANNELS } from './events/verigator-channels';

@@ -7,9 +7,11 @@ import { resolvedVerigatorOptionsProvider } from './options/verigator-options';
 import { AuthService } from './services/auth.service';
 import { ServicesService } from './services/services.service';
 import { UsersService } from './services/users.service';
+import { UserRecords } from './services/user-records';
 import { SmsDefence } from './sms/sms-defence';
 import { twoFactorOptionsProvider, twoFactorStoreProvider } from './options/two-factor-options';
 import { TwoFactorStore } from './stores/two-factor.store';
+import { TrustedDevicesService } from './trusted-devices/trusted-devices.service';
 import { TwoFactorGuard } from './two-factor/two-factor.guard';
 import { TwoFactorRoutesCheck } from './two-factor/two-factor-routes.check';
 import { VERIGATOR_OPTIONS, VERIGATOR_TWO_FACTOR_OPTIONS } from './verigator.constants';
@@ -18,7 +20,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
 /**
  * Verigator two-factor authentication for Nest: provides `ServicesService`, `UsersService` and
  * `AuthService` over the module's own HTTP client, `TwoFactorGuard` with its `TwoFactorStore`,
- * and `VerigatorHealthIndicator` for `@nestjs/terminus`.
+ * `TrustedDevicesService`, and `VerigatorHealthIndicator` for `@nestjs/terminus`.
  * @example
  * VerigatorModule.forRoot({ username: 'api-user', password: process.env.VERIGATOR_PASSWORD! })
  * VerigatorModule.forRootAsync({
@@ -35,11 +37,13 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     VerigatorHttpClient,
     ServicesService,
     UsersService,
+    UserRecords,
     AuthService,
     SmsDefence,
     twoFactorOptionsProvider,
     twoFactorStoreProvider,
     TwoFactorGuard,
+    TrustedDevicesService,
     TwoFactorRoutesCheck,
     VerigatorHealthIndicator,
   ],
@@ -51,6 +55,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     VERIGATOR_TWO_FACTOR_OPTIONS,
     TwoFactorStore,
     TwoFactorGuard,
+    TrustedDevicesService,
     VerigatorEventPublisher,
     VerigatorHealthIndicator,
   ],

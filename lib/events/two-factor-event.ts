@@ -8,6 +8,10 @@ import type { VerigatorEventError } from './verigator-event-error';
  *   budget is spent (`reason: 'budget'`); answered 401 or 429.
  * - `verified`: the token was right; the request passes.
  * - `remembered`: a recent success (`maxAge`) lets the request pass without a token.
+ * - `trustedDevice`: a device the user trusted (`trustedDevices`) lets the request pass without a
+ *   token.
+ * - `deviceTrusted`: after `verified`, the client's device was trusted (a device token issued);
+ *   `method` is the one the verification counted as. Never carries the token nor its hash.
  * - `failed`: the token was wrong (`reason`: `invalid`, `malformed`, `expired`, `throttled`), or
  *   not verified on a `totp` route while an SMS code may be valid (`smsPending`).
  * - `lockedOut`: too many attempts; answered 429 without asking Verigator.
@@ -24,6 +28,8 @@ export type TwoFactorEventType =
   | 'sendRefused'
   | 'verified'
   | 'remembered'
+  | 'trustedDevice'
+  | 'deviceTrusted'
   | 'failed'
   | 'lockedOut'
   | 'userUnknown'

@@ -12,6 +12,11 @@ export type AuthMethod = (typeof AuthMethod)[keyof typeof AuthMethod];
 /** Every `AuthMethod` value, for validation. */
 export const AUTH_METHODS: readonly AuthMethod[] = Object.values(AuthMethod);
 
+/** True when a success counted as `achieved` satisfies a route asking for `wanted` (TOTP > SMS). */
+export function outranks(achieved: AuthMethod, wanted: AuthMethod): boolean {
+  return achieved === wanted || achieved === AuthMethod.TOTP;
+}
+
 /** A service registered with Verigator: one web application whose users it verifies. */
 export interface VerigatorService {
   /** The ServiceID Verigator assigned; store it in your configuration. */

@@ -29,6 +29,13 @@ export const TWO_FACTOR_DEFAULTS = {
   failOpen: false,
 } as const;
 
+/** Defaults of the `twoFactor.trustedDevices` option's fields (the option itself is off by default). */
+export const TRUSTED_DEVICES_DEFAULTS = {
+  lifetime: 30 * 24 * 3_600_000,
+  maxPerUser: 10,
+  cookieName: '__Host-verigator-device',
+} as const;
+
 /** Defaults of the `sms` option's fields (the option itself is off by default). */
 export const SMS_DEFAULTS = {
   reservedForVerified: 0.2,

@@ -22,6 +22,18 @@ describe('resolveTwoFactorOptions', () => {
     });
   });
 
+  it('applies the trusted devices defaults when the feature is configured', () => {
+    const resolved = resolveTwoFactorOptions({
+      twoFactor: { trustedDevices: { transport: 'cookie' } },
+    });
+    expect(resolved.trustedDevices).toEqual({
+      transport: 'cookie',
+      lifetime: 30 * 24 * 3_600_000,
+      maxPerUser: 10,
+      cookieName: '__Host-verigator-device',
+    });
+  });
+
   it('lets twoFactor.serviceId beat the module serviceId', () => {
     const resolved = resolveTwoFactorOptions({ serviceId: 'a', twoFactor: { serviceId: 'b' } });
     expect(resolved.serviceId).toBe('b');
@@ -42,6 +54,21 @@ describe('resolveTwoFactorOptions', () => {
     ['twoFactor.userId', { userId: 'user.id' as never }],
     ['twoFactor.store', { store: { get: () => undefined } as never }],
     ['twoFactor.messages.NOPE', { messages: { NOPE: 'x' } as never }],
+    ['twoFactor.trustedDevices', { trustedDevices: 'cookie' as never }],
+    ['twoFactor.trustedDevices.transport', { trustedDevices: { transport: 'body' as never } }],
+    ['twoFactor.trustedDevices.lifetime', { trustedDevices: { transport: 'header', lifetime: 0 } }],
+    [
+      'twoFactor.trustedDevices.maxPerUser',
+      { trustedDevices: { transport: 'header', maxPerUser: 101 } },
+    ],
+    [
+      'twoFactor.trustedDevices.cookieName',
+      { trustedDevices: { transport: 'cookie', cookieName: 'a;b' } },
+    ],
+    [
+      'twoFactor.trustedDevices.maxAge',
+      { trustedDevices: { transport: 'cookie', maxAge: 1 } as never },
+    ],
   ])('names %s when it is unusable', (option, twoFactor) => {
     expect(() => resolveTwoFactorOptions({ twoFactor })).toThrow(`"${option}"`);
   });
@@ -60,5 +87,8 @@ describe('RequireTwoFactor', () => {
   it('refuses unusable route options when applied', () => {
     expect(() => RequireTwoFactor({ maxAge: -1 })).toThrow('"@RequireTwoFactor().maxAge"');
     expect(() => RequireTwoFactor({ method: 'fax' as never })).toThrow('.method');
+    expect(() => RequireTwoFactor({ trustedDevices: 'no' as never })).toThrow(
+      '"@RequireTwoFactor().trustedDevices"',
+    );
   });
 });

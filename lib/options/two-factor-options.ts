@@ -12,7 +12,11 @@ import {
   requireDuration,
 } from '../two-factor/two-factor-route-options';
 import { VERIGATOR_OPTIONS, VERIGATOR_TWO_FACTOR_OPTIONS } from '../verigator.constants';
-import { TWO_FACTOR_DEFAULTS } from './defaults';
+import {
+  ResolvedTrustedDevicesOptions,
+  TrustedDevicesOptions,
+} from '../trusted-devices/trusted-devices-options.interface';
+import { TRUSTED_DEVICES_DEFAULTS, TWO_FACTOR_DEFAULTS } from './defaults';
 import { rejectUnknownOptionKeys } from './reject-unknown-option-keys';
 import {
   ResolvedVerigatorOptions,
@@ -37,7 +41,20 @@ const TWO_FACTOR_OPTION_KEYS = Object.keys({
   sessionKey: true,
   store: true,
   messages: true,
+  trustedDevices: true,
 } satisfies Record<keyof TwoFactorModuleOptions, true>);
+
+const TRUSTED_DEVICES_KEYS = Object.keys({
+  transport: true,
+  lifetime: true,
+  maxPerUser: true,
+  cookieName: true,
+} satisfies Record<keyof TrustedDevicesOptions, true>);
+const DEVICE_TRANSPORTS: readonly unknown[] = ['cookie', 'header'];
+/** Most trusted devices per user: revoking all of them touches one record per device. */
+const MAX_DEVICES_PER_USER = 100;
+/** A cookie name: an RFC 6265 token. */
+const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 const STORE_METHODS = ['get', 'set', 'setIfAbsent', 'increment', 'decrement', 'delete'] as const;
 const READERS = ['userId', 'token', 'sessionKey'] as const;
@@ -73,6 +90,7 @@ export function resolveTwoFactorOptions(
     sessionKey: given.sessionKey,
     store: given.store,
     messages: given.messages ?? {},
+    trustedDevices: resolveTrustedDevices(given.trustedDevices),
     errorMessages: options.errorMessages,
   };
   requireDuration(resolved.cooldown, 'twoFactor.cooldown', false);
@@ -114,10 +132,35 @@ export const twoFactorStoreProvider: Provider = {
   inject: [VERIGATOR_TWO_FACTOR_OPTIONS],
 };
 
-function requirePositiveInteger(value: unknown, option: string): void {
-  if (!Number.isInteger(value) || (value as number) < 1) {
-    throw new VerigatorConfigurationError(option, 'must be a positive integer');
+function requirePositiveInteger(value: unknown, option: string, max = Infinity): void {
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max) {
+    const bound = max === Infinity ? '' : ` up to ${max}`;
+    throw new VerigatorConfigurationError(option, `must be a positive integer${bound}`);
   }
+}
+
+function resolveTrustedDevices(
+  given: TrustedDevicesOptions | undefined,
+): ResolvedTrustedDevicesOptions | undefined {
+  if (given === undefined) return undefined;
+  const where = 'twoFactor.trustedDevices';
+  if (!given || typeof given !== 'object') {
+    throw new VerigatorConfigurationError(where, 'must be an object');
+  }
+  rejectUnknownOptionKeys(given, TRUSTED_DEVICES_KEYS, where);
+  const resolved = { ...TRUSTED_DEVICES_DEFAULTS, ...given };
+  if (!DEVICE_TRANSPORTS.includes(resolved.transport)) {
+    throw new VerigatorConfigurationError(
+      `${where}.transport`,
+      `must be one of: ${DEVICE_TRANSPORTS.join(', ')}`,
+    );
+  }
+  requireDuration(resolved.lifetime, `${where}.lifetime`, false);
+  requirePositiveInteger(resolved.maxPerUser, `${where}.maxPerUser`, MAX_DEVICES_PER_USER);
+  if (typeof resolved.cookieName !== 'string' || !COOKIE_NAME.test(resolved.cookieName)) {
+    throw new VerigatorConfigurationError(`${where}.cookieName`, 'must be a valid cookie name');
+  }
+  return resolved;
 }
 
 function isStore(store: unknown): store is TwoFactorStore {

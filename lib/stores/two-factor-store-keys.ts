@@ -1,7 +1,8 @@
 /**
  * The kinds of record the library keeps in the `TwoFactorStore`: the guard's, then the SMS
  * defences' (a user's country and prefix, app enrolment and past verification; the app-wide and
- * per-prefix SMS budgets and the budget's alarm).
+ * per-prefix SMS budgets and the budget's alarm), then the trusted devices' (a device per slot,
+ * and the counter that hands out slots).
  */
 export type TwoFactorStoreKeyKind =
   | 'cooldown'
@@ -14,7 +15,9 @@ export type TwoFactorStoreKeyKind =
   | 'smsVerified'
   | 'smsBudget'
   | 'smsPrefix'
-  | 'smsAlarm';
+  | 'smsAlarm'
+  | 'device'
+  | 'deviceCount';
 
 /** First part of every key `TwoFactorGuard` writes. */
 export const TWO_FACTOR_KEY_PREFIX = 'verigator-2fa';

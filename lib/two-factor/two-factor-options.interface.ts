@@ -3,6 +3,10 @@ import { VerigatorErrorCode } from '../filters/verigator-error-response';
 import { AuthMethod } from '../models/verigator.models';
 import { TwoFactorErrorCode } from './two-factor.exception';
 import { TwoFactorStore } from '../stores/two-factor.store';
+import {
+  ResolvedTrustedDevicesOptions,
+  TrustedDevicesOptions,
+} from '../trusted-devices/trusted-devices-options.interface';
 
 /** The HTTP request as the adapter delivers it (Express `Request` or Fastify `FastifyRequest`). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -38,13 +42,23 @@ export interface TwoFactorRouteOptions {
    * @default 'accept'
    */
   smsFallback?: 'accept' | 'refuse';
+  /**
+   * Whether a trusted device (`twoFactor.trustedDevices`) passes this route without a code, and
+   * whether a verification here may trust one. `false` demands a fresh code every time, e.g. to
+   * list or revoke devices.
+   * @default true when `twoFactor.trustedDevices` is configured
+   */
+  trustedDevices?: boolean;
 }
+
+/** The route settings the `twoFactor` module option gives defaults for. */
+export type TwoFactorRouteDefaults = Omit<TwoFactorRouteOptions, 'trustedDevices'>;
 
 /**
  * The `twoFactor` module option: how `TwoFactorGuard` finds the user and the token, and how it
  * limits sending and guessing. Durations are in milliseconds.
  */
-export interface TwoFactorModuleOptions extends TwoFactorRouteOptions {
+export interface TwoFactorModuleOptions extends TwoFactorRouteDefaults {
   /**
    * Milliseconds after a code is sent during which token-less requests send no other code
    * (against SMS pumping). Released early when the code is verified, expired or throttled, or
@@ -105,6 +119,14 @@ export interface TwoFactorModuleOptions extends TwoFactorRouteOptions {
   store?: TwoFactorStore;
   /** Replaces some of the default messages of `TwoFactorException` (`TWO_FACTOR_MESSAGES`). */
   messages?: Partial<Record<TwoFactorErrorCode, string>>;
+  /**
+   * Trusted devices ("don't ask again on this device"): after a verification, a client that asks
+   * (`X-Verigator-Remember-Device: true`, or `rememberDevice` in the body) gets a device token,
+   * and later requests of the same user carrying it pass without a code. Off when absent.
+   * @example
+   * trustedDevices: { transport: 'cookie' }
+   */
+  trustedDevices?: TrustedDevicesOptions;
 }
 
 /** Two-factor options after validation, with every default applied. */
@@ -129,6 +151,7 @@ export interface ResolvedTwoFactorOptions extends Required<
   sessionKey?: TwoFactorRequestReader;
   store?: TwoFactorStore;
   messages: Partial<Record<TwoFactorErrorCode, string>>;
+  trustedDevices?: ResolvedTrustedDevicesOptions;
   /** End-user messages for a failed Verigator call, by `VerigatorError` code. */
   errorMessages?: Readonly<Record<VerigatorErrorCode, string>>;
 }

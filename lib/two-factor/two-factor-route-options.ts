@@ -1,6 +1,6 @@
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
 import { AUTH_METHODS } from '../models/verigator.models';
-import { TwoFactorRouteOptions } from './two-factor-options.interface';
+import { TwoFactorRouteDefaults, TwoFactorRouteOptions } from './two-factor-options.interface';
 
 const SMS_FALLBACKS: readonly unknown[] = ['accept', 'refuse'];
 
@@ -8,7 +8,7 @@ const SMS_FALLBACKS: readonly unknown[] = ['accept', 'refuse'];
  * Checks the options of `@RequireTwoFactor()` (or their module-level defaults in `twoFactor`).
  * @throws VerigatorConfigurationError naming the first unusable option, prefixed by `where`.
  */
-export function checkTwoFactorRouteOptions<T extends TwoFactorRouteOptions>(
+export function checkTwoFactorRouteOptions<T extends TwoFactorRouteDefaults>(
   options: T,
   where: string,
 ): T {
@@ -32,6 +32,25 @@ export function checkTwoFactorRouteOptions<T extends TwoFactorRouteOptions>(
     );
   }
   return options;
+}
+
+/** The route-only switches of `@RequireTwoFactor()`: each a boolean. */
+const ROUTE_SWITCHES = ['trustedDevices'] as const;
+
+/**
+ * Checks the options only a route gives (`trustedDevices`), then the others.
+ * @throws VerigatorConfigurationError naming the first unusable option, prefixed by `where`.
+ */
+export function checkRequireTwoFactorOptions(
+  options: TwoFactorRouteOptions,
+  where: string,
+): TwoFactorRouteOptions {
+  for (const name of ROUTE_SWITCHES) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
+      throw new VerigatorConfigurationError(`${where}.${name}`, 'must be a boolean');
+    }
+  }
+  return checkTwoFactorRouteOptions(options, where);
 }
 
 /** Fails unless `value` is a number of milliseconds (positive, or zero when allowed). */

@@ -35,6 +35,28 @@ export function hasTwoFactorStep(handler: object): boolean {
   return guardsOf(handler).some((guard) => stepGuardOf(guard) !== undefined);
 }
 
+/**
+ * Runs a two-factor guard's checks (`decide`) in their turn: a guard placed by hand on a route
+ * that `@RequireTwoFactor()` guards leaves them to the route's step, which runs the guards
+ * `deferred` to it first, in order, then its own; elsewhere a guard decides at once.
+ */
+export async function decideInTurn<Guard extends object>(
+  guard: Guard,
+  handler: object,
+  deferred: Guard[],
+  decide: (guard: Guard) => Promise<boolean>,
+): Promise<boolean> {
+  if (stepGuardOf(guard.constructor) === undefined) {
+    if (!hasTwoFactorStep(handler)) return decide(guard);
+    deferred.push(guard);
+    return true;
+  }
+  for (const earlier of deferred.splice(0)) {
+    if (!(await decide(earlier))) return false;
+  }
+  return decide(guard);
+}
+
 /** Adds `step` to `handler`'s guards (once), after every guard that is not a step. */
 export function placeStep(handler: object, step: Type<CanActivate>): void {
   const guards = guardsOf(handler);

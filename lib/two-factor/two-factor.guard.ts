@@ -1,7 +1,6 @@
 import { CanActivate, ExecutionContext, HttpException, Inject, Injectable } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { performance } from 'node:perf_hooks';
 import { VerigatorError } from '../errors/verigator.error';
 import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
 import { VerigatorEventPublisher } from '../events/verigator-event-publisher';
@@ -20,14 +19,16 @@ import { isOutcomeUnknown } from '../http/resilience/operation-safety';
 import { TwoFactorStoreKeyKind, twoFactorStoreKey } from '../stores/two-factor-store-keys';
 import { TwoFactorStoreError } from '../stores/two-factor-store.error';
 import { TwoFactorStore } from '../stores/two-factor.store';
+import { TrustedDevices } from '../trusted-devices/trusted-devices';
 import { TwoFactorErrorCode, TwoFactorException } from './two-factor.exception';
 import { ResolvedTwoFactorOptions, TwoFactorRouteOptions } from './two-factor-options.interface';
-import { hasTwoFactorStep, stepGuardOf } from './two-factor-step';
+import { decideInTurn, stepGuardOf } from './two-factor-step';
 
 /**
  * Step-up authentication: lets a request through only with a fresh Verigator code. The flow:
- * who (the user) → remembered? → without token, send a code (401 `TWO_FACTOR_REQUIRED`); with
- * one, verify it → within the limits (`TwoFactorLimits`: attempts, sends) → the answer.
+ * who (the user) → remembered? → a trusted device? → without token, send a code (401
+ * `TWO_FACTOR_REQUIRED`); with one, verify it (and trust the device if asked) → within the limits
+ * (`TwoFactorLimits`: attempts, sends) → the answer.
  *
  * Which routes: the nearest `@RequireTwoFactor()` / `@SkipTwoFactor()` (method, else class);
  * with neither, the module defaults. So as a global `APP_GUARD` it protects every route not
@@ -45,6 +46,7 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
   @Inject(VerigatorEventPublisher) protected readonly events!: VerigatorEventPublisher;
   private readonly limits: TwoFactorLimits;
   private readonly records: TwoFactorRecords;
+  private readonly devices: TrustedDevices;
 
   constructor(
     reflector: Reflector,
@@ -53,53 +55,38 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
     @Inject(VERIGATOR_TWO_FACTOR_OPTIONS) options: ResolvedTwoFactorOptions,
   ) {
     super(reflector, options);
-    const keyOf = (kind: TwoFactorStoreKeyKind, ...parts: string[]) =>
-      this.generateKey(kind, ...parts);
+    const keyOf = this.generateKey.bind(this);
     this.limits = new TwoFactorLimits(store, options, keyOf);
     this.records = new TwoFactorRecords(store, options, keyOf);
+    this.devices = new TrustedDevices(store, options, keyOf);
   }
 
   /** Runs this guard class's checks once per request; outside HTTP see two-factor-transports. */
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() === 'http') return this.checkRequest(context);
-    if (!transports.isGraphQLOverHttp(context)) {
+    if (context.getType() !== 'http' && !transports.isGraphQLOverHttp(context)) {
       return transports.refuseOutsideHttp(context, this.getRouteOptions(context), this.logger);
     }
-    return this.checkRequest(context).catch(transports.throwAsGraphQLError);
-  }
-
-  private async checkRequest(context: ExecutionContext): Promise<boolean> {
     const shared = this.state(context);
-    if (stepGuardOf(this.constructor) === undefined) {
-      if (!hasTwoFactorStep(context.getHandler())) return this.decide(context, shared);
-      shared.deferred.push(this);
-      return true;
-    }
-    for (const guard of shared.deferred.splice(0)) {
-      if (!(await guard.decide(context, shared))) return false;
-    }
-    return this.decide(context, shared);
+    const decide = (guard: TwoFactorGuard) => guard.decide(context, shared);
+    const decided = decideInTurn(this, context.getHandler(), shared.deferred, decide);
+    return context.getType() === 'http' ? decided : decided.catch(transports.throwAsGraphQLError);
   }
 
   /** Decides one request for this guard class: true to let it through, else throws the answer. */
   protected async check(context: ExecutionContext, route: TwoFactorRouteOptions): Promise<boolean> {
     const userId = await this.getUserId(context);
-    const check = this.startCheck(context, {
-      serviceId: await this.getServiceId(context, route),
-      userId: userId ?? '',
-      method: route.method ?? this.options.method,
-      maxAge: route.maxAge ?? this.options.maxAge,
-      smsFallback: route.smsFallback ?? this.options.smsFallback,
-      startedAt: performance.now(),
-    });
+    const serviceId = await this.getServiceId(context, route);
+    const check = this.startCheck(context, state.checkOf(route, this.options, serviceId, userId));
     if (userId === undefined) throw this.refuse(context, answers.userUnknown);
     if (state.provenInRequest(this.state(context), check)) return true;
     const session = check.maxAge > 0 ? await this.getSessionKey(context, userId) : undefined;
-    if (session !== undefined) {
-      if (await this.records.isRemembered(check, check.method, session, check.maxAge)) {
-        this.emitEvent(context, { type: 'remembered', outcome: 'passed' });
-        return true;
-      }
+    if (session !== undefined && (await this.records.isRemembered(check, session))) {
+      this.emitEvent(context, { type: 'remembered', outcome: 'passed' });
+      return true;
+    }
+    if (await this.devices.trusts(this.getRequestResponse(context), check)) {
+      this.emitEvent(context, { type: 'trustedDevice', outcome: 'passed' });
+      return true;
     }
     const token = await this.getToken(context);
     if (token === undefined) return this.sendCode(context, check);
@@ -165,6 +152,10 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
     ]);
     this.state(context).proofs.push({ ...check, method: countsAs.method });
     this.emitEvent(context, { type: 'verified', outcome: 'passed' });
+    const { method } = countsAs;
+    if (await this.devices.issueIfAsked(this.getRequestResponse(context), check, method)) {
+      this.emitEvent(context, { type: 'deviceTrusted', outcome: 'passed', method });
+    }
     return true;
   }
 

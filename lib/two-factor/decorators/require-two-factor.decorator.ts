@@ -1,7 +1,7 @@
 import { CanActivate, Type } from '@nestjs/common';
 import { MetadataScanner } from '@nestjs/core';
 import { TWO_FACTOR_METADATA } from '../../verigator.constants';
-import { checkTwoFactorRouteOptions } from '../two-factor-route-options';
+import { checkRequireTwoFactorOptions } from '../two-factor-route-options';
 import { TwoFactorGuard } from '../two-factor.guard';
 import { TwoFactorRouteOptions } from '../two-factor-options.interface';
 import { TwoFactorMetadata } from '../two-factor-metadata';
@@ -36,7 +36,7 @@ export function RequireTwoFactor(
   const { guard = TwoFactorGuard, ...route } = options;
   const metadata: TwoFactorMetadata = {
     skip: false,
-    options: checkTwoFactorRouteOptions(route, '@RequireTwoFactor()'),
+    options: checkRequireTwoFactorOptions(route, '@RequireTwoFactor()'),
   };
   const step = twoFactorStepFor(guard);
   return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {

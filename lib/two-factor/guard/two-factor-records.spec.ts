@@ -1,7 +1,7 @@
-import { AuthMethod } from '../../models/verigator.models';
+import { AuthMethod, outranks } from '../../models/verigator.models';
 import { InMemoryTwoFactorStore } from '../../stores/in-memory-two-factor.store';
 import { twoFactorStoreKey } from '../../stores/two-factor-store-keys';
-import { TwoFactorRecords, outranks } from './two-factor-records';
+import { TwoFactorRecords } from './two-factor-records';
 
 describe('TwoFactorRecords', () => {
   let now = 0;
@@ -75,11 +75,21 @@ describe('TwoFactorRecords', () => {
   it('remembers a success for its method and those it outranks, per session', async () => {
     const subject = records();
     await subject.remember(user, AuthMethod.SMS, 's-1', 60_000);
-    expect(await subject.isRemembered(user, AuthMethod.SMS, 's-1', 60_000)).toBe(true);
-    expect(await subject.isRemembered(user, AuthMethod.TOTP, 's-1', 60_000)).toBe(false);
-    expect(await subject.isRemembered(user, AuthMethod.SMS, 's-2', 60_000)).toBe(false);
+    expect(
+      await subject.isRemembered({ ...user, method: AuthMethod.SMS, maxAge: 60_000 }, 's-1'),
+    ).toBe(true);
+    expect(
+      await subject.isRemembered({ ...user, method: AuthMethod.TOTP, maxAge: 60_000 }, 's-1'),
+    ).toBe(false);
+    expect(
+      await subject.isRemembered({ ...user, method: AuthMethod.SMS, maxAge: 60_000 }, 's-2'),
+    ).toBe(false);
     await subject.remember(user, AuthMethod.TOTP, 's-2', 60_000);
-    expect(await subject.isRemembered(user, AuthMethod.TOTP, 's-2', 60_000)).toBe(true);
-    expect(await subject.isRemembered(user, AuthMethod.SMS, 's-2', 60_000)).toBe(true);
+    expect(
+      await subject.isRemembered({ ...user, method: AuthMethod.TOTP, maxAge: 60_000 }, 's-2'),
+    ).toBe(true);
+    expect(
+      await subject.isRemembered({ ...user, method: AuthMethod.SMS, maxAge: 60_000 }, 's-2'),
+    ).toBe(true);
   });
 });

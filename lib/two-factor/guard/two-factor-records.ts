@@ -1,12 +1,7 @@
-import { AUTH_METHODS, AuthMethod } from '../../models/verigator.models';
+import { AUTH_METHODS, AuthMethod, outranks } from '../../models/verigator.models';
 import { TwoFactorStore } from '../../stores/two-factor.store';
 import { ResolvedTwoFactorOptions } from '../two-factor-options.interface';
 import { TwoFactorKeyOf, TwoFactorUser } from './two-factor-limits';
-
-/** True when a success counted as `achieved` satisfies a route asking for `wanted` (TOTP > SMS). */
-export function outranks(achieved: AuthMethod, wanted: AuthMethod): boolean {
-  return achieved === wanted || achieved === AuthMethod.TOTP;
-}
 
 /**
  * What the guard remembers of a user's codes, in the `TwoFactorStore`, per method:
@@ -80,17 +75,14 @@ export class TwoFactorRecords {
     ]);
   }
 
-  /** True when a success that counts for `method` is remembered for `session` within `maxAge`. */
+  /** True when a success that counts for the route's method is remembered for `session` within `maxAge`. */
   async isRemembered(
-    user: TwoFactorUser,
-    method: AuthMethod,
+    route: TwoFactorUser & { method: AuthMethod; maxAge: number },
     session: string,
-    maxAge: number,
   ): Promise<boolean> {
-    const verifiedAt = Number(
-      (await this.store.get(this.successKey(user, method, session)))?.value,
-    );
-    return Number.isFinite(verifiedAt) && Date.now() - verifiedAt < maxAge;
+    const record = await this.store.get(this.successKey(route, route.method, session));
+    const verifiedAt = Number(record?.value);
+    return Number.isFinite(verifiedAt) && Date.now() - verifiedAt < route.maxAge;
   }
 
   /** Remembers a success counted as `countsAs`, for it and every method it outranks. */

@@ -1,17 +1,40 @@
 import { performance } from 'node:perf_hooks';
 import type { TwoFactorEvent } from '../../events/two-factor-event';
-import { AuthMethod } from '../../models/verigator.models';
-import { TwoFactorRequest } from '../two-factor-options.interface';
+import { AuthMethod, outranks } from '../../models/verigator.models';
+import {
+  ResolvedTwoFactorOptions,
+  TwoFactorRequest,
+  TwoFactorRouteOptions,
+} from '../two-factor-options.interface';
 import { TwoFactorUser } from './two-factor-limits';
-import { outranks } from './two-factor-records';
 
 /** One check of a request: the route's settings with module defaults applied, and whose. */
 export interface TwoFactorCheck extends TwoFactorUser {
   method: AuthMethod;
   maxAge: number;
   smsFallback: 'accept' | 'refuse';
+  /** Whether trusted devices pass (and may be trusted): configured, and the route allows it. */
+  trustedDevices: boolean;
   /** `performance.now()` when the check began, for the audit trail's latency. */
   startedAt: number;
+}
+
+/** The check of `route` for a user (`''` when unknown), module defaults applied; starts now. */
+export function checkOf(
+  route: TwoFactorRouteOptions,
+  options: ResolvedTwoFactorOptions,
+  serviceId: string,
+  userId: string | undefined,
+): TwoFactorCheck {
+  return {
+    serviceId,
+    userId: userId ?? '',
+    method: route.method ?? options.method,
+    maxAge: route.maxAge ?? options.maxAge,
+    smsFallback: route.smsFallback ?? options.smsFallback,
+    trustedDevices: options.trustedDevices !== undefined && route.trustedDevices !== false,
+    startedAt: performance.now(),
+  };
 }
 
 /** What the two-factor guards of one request share, kept on the request. */
