@@ -27,14 +27,24 @@ const HEADERS = {
 };
 const JSON_HEADERS = { ...HEADERS, 'Content-Type': 'application/json' };
 const VERIFY_BODY = { token };
+const TIMEOUT_MS = 5000;
+
+/**
+ * A keep-alive agent for the node:http contenders. Its `timeout` matters: without one, Node 20's
+ * agent ignores the server's `Keep-Alive: timeout=5` hint and keeps idle sockets for ever, while
+ * the upstream (a Node server) closes them after 5 s (+1 s): a call that picks a socket at that
+ * moment fails with "socket hang up". Contenders idle that long while the others run on a busy
+ * machine. With a timeout, the agent ends idle sockets 1 s before the server's announced timeout.
+ */
+const keepAliveAgent = () => new Agent({ keepAlive: true, timeout: TIMEOUT_MS });
 
 /** Builds every contender; each has `get()`, `verify()` and `close()`. */
 async function contenders(url) {
   const bare = axios.create({
     baseURL: url,
-    httpAgent: new Agent({ keepAlive: true }),
+    httpAgent: keepAliveAgent(),
     headers: HEADERS,
-    timeout: 5000,
+    timeout: TIMEOUT_MS,
   });
   const pool = new Pool(url);
   const app = await NestFactory.createApplicationContext(
@@ -49,7 +59,7 @@ async function contenders(url) {
   const auth = app.get(AuthService);
   const viaNodeHttp = await clientWithAdapter(url, {
     adapter: 'http',
-    httpAgent: new Agent({ keepAlive: true }),
+    httpAgent: keepAliveAgent(),
   });
   const viaAxiosFetch = await clientWithAdapter(url, { adapter: 'fetch' });
   const undiciCall = async (method, path, body) => {

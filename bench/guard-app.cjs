@@ -1,5 +1,5 @@
 /**
- * The app the guard benchmark loads, in its own process: six routes with the same trivial
+ * The app the guard benchmark loads, in its own process: five routes with the same trivial
  * handler. Started by `guard.cjs` with the upstream's URL in argv[2]; reports its port over IPC.
  *   GET /guarded          @RequireTwoFactor(): the guard verifies the X-Verigator-Token
  *   GET /handler-verify   no guard: the handler calls AuthService.verify itself
@@ -7,13 +7,11 @@
  *   GET /unguarded        no guard
  *   GET /pass-through     an async guard that lets every request through: @RequireTwoFactor()'s
  *                         execution mode with no work, so remembered − pass-through is our own
- *   GET /intercepted      a pass-through interceptor: what the other execution mode would cost
  */
 require('reflect-metadata');
 const {
   Controller,
   UseGuards,
-  UseInterceptors,
   Get,
   HttpCode,
   Inject,
@@ -49,22 +47,12 @@ class BenchController {
   passThrough() {
     return OK;
   }
-  intercepted() {
-    return OK;
-  }
 }
 
 /** Lets every request through, asynchronously like TwoFactorGuard. */
 class PassThroughGuard {
   async canActivate() {
     return true;
-  }
-}
-
-/** Passes every request on untouched. */
-class PassThroughInterceptor {
-  intercept(_context, next) {
-    return next.handle();
   }
 }
 Inject(AuthService)(BenchController, undefined, 0);
@@ -81,7 +69,6 @@ Req()(BenchController.prototype, 'handlerVerify', 0);
 method('remembered', Get('remembered'), HttpCode(200), RequireTwoFactor({ maxAge: 3_600_000 }));
 method('unguarded', Get('unguarded'), HttpCode(200));
 method('passThrough', Get('pass-through'), HttpCode(200), UseGuards(PassThroughGuard));
-method('intercepted', Get('intercepted'), HttpCode(200), UseInterceptors(PassThroughInterceptor));
 Reflect.decorate([Controller()], BenchController);
 
 async function main() {

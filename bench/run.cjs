@@ -3,8 +3,8 @@
  * and BENCHMARKS.md. Figures are compared as ratios to baselines measured in the same run,
  * interleaved, on this machine; absolute numbers only describe the machine.
  *
- * Environment: BENCH_ROUNDS (5), BENCH_CALLS per client run (800), BENCH_SECONDS per guard run
- * (1.5), BENCH_QUICK=1 (a smoke run: 1 round, few calls; prints, writes nothing).
+ * Environment: BENCH_ROUNDS (5), BENCH_CALLS per client run (800), BENCH_GUARD_ROUNDS (10),
+ * BENCH_SECONDS per guard run (1; each route runs twice a round), BENCH_QUICK=1 (a smoke run: 1 round, few calls; prints, writes nothing).
  * Run through npm (it passes --expose-gc, needed for the heap figures).
  */
 const os = require('node:os');
@@ -24,7 +24,8 @@ const settings = {
   calls: Number(process.env.BENCH_CALLS ?? (quick ? 300 : 800)),
   concurrencies: [1, 8, 32],
   allocationCalls: quick ? 300 : 1000,
-  guardSeconds: Number(process.env.BENCH_SECONDS ?? (quick ? 1 : 1.5)),
+  guardRounds: Number(process.env.BENCH_GUARD_ROUNDS ?? (quick ? 1 : 10)),
+  guardSeconds: Number(process.env.BENCH_SECONDS ?? 1),
   guardConnections: 16,
   storeOps: quick ? 50_000 : 300_000,
 };
@@ -43,7 +44,7 @@ async function main() {
     client = await benchClient(upstream.url, { ...settings, log });
     sections.client = Math.round((Date.now() - started) / 1000);
     guard = await benchGuard(upstream.url, {
-      rounds: settings.rounds,
+      rounds: settings.guardRounds,
       seconds: settings.guardSeconds,
       connections: settings.guardConnections,
       log,

@@ -7,13 +7,19 @@ function quantile(values, q) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
-/** `{ median, min, max }` of `values`, rounded to `digits` decimals. */
+/**
+ * `{ median, q1, q3, min, max, n }` of `values`, rounded to `digits` decimals: the quartiles are
+ * the noise of a figure (half its runs fall between them), min–max its range.
+ */
 function spread(values, digits = 2) {
   const round = (x) => Number(x.toFixed(digits));
   return {
     median: round(quantile(values, 0.5)),
+    q1: round(quantile(values, 0.25)),
+    q3: round(quantile(values, 0.75)),
     min: round(Math.min(...values)),
     max: round(Math.max(...values)),
+    n: values.length,
   };
 }
 
@@ -22,4 +28,9 @@ function formatSpread({ median, min, max }) {
   return `${median} (${min}–${max})`;
 }
 
-module.exports = { quantile, spread, formatSpread };
+/** Formats a spread with its noise: `median (quartiles q1–q3, range min–max, n runs)`. */
+function formatNoise({ median, q1, q3, min, max, n }, unit = '') {
+  return `${median}${unit} (quartiles ${q1}–${q3}, range ${min}–${max}, n ${n})`;
+}
+
+module.exports = { quantile, spread, formatSpread, formatNoise };

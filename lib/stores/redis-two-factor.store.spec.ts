@@ -1,6 +1,6 @@
 import Redis, { Cluster } from 'ioredis';
 import { closedPortUrl } from '../../test/utils/recording-server';
-import { RedisServer, describeWithRedis } from '../../test/utils/redis-server';
+import { RedisCluster, RedisServer, describeWithRedis } from '../../test/utils/redis-server';
 import { behavesLikeATwoFactorStore } from '../../test/utils/two-factor-store-behaviour';
 import { RedisTwoFactorStore } from './redis-two-factor.store';
 import { TwoFactorStoreError } from './two-factor-store.error';
@@ -53,18 +53,42 @@ describeWithRedis('RedisTwoFactorStore', () => {
     );
   });
 
-  describe('on Redis Cluster (one node holding every slot)', () => {
-    const clusterServer = new RedisServer({ cluster: true });
+  describe('on a three-master Redis Cluster', () => {
+    const redisCluster = new RedisCluster();
     let cluster: Cluster;
     beforeAll(async () => {
-      await clusterServer.start();
-      cluster = new Cluster([{ host: '127.0.0.1', port: clusterServer.port }]);
+      await redisCluster.start();
+      cluster = new Cluster(redisCluster.nodes);
     });
     afterAll(async () => {
       cluster.disconnect();
-      await clusterServer.stop();
+      await redisCluster.stop();
     });
+
     behavesLikeATwoFactorStore(() => new RedisTwoFactorStore(cluster, { hashUserIds: true }));
+
+    it("puts two users on different masters: what reaches both users' keys fails", async () => {
+      const alice = 'verigator-2fa:attempts:{svc:alice}';
+      const bob = 'verigator-2fa:attempts:{svc:bob}';
+      const masterOf = async (key: string) => {
+        const slot = Number(await cluster.cluster('KEYSLOT', key));
+        const slots = await cluster.cluster('SLOTS');
+        return slots.find(([first, last]) => first <= slot && slot <= last)?.[2]?.[1];
+      };
+      expect(await masterOf(alice)).not.toBe(await masterOf(bob));
+      // One command or script declaring both keys: CROSSSLOT (a one-node cluster says so too).
+      await expect(
+        cluster.eval("return redis.call('DEL', KEYS[1], KEYS[2])", 2, alice, bob),
+      ).rejects.toThrow(/^CROSSSLOT /);
+      // A script reaching a key it did not declare: a one-node cluster runs it.
+      await expect(
+        cluster.eval(`redis.call('DEL', KEYS[1]); return redis.call('DEL', '${bob}')`, 1, alice),
+      ).rejects.toThrow(/non local key/);
+      // A pipeline over both users: a one-node cluster runs it.
+      await expect(cluster.pipeline().del(alice).del(bob).exec()).rejects.toThrow(
+        /same slots allocation group/,
+      );
+    });
   });
 
   describe('keys', () => {

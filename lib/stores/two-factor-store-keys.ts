@@ -42,10 +42,17 @@ const SECURITY_KINDS = TWO_FACTOR_SECURITY_KINDS.map((kind) => `${kind}:`);
  * The store key of one kind of record of a user: `verigator-2fa:<kind>:{<serviceId>:<userId>}`,
  * then `:<part>` for each further part. Parts are URI-encoded, so they can never collide nor
  * hold braces; the braces are a Redis Cluster hash tag, so one user's records share a slot.
+ * `recovery` is not a `TwoFactorStore` record: `RedisRecoveryCodeStore` names a user's set so.
  */
-export function twoFactorStoreKey(kind: TwoFactorStoreKeyKind, ...parts: string[]): string {
-  const [serviceId = '', userId = '', ...more] = parts.map(encodeURIComponent);
-  return [TWO_FACTOR_KEY_PREFIX, kind, `{${serviceId}:${userId}}`, ...more].join(':');
+export function twoFactorStoreKey(
+  kind: TwoFactorStoreKeyKind | 'recovery',
+  ...parts: string[]
+): string {
+  // Concatenated, not mapped and joined: the guard builds a key on every request.
+  const [serviceId = '', userId = ''] = parts;
+  let key = `${PREFIX}${kind}:{${encodeURIComponent(serviceId)}:${encodeURIComponent(userId)}}`;
+  for (let i = 2; i < parts.length; i++) key += `:${encodeURIComponent(parts[i])}`;
+  return key;
 }
 
 /** True for a key of a lockout counter or a send budget (see `TWO_FACTOR_SECURITY_KINDS`). */

@@ -1,5 +1,5 @@
 import { Body, Controller, INestApplication, Post, UseGuards } from '@nestjs/common';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import request from 'supertest';
 import {
   AuthMethod,
@@ -20,7 +20,7 @@ import {
   createTestApp,
 } from '../two-factor/two-factor-app';
 import { TEST_USERNAME } from '../utils/create-verigator-app';
-import { RedisServer, describeWithRedis } from '../utils/redis-server';
+import { describeWithRedisAndCluster, everyKey } from '../utils/redis-server';
 
 const PASSWORD = 'api-pa55word-never-shown';
 const SERVICE = 'svc-1';
@@ -260,10 +260,9 @@ describe.each(ADAPTERS)('SMS pumping defences (%s, in-memory store)', (_name, ad
   });
 });
 
-describeWithRedis('SMS budget shared by two instances on one Redis', () => {
-  const redisServer = new RedisServer();
+describeWithRedisAndCluster('SMS budget shared by two instances', (redisServer) => {
   let sim: VerigatorSimulator;
-  const running: { app: INestApplication; redis: Redis }[] = [];
+  const running: { app: INestApplication; redis: Redis | Cluster }[] = [];
 
   beforeAll(async () => {
     await redisServer.start();
@@ -289,7 +288,7 @@ describeWithRedis('SMS budget shared by two instances on one Redis', () => {
     };
     const instances = [];
     for (const [, adapter] of ADAPTERS as readonly (readonly [string, AdapterFactory])[]) {
-      const redis = new Redis(redisServer.url, { disconnectTimeout: 50 });
+      const redis = redisServer.client({ disconnectTimeout: 50 });
       const store = new RedisTwoFactorStore(redis, {
         prefix: 'sms:',
         hashUserIds: { secret: 's' },
@@ -328,12 +327,12 @@ describeWithRedis('SMS budget shared by two instances on one Redis', () => {
     expect(Math.max(...byPrefix.values())).toBeLessThanOrEqual(5);
     expect(events.filter((e) => e.type === 'smsBudgetExhausted')).toHaveLength(1);
     // Redis holds no phone number.
-    const admin = new Redis(redisServer.url);
-    const keys = await admin.keys('*');
+    const [{ redis: admin }] = running;
+    const keys = await everyKey(admin);
+    expect(keys).not.toHaveLength(0);
     const values = await Promise.all(
       keys.map((k) => admin.type(k).then((t) => (t === 'string' ? admin.get(k) : ''))),
     );
-    admin.disconnect();
     expect(JSON.stringify([keys, values])).not.toMatch(/3725\d{7}/);
   });
 });

@@ -1,10 +1,10 @@
 import { Controller, INestApplication, Post, Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import request from 'supertest';
 import { AuthMethod, RedisTwoFactorStore, RequireTwoFactor, VerigatorEvent } from '../../lib';
 import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
-import { RedisServer, describeWithRedis } from '../utils/redis-server';
+import { describeWithRedisAndCluster, everyKey } from '../utils/redis-server';
 import { FakeVerigator, VALID_TOKEN } from './fake-verigator';
 import { ADAPTERS, CapturingLogger, FakeLoginGuard, createTestApp } from './two-factor-app';
 
@@ -32,10 +32,9 @@ class AccountController {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Two app instances (Express and Fastify), each with its own client, sharing one Redis. */
-describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Redis', () => {
-  const redisServer = new RedisServer();
+describeWithRedisAndCluster('TwoFactorGuard on Redis, two instances', (redisServer) => {
   const fake = new FakeVerigator();
-  const running: { app: INestApplication; redis: Redis }[] = [];
+  const running: { app: INestApplication; redis: Redis | Cluster }[] = [];
   let logs: CapturingLogger[] = [];
 
   beforeAll(async () => {
@@ -46,11 +45,7 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
   });
   beforeEach(async () => {
     fake.reset();
-    if (redisServer.port) {
-      const admin = new Redis(redisServer.url);
-      await admin.flushall();
-      admin.disconnect();
-    }
+    await redisServer.flushAll();
   });
   afterEach(async () => {
     for (const { app, redis } of running.splice(0)) {
@@ -68,7 +63,7 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
   ) {
     const instances = [];
     for (const [, adapter] of ADAPTERS) {
-      const redis = new Redis(redisServer.url, { disconnectTimeout: 50 });
+      const redis = redisServer.client({ disconnectTimeout: 50 });
       const store = new RedisTwoFactorStore(redis, {
         prefix: 'e2e:',
         hashUserIds: { secret: 'test-secret' },
@@ -173,22 +168,18 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
     await b().post('/account/transfer').set('x-user', user).set('x-verigator-token', '987654');
     await a().post('/account/remembered').set('x-user', user).set('x-verigator-token', VALID_TOKEN);
     await b().post('/account/transfer').set('x-user', user).set('x-verigator-token', '876543');
-    const admin = new Redis(redisServer.url);
-    try {
-      const keys = await admin.keys('*');
-      expect(keys.length).toBeGreaterThanOrEqual(2);
-      const stored = [];
-      for (const key of keys) {
-        stored.push(key, String(await admin.get(key)));
-        expect(await admin.pttl(key)).toBeGreaterThan(0);
-        expect(key.startsWith('e2e:verigator-2fa:')).toBe(true);
-      }
-      const text = stored.join('\n');
-      for (const secret of ['987654', '876543', VALID_TOKEN, 'carol', encodeURIComponent(user)]) {
-        expect(text).not.toContain(secret);
-      }
-    } finally {
-      admin.disconnect();
+    const [{ redis: admin }] = running;
+    const keys = await everyKey(admin);
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    const stored = [];
+    for (const key of keys) {
+      stored.push(key, String(await admin.get(key)));
+      expect(await admin.pttl(key)).toBeGreaterThan(0);
+      expect(key.startsWith('e2e:verigator-2fa:')).toBe(true);
+    }
+    const text = stored.join('\n');
+    for (const secret of ['987654', '876543', VALID_TOKEN, 'carol', encodeURIComponent(user)]) {
+      expect(text).not.toContain(secret);
     }
   });
 
@@ -240,8 +231,9 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
       }
       expect(fake.requests).toHaveLength(seenByVerigator);
 
-      await redisServer.start();
+      // Verigator first: with failOpen, a store back before Verigator lets requests through.
       fake.fault = undefined;
+      await redisServer.start();
       const deadline = Date.now() + 8000;
       const recovered = [false, false];
       while (recovered.includes(false) && Date.now() < deadline) {
@@ -279,7 +271,11 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
       expect(res.body.code).toBe('TWO_FACTOR_UNAVAILABLE');
       expect(Date.now() - started).toBeLessThan(1000);
       expect(events).toContainEqual(
-        expect.objectContaining({ type: 'storeUnavailable', outcome: 'refused', userId: 'alice' }),
+        expect.objectContaining({
+          type: 'storeUnavailable',
+          outcome: 'refused',
+          userId: 'alice',
+        }),
       );
     } finally {
       redisServer.resume();

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, INestApplication, Post, Req, UseGuards } from '@nestjs/common';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import {
@@ -12,7 +12,7 @@ import {
 } from '../../lib';
 import { VerigatorSimulator } from '../../lib/testing';
 import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
-import { RedisServer, describeWithRedis } from '../utils/redis-server';
+import { describeWithRedisAndCluster } from '../utils/redis-server';
 import {
   ADAPTERS,
   AdapterFactory,
@@ -245,6 +245,23 @@ describe.each(ADAPTERS)(
           .expect(201);
       });
 
+      it('lets a trusted device through while the user is locked out of guessing codes', async () => {
+        const http = await boot({ transport: 'header' }, { maxAttempts: 1 });
+        const token = (await verify(http, 'alice')).headers['x-verigator-device-token'];
+        const guess = () =>
+          http()
+            .post('/account/transfer')
+            .set('x-user', 'alice')
+            .set('x-verigator-token', '000000');
+        await guess().expect(401);
+        expect((await guess().expect(429)).body.code).toBe('TWO_FACTOR_LOCKED');
+        await http()
+          .post('/account/transfer')
+          .set('x-user', 'alice')
+          .set('x-verigator-device-token', token)
+          .expect(201);
+      });
+
       it('stops trusting every device of the user on revokeAll, and lists them before', async () => {
         const http = await boot({ transport: 'header' });
         const first = (await verify(http, 'alice')).headers['x-verigator-device-token'];
@@ -364,10 +381,9 @@ describe.each(ADAPTERS)(
 );
 
 /** Two app instances (Express and Fastify), each with its own client, sharing one Redis. */
-describeWithRedis('Trusted devices on RedisTwoFactorStore, two instances, one Redis', () => {
-  const redisServer = new RedisServer();
+describeWithRedisAndCluster('Trusted devices on Redis, two instances', (redisServer) => {
   let sim: VerigatorSimulator;
-  const running: { app: INestApplication; redis: Redis }[] = [];
+  const running: { app: INestApplication; redis: Redis | Cluster }[] = [];
 
   beforeAll(async () => {
     [sim] = await Promise.all([startSimulator(), redisServer.start()]);
@@ -384,7 +400,7 @@ describeWithRedis('Trusted devices on RedisTwoFactorStore, two instances, one Re
   async function bootInstances(trustedDevices: Devices) {
     const instances = [];
     for (const [, adapter] of ADAPTERS) {
-      const redis = new Redis(redisServer.url, { disconnectTimeout: 50 });
+      const redis = redisServer.client({ disconnectTimeout: 50 });
       const store = new RedisTwoFactorStore(redis, { prefix: 'e2e:' });
       const { app } = await createTestApp(adapter, sim.url, {
         controllers: [AccountController],
