@@ -1,4 +1,4 @@
-import { Controller, INestApplication, Post } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -16,29 +16,21 @@ import {
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { channel } from 'node:diagnostics_channel';
 import request from 'supertest';
-import { RequireTwoFactor, UsersService } from '../../lib';
+import { UsersService } from '../../lib';
 import { instrumentVerigator } from '../../lib/opentelemetry';
 import { VerigatorSimulator } from '../../lib/testing';
 import {
-  ADAPTERS,
+  AccountController,
   FakeLoginGuard,
   SERVICE_ID,
   TEST_PASSWORD,
-  createTestApp,
-} from '../two-factor/two-factor-app';
+  createVerigatorApp,
+} from '../utils/create-verigator-app';
+import { startSimulator } from '../utils/simulator';
 
 const PHONE = '+3725555555';
 const EMAIL = 'alice@example.com';
 const USER = 'user-alice';
-
-@Controller('account')
-class AccountController {
-  @RequireTwoFactor()
-  @Post('transfer')
-  transfer() {
-    return { done: true };
-  }
-}
 
 /** A span time in milliseconds. */
 const ms = ([seconds, nanos]: [number, number]) => seconds * 1e3 + nanos / 1e6;
@@ -71,25 +63,15 @@ describe('instrumentVerigator: spans and metrics from the audit trail', () => {
     undici = new UndiciInstrumentation();
     undici.setTracerProvider(tracerProvider);
     stop = instrumentVerigator({ tracerProvider, meterProvider });
-    sim = await VerigatorSimulator.start({
-      username: 'api-user',
-      password: TEST_PASSWORD,
-      seed: {
-        services: [
-          {
-            id: SERVICE_ID,
-            name: 'Shop',
-            fqdn: 'shop.local',
-            users: [{ id: USER, username: EMAIL, phoneNumber: PHONE }],
-          },
-        ],
+    sim = await startSimulator({ users: [{ id: USER, username: EMAIL, phoneNumber: PHONE }] });
+    ({ app } = await createVerigatorApp(
+      sim.url,
+      { timeout: 2_000 },
+      {
+        controllers: [AccountController],
+        beforeInit: (nest) => nest.useGlobalGuards(new FakeLoginGuard()),
       },
-    });
-    ({ app } = await createTestApp(ADAPTERS[0][1], sim.url, {
-      options: { timeout: 2_000 },
-      controllers: [AccountController],
-      beforeInit: (nest) => nest.useGlobalGuards(new FakeLoginGuard()),
-    }));
+    ));
   });
   afterAll(async () => {
     undici.disable();
@@ -233,8 +215,9 @@ describe('instrumentVerigator: spans and metrics from the audit trail', () => {
   });
 
   it('records the breaker state: open on the call that opened it and on those it refuses', async () => {
-    const { app: fragile } = await createTestApp(ADAPTERS[0][1], sim.url, {
-      options: { retries: 0, circuitBreaker: { threshold: 1, halfOpenAfter: 60_000 } },
+    const { app: fragile } = await createVerigatorApp(sim.url, {
+      retries: 0,
+      circuitBreaker: { threshold: 1, halfOpenAfter: 60_000 },
     });
     try {
       spans.reset();
