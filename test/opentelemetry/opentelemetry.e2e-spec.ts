@@ -1,4 +1,4 @@
-import { Controller, INestApplication, Post } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -15,29 +15,21 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { channel } from 'node:diagnostics_channel';
 import request from 'supertest';
-import { RequireTwoFactor, UsersService } from '../../lib';
+import { UsersService } from '../../lib';
 import { instrumentVerigator } from '../../lib/opentelemetry';
 import { VerigatorSimulator } from '../../lib/testing';
 import {
-  ADAPTERS,
+  AccountController,
   FakeLoginGuard,
   SERVICE_ID,
   TEST_PASSWORD,
-  createTestApp,
-} from '../two-factor/two-factor-app';
+  createVerigatorApp,
+} from '../utils/create-verigator-app';
+import { startSimulator } from '../utils/simulator';
 
 const PHONE = '+3725555555';
 const EMAIL = 'alice@example.com';
 const USER = 'user-alice';
-
-@Controller('account')
-class AccountController {
-  @RequireTwoFactor()
-  @Post('transfer')
-  transfer() {
-    return { done: true };
-  }
-}
 
 /** Collects on demand, as a test needs. */
 class CollectingReader extends MetricReader {
@@ -63,25 +55,15 @@ describe('instrumentVerigator: spans and metrics from the audit trail', () => {
   beforeAll(async () => {
     context.setGlobalContextManager(contextManager);
     stop = instrumentVerigator({ tracerProvider, meterProvider });
-    sim = await VerigatorSimulator.start({
-      username: 'api-user',
-      password: TEST_PASSWORD,
-      seed: {
-        services: [
-          {
-            id: SERVICE_ID,
-            name: 'Shop',
-            fqdn: 'shop.local',
-            users: [{ id: USER, username: EMAIL, phoneNumber: PHONE }],
-          },
-        ],
+    sim = await startSimulator({ users: [{ id: USER, username: EMAIL, phoneNumber: PHONE }] });
+    ({ app } = await createVerigatorApp(
+      sim.url,
+      { timeout: 2_000 },
+      {
+        controllers: [AccountController],
+        beforeInit: (nest) => nest.useGlobalGuards(new FakeLoginGuard()),
       },
-    });
-    ({ app } = await createTestApp(ADAPTERS[0][1], sim.url, {
-      options: { timeout: 2_000 },
-      controllers: [AccountController],
-      beforeInit: (nest) => nest.useGlobalGuards(new FakeLoginGuard()),
-    }));
+    ));
   });
   afterAll(async () => {
     stop();
