@@ -116,6 +116,8 @@ describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory)
       path: '/v1/service/service/{serviceId}/users/{userId}/auth',
       serviceId: SERVICE_ID,
       userId: USER,
+      endpoint: sim.url,
+      breakerState: 'closed',
       outcome: 'success',
       latencyMs: expect.any(Number),
       timestamp: expect.any(Number),
