@@ -54,7 +54,7 @@ const RECOVERY_CODES_OPTION_KEYS = Object.keys({
   secrets: true,
   count: true,
 } satisfies Record<keyof RecoveryCodesOptions, true>);
-const RECOVERY_CODE_STORE_METHODS = ['replace', 'consume', 'count', 'clear'] as const;
+const RECOVERY_CODE_STORE_METHODS = ['replace', 'consume', 'count', 'list', 'clear'] as const;
 /** A letter first: JavaScript lists integer-like keys (`'2'`) first, whatever the order written. */
 const SECRET_VERSION = /^[A-Za-z][\w-]{0,31}$/;
 const MIN_SECRET_LENGTH = 32;

@@ -46,6 +46,10 @@ export class InMemoryRecoveryCodeStore implements RecoveryCodeStore {
     return this.hashes.get(keyOf(owner))?.size ?? 0;
   }
 
+  async list(owner: RecoveryCodeOwner): Promise<string[]> {
+    return [...(this.hashes.get(keyOf(owner)) ?? [])];
+  }
+
   async clear(owner: RecoveryCodeOwner): Promise<void> {
     this.hashes.delete(keyOf(owner));
   }

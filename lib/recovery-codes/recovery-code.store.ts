@@ -28,6 +28,8 @@ export interface RecoveryCodeStore {
   consume(owner: RecoveryCodeOwner, candidates: readonly string[]): Promise<boolean>;
   /** How many hashes `owner` holds. */
   count(owner: RecoveryCodeOwner): Promise<number>;
+  /** Every hash `owner` holds, in any order (to move them to another user). */
+  list(owner: RecoveryCodeOwner): Promise<string[]>;
   /** Removes every hash `owner` holds; harmless when there is none. */
   clear(owner: RecoveryCodeOwner): Promise<void>;
 }

@@ -32,6 +32,22 @@ describe('RecoveryCodesService', () => {
     expect(await service.remaining('alice')).toBe(0);
   });
 
+  it('moves a user’s codes to another user id (a user re-created under a new phone)', async () => {
+    const store = new InMemoryRecoveryCodeStore();
+    const service = await serviceWith({
+      serviceId: 'svc',
+      twoFactor: { recoveryCodes: { store, secrets: { v1: SECRET } } },
+    });
+    await service.generate('old-id');
+    const hashes = await store.list({ serviceId: 'svc', userId: 'old-id' });
+    await service.move('old-id', 'new-id');
+    expect(await service.remaining('old-id')).toBe(0);
+    expect(await store.list({ serviceId: 'svc', userId: 'new-id' })).toEqual(hashes);
+    // Moving a user without codes leaves the new id without codes too.
+    await service.move('nobody', 'new-id');
+    expect(await service.remaining('new-id')).toBe(0);
+  });
+
   it('uses twoFactor.serviceId over the module’s', async () => {
     const store = new InMemoryRecoveryCodeStore();
     const service = await serviceWith({
@@ -60,5 +76,6 @@ describe('RecoveryCodesService', () => {
     await expect(service.generate('alice')).rejects.toThrow('"twoFactor.recoveryCodes"');
     expect(await service.remaining('alice')).toBe(0);
     await expect(service.clear('alice')).resolves.toBeUndefined();
+    await expect(service.move('alice', 'bob')).resolves.toBeUndefined();
   });
 });

@@ -72,6 +72,18 @@ export class RecoveryCodesService {
     await this.codes?.clear(owner);
   }
 
+  /**
+   * Gives the user `toUserId` the unused codes of `fromUserId`, who then has none: for a user
+   * re-created under a new phone number (`UsersService.replace()`), so the codes they kept still
+   * work. Not atomic: a code used on the old id during the move may pass once more on the new one.
+   * @throws InvalidDataError for an unusable id, TwoFactorStoreError when the store fails.
+   */
+  async move(fromUserId: string, toUserId: string, serviceId?: string): Promise<void> {
+    const from = this.ownerOf(fromUserId, serviceId);
+    const to = this.ownerOf(toUserId, serviceId);
+    await this.codes?.move(from, to);
+  }
+
   private ownerOf(userId: string, serviceId = this.options.serviceId): RecoveryCodeOwner {
     const valid = validateInput(UserRefArgs, { serviceId, userId });
     return { serviceId: valid.serviceId, userId: valid.userId };

@@ -108,6 +108,16 @@ describe('RecoveryCodes', () => {
     expect(consume).not.toHaveBeenCalled();
   });
 
+  it('moves codes to another user: they pass there, and no longer for the first', async () => {
+    const recovery = newCodes({ v1: V1 });
+    const [code] = await recovery.generate(alice);
+    const bob = { ...alice, userId: 'bob' };
+    await recovery.move(alice, bob);
+    expect(await recovery.consume(alice, code)).toBe(false);
+    expect(await recovery.consume(bob, code)).toBe(true);
+    expect(await recovery.remaining(bob)).toBe(9);
+  });
+
   it('clears', async () => {
     const recovery = newCodes({ v1: V1 });
     const [code] = await recovery.generate(alice);

@@ -57,6 +57,15 @@ export class RecoveryCodes {
     return this.options.store.count(owner);
   }
 
+  /**
+   * Gives `to` the codes of `from` (which then has none): read, replace, clear, so not atomic:
+   * a code used on `from` meanwhile may pass once more on `to`.
+   */
+  async move(from: RecoveryCodeOwner, to: RecoveryCodeOwner): Promise<void> {
+    await this.options.store.replace(to, await this.options.store.list(from));
+    await this.options.store.clear(from);
+  }
+
   /** Removes every code of `owner`. */
   clear(owner: RecoveryCodeOwner): Promise<void> {
     return this.options.store.clear(owner);

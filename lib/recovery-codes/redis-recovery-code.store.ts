@@ -105,6 +105,10 @@ export class RedisRecoveryCodeStore implements RecoveryCodeStore, OnApplicationS
     return this.commands.run('SCARD', () => this.client.scard(this.keyOf(owner)));
   }
 
+  list(owner: RecoveryCodeOwner): Promise<string[]> {
+    return this.commands.run('SMEMBERS', () => this.client.smembers(this.keyOf(owner)));
+  }
+
   async clear(owner: RecoveryCodeOwner): Promise<void> {
     await this.commands.run('DEL', () => this.client.del(this.keyOf(owner)));
   }

@@ -12,6 +12,7 @@ export interface IoredisClient {
   del(key: string): Promise<unknown>;
   srem(key: string, ...members: string[]): Promise<number>;
   scard(key: string): Promise<number>;
+  smembers(key: string): Promise<string[]>;
   disconnect(): void;
 }
 

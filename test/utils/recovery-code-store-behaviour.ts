@@ -104,6 +104,15 @@ export function behavesLikeARecoveryCodeStore(createStore: () => RecoveryCodeSto
       for (const hash of later) expect(await store.consume(alice, [hash])).toBe(true);
     });
 
+    it('lists the hashes an owner holds', async () => {
+      const alice = owner();
+      const all = hashes(3);
+      expect(await store.list(alice)).toEqual([]);
+      await store.replace(alice, all);
+      await store.consume(alice, [all[1]]);
+      expect((await store.list(alice)).sort()).toEqual([all[0], all[2]].sort());
+    });
+
     it('clears every hash of an owner', async () => {
       const alice = owner();
       const all = hashes(10);
