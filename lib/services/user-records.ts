@@ -3,6 +3,7 @@ import { AUTH_METHODS } from '../models/verigator.models';
 import { TwoFactorStoreKeyKind, twoFactorStoreKey } from '../stores/two-factor-store-keys';
 import { TwoFactorStore } from '../stores/two-factor.store';
 import { TrustedDevicesService } from '../trusted-devices/trusted-devices.service';
+import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
 
 /** Whose records: a Verigator user of a service. */
 export interface UserRef {
@@ -18,7 +19,8 @@ export type UserRecordsOnReplace = 'carryOver' | 'clear';
  *
  * 1. `carryOver`: the limits that hold a security decision, the lockout (`attempts`) and the send
  *    budget (`sends`), move to the new user with the time they have left, so that a locked-out
- *    user cannot start afresh under a new number. With `clear` they go, as everything below.
+ *    user cannot start afresh under a new number; so do the recovery codes (in their own
+ *    `RecoveryCodeStore`, through `RecoveryCodesService`). With `clear` they go, as all below.
  * 2. `clear`: what describes the old number or the codes sent to it: cooldowns and the pending SMS
  *    code, remembered successes (`maxAge`), the SMS defences' country, app and verified records.
  * 3. `trustedDevices`: the devices, revoked either way (`TrustedDevicesService.revokeAll`, which
@@ -61,6 +63,7 @@ export class UserRecords {
   constructor(
     @Inject(TwoFactorStore) private readonly store: TwoFactorStore,
     private readonly devices: TrustedDevicesService,
+    private readonly recoveryCodes: RecoveryCodesService,
   ) {}
 
   /** Forgets every record of `user` that can be named. */
@@ -68,6 +71,7 @@ export class UserRecords {
     await Promise.all([
       ...keysOf(PER_USER, user).map((key) => this.store.delete(key)),
       this.devices.revokeAll(user.userId, user.serviceId),
+      this.recoveryCodes.clear(user.userId, user.serviceId),
     ]);
   }
 
@@ -75,12 +79,13 @@ export class UserRecords {
   async replace(from: UserRef, to: UserRef, onReplace: UserRecordsOnReplace): Promise<void> {
     if (onReplace === 'carryOver') {
       const targets = keysOf(CARRIED, to);
-      await Promise.all(
-        keysOf(CARRIED, from).map(async (key, i) => {
+      await Promise.all([
+        ...keysOf(CARRIED, from).map(async (key, i) => {
           const record = await this.store.get(key);
           if (record) await this.store.set(targets[i], record.value, record.ttlMs);
         }),
-      );
+        this.recoveryCodes.move(from.userId, to.userId, from.serviceId),
+      ]);
     }
     await this.clear(from);
   }

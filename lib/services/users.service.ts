@@ -56,7 +56,8 @@ export class UsersService {
 
   /**
    * Deletes a user, then forgets what the library keeps of them: the two-factor lockout, send
-   * budget, cooldowns and remembered successes, trusted devices, and the SMS defences' records.
+   * budget, cooldowns and remembered successes, trusted devices, recovery codes, and the SMS
+   * defences' records.
    * @throws NoSuchResourceError when the service or user does not exist (the records are
    * cleared all the same, so a call that failed half-way can be repeated), `TwoFactorStoreError`
    * when the store cannot clear them, and any `VerigatorError`.
@@ -73,7 +74,8 @@ export class UsersService {
    * number: a new number is a new user, with a new id). Checks `user` first, deletes the old
    * user (so the username is free again), adds the new one, then hands the records over: with
    * `carryOver` the lockout and the send budget move to the new user with the time they have
-   * left (a locked-out user cannot start afresh); with `clear` they go. Trusted devices are
+   * left (a locked-out user cannot start afresh), and so do the recovery codes; with `clear` they
+   * go. Trusted devices are
    * revoked, and cooldowns, remembered successes and the SMS defences' records of the old number
    * go, either way.
    * Put the route that calls it behind a fresh second factor, then store the new `id`.
@@ -91,7 +93,7 @@ export class UsersService {
     userId: string,
     user: CreateUserDto,
     options: {
-      /** What becomes of the lockout and send budget. @default 'carryOver' */
+      /** What becomes of the lockout, send budget and recovery codes. @default 'carryOver' */
       records?: UserRecordsOnReplace;
     } = {},
   ): Promise<VerigatorUser> {

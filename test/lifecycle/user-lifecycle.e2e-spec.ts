@@ -2,7 +2,9 @@ import { Controller, INestApplication, Post } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import request from 'supertest';
 import {
+  InMemoryRecoveryCodeStore,
   InMemoryTwoFactorStore,
+  RecoveryCodesService,
   NoSuchResourceError,
   RequireTwoFactor,
   TrustedDevicesService,
@@ -49,6 +51,7 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
   let app: INestApplication;
   let users: UsersService;
   let devices: TrustedDevicesService;
+  let codes: RecoveryCodesService;
   let store: InMemoryTwoFactorStore;
 
   beforeAll(async () => {
@@ -61,7 +64,16 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
     store = new InMemoryTwoFactorStore();
     ({ app } = await createVerigatorApp(
       sim.url,
-      { twoFactor: { store, trustedDevices: { transport: 'header' } } },
+      {
+        twoFactor: {
+          store,
+          trustedDevices: { transport: 'header' },
+          recoveryCodes: {
+            store: new InMemoryRecoveryCodeStore(),
+            secrets: { v1: 'a-test-secret-of-at-least-32-characters' },
+          },
+        },
+      },
       {
         adapter: express,
         controllers: [TransfersController],
@@ -70,6 +82,7 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
     ));
     users = app.get(UsersService);
     devices = app.get(TrustedDevicesService);
+    codes = app.get(RecoveryCodesService);
   });
   afterEach(async () => {
     await app.close();
@@ -113,6 +126,7 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
   it('delete() removes the user from Verigator and every record the guard kept of them', async () => {
     const user = await users.create(SERVICE_ID, alice);
     const device = await trustDevice(user);
+    const [recoveryCode] = await codes.generate(user.id);
     await transfer(user, undefined, '/remembered').expect(401);
     await transfer(user, sim.lastCode(user.id), '/remembered').expect(201);
     await lockOut(user);
@@ -123,7 +137,9 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
     await expect(users.get(SERVICE_ID, user.id)).rejects.toBeInstanceOf(NoSuchResourceError);
     expect(store.size).toBe(0);
     expect(await devices.list(user.id)).toEqual([]);
+    expect(await codes.remaining(user.id)).toBe(0);
     await send(user, { 'X-Verigator-Device-Token': device }).expect(404);
+    await send(user, { 'X-Verigator-Recovery-Code': recoveryCode }).expect(401);
   });
 
   it('delete() of a user Verigator no longer has still clears the records, then throws', async () => {
@@ -143,6 +159,7 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
   it('replace() with the lockout carried over: the new user stays locked out, no SMS goes out', async () => {
     const old = await users.create(SERVICE_ID, alice);
     const device = await trustDevice(old);
+    const printed = await codes.generate(old.id);
     await lockOut(old);
 
     const renewed = await users.replace(SERVICE_ID, old.id, { ...alice, phoneNumber: newPhone });
@@ -157,10 +174,14 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
     // trusted devices are revoked: the new user's device token is refused like no token
     await send(renewed, { 'X-Verigator-Device-Token': device }).expect(429);
     expect(await devices.list(old.id)).toEqual([]);
+    // the recovery codes moved with the user (usable once the lockout ends)
+    expect(await codes.remaining(renewed.id)).toBe(printed.length);
+    expect(await codes.remaining(old.id)).toBe(0);
   });
 
   it('replace() with records cleared: the new user starts afresh, with an SMS to the new number', async () => {
     const old = await users.create(SERVICE_ID, alice);
+    const [recoveryCode] = await codes.generate(old.id);
     await lockOut(old);
 
     const renewed = await users.replace(
@@ -169,11 +190,14 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
       { ...alice, phoneNumber: newPhone },
       { records: 'clear' },
     );
+    expect(await codes.remaining(renewed.id)).toBe(0);
+    expect(await codes.remaining(old.id)).toBe(0);
 
     const challenge = await transfer(renewed).expect(401);
     expect(challenge.body.code).toBe('TWO_FACTOR_REQUIRED');
     expect(sim.messages({ to: newPhone })).toHaveLength(1);
     await transfer(renewed, sim.lastCode(newPhone)).expect(201);
+    await send(renewed, { 'X-Verigator-Recovery-Code': recoveryCode }).expect(401);
   });
 
   it('replace() checks the new number before deleting anything: a bad one leaves the user as is', async () => {
