@@ -10,7 +10,11 @@ import { UsersService } from './services/users.service';
 import { RecoveryCodesService } from './recovery-codes/recovery-codes.service';
 import { UserRecords } from './services/user-records';
 import { SmsDefence } from './sms/sms-defence';
-import { twoFactorOptionsProvider, twoFactorStoreProvider } from './options/two-factor-options';
+import {
+  recoveryCodeStoreProvider,
+  twoFactorOptionsProvider,
+  twoFactorStoreProvider,
+} from './options/two-factor-options';
 import { TwoFactorStore } from './stores/two-factor.store';
 import { TrustedDevicesService } from './trusted-devices/trusted-devices.service';
 import { TwoFactorGuard } from './two-factor/two-factor.guard';
@@ -44,6 +48,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     SmsDefence,
     twoFactorOptionsProvider,
     twoFactorStoreProvider,
+    recoveryCodeStoreProvider,
     RecoveryCodesService,
     TwoFactorGuard,
     TrustedDevicesService,

@@ -149,6 +149,16 @@ export const twoFactorStoreProvider: Provider = {
   inject: [VERIGATOR_TWO_FACTOR_OPTIONS],
 };
 
+/**
+ * The configured `RecoveryCodeStore` as a provider of its own, so that Nest runs its lifecycle
+ * hooks (a `RedisRecoveryCodeStore.connect()` client is closed with the app). Internal.
+ */
+export const recoveryCodeStoreProvider: Provider = {
+  provide: 'VERIGATOR:RECOVERY_CODE_STORE',
+  useFactory: (options: ResolvedTwoFactorOptions): object => options.recoveryCodes?.store ?? {},
+  inject: [VERIGATOR_TWO_FACTOR_OPTIONS],
+};
+
 /** Checks `twoFactor.recoveryCodes`, orders its secrets (newest first) and applies defaults. */
 function resolveRecoveryCodes(
   given: RecoveryCodesOptions | undefined,
