@@ -1,29 +1,12 @@
-import { Controller, INestApplication, Post, UseGuards } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
 import { AddressInfo, connect } from 'node:net';
-import { InMemoryRecoveryCodeStore, RecoveryCodesService, RequireTwoFactor } from '../../lib';
+import { InMemoryRecoveryCodeStore, RecoveryCodesService } from '../../lib';
 import { VerigatorSimulator } from '../../lib/testing';
-import {
-  ADAPTERS,
-  FakeLoginGuard,
-  SERVICE_ID,
-  TEST_PASSWORD,
-  createTestApp,
-} from '../two-factor/two-factor-app';
-
-@Controller('account')
-@UseGuards(FakeLoginGuard)
-class AccountController {
-  @RequireTwoFactor()
-  @Post('transfer')
-  transfer() {
-    return { done: true };
-  }
-}
+import { ADAPTERS, AccountController, createVerigatorApp } from '../utils/create-verigator-app';
+import { VALID_TOKEN, startSimulator } from '../utils/simulator';
 
 const RUNS = 100;
-/** A code the simulator accepts for every user (its benchmark token). */
-const VALID_TOKEN = '123456';
 const SEED = 19;
 const COOKIE = '__Host-verigator-device';
 /** In every hostile value: an answer or an upstream request that holds it reflected the value. */
@@ -130,29 +113,11 @@ describe.each(ADAPTERS)('Hostile second-factor headers (%s)', (_name, adapter) =
   let recoveryCode: string;
 
   beforeAll(async () => {
-    sim = await VerigatorSimulator.start({
-      username: 'api-user',
-      password: TEST_PASSWORD,
-      benchmarkToken: VALID_TOKEN,
-      seed: {
-        services: [
-          {
-            id: SERVICE_ID,
-            name: 'Shop',
-            fqdn: 'shop.example',
-            users: ['alice', 'bob'].map((id, i) => ({
-              id,
-              username: id,
-              phoneNumber: `+3725550000${i}`,
-            })),
-          },
-        ],
-      },
-    });
+    sim = await startSimulator();
     for (const transport of ['header', 'cookie'] as const) {
-      const { app } = await createTestApp(adapter, sim.url, {
-        controllers: [AccountController],
-        options: {
+      const { app } = await createVerigatorApp(
+        sim.url,
+        {
           twoFactor: {
             trustedDevices: { transport },
             recoveryCodes: {
@@ -163,7 +128,8 @@ describe.each(ADAPTERS)('Hostile second-factor headers (%s)', (_name, adapter) =
             maxAttempts: 1_000_000,
           },
         },
-      });
+        { adapter, controllers: [AccountController] },
+      );
       await app.listen(0, '127.0.0.1');
       apps.push(app);
       ports[transport] = (app.getHttpServer().address() as AddressInfo).port;

@@ -19,12 +19,13 @@ import {
   CapturingLogger,
   FakeLoginGuard,
   SERVICE_ID,
-  TEST_PASSWORD,
-  createTestApp,
-} from '../two-factor/two-factor-app';
+  createVerigatorApp,
+} from '../utils/create-verigator-app';
+import { startSimulator } from '../utils/simulator';
 import { describeWithRedisAndCluster } from '../utils/redis-server';
 
 const USER = 'user-alice';
+const ALICE = { id: USER, username: 'alice@example.com', phoneNumber: '+3725555555' };
 const SECRET = 'recovery-secret-of-at-least-32-characters';
 const WRONG = 'AAAA-AAAA-AAAA-AAAA';
 
@@ -47,23 +48,6 @@ class AccountController {
   }
 }
 
-async function startSimulator(): Promise<VerigatorSimulator> {
-  return VerigatorSimulator.start({
-    username: 'api-user',
-    password: TEST_PASSWORD,
-    seed: {
-      services: [
-        {
-          id: SERVICE_ID,
-          name: 'Shop',
-          fqdn: 'shop.local',
-          users: [{ id: USER, username: 'alice@example.com', phoneNumber: '+3725555555' }],
-        },
-      ],
-    },
-  });
-}
-
 /** Calls that reached the simulator's auth endpoint (initiate: SMS; verify). */
 const authCalls = (sim: VerigatorSimulator) =>
   sim.requests().filter((r) => r.path.endsWith('/auth')).length;
@@ -75,7 +59,7 @@ describe.each(ADAPTERS)('recovery codes (%s, in-memory stores)', (_name, adapter
   let events: VerigatorEvent[];
 
   beforeAll(async () => {
-    sim = await startSimulator();
+    sim = await startSimulator({ users: [ALICE] });
   });
   afterAll(() => sim.close());
   afterEach(async () => {
@@ -86,17 +70,17 @@ describe.each(ADAPTERS)('recovery codes (%s, in-memory stores)', (_name, adapter
 
   async function boot(options: Partial<VerigatorModuleOptions> = {}) {
     events = [];
-    ({ app, logger } = await createTestApp(adapter, sim.url, {
-      controllers: [AccountController],
-      providers: [FakeLoginGuard],
-      options: {
+    ({ app, logger } = await createVerigatorApp(
+      sim.url,
+      {
         twoFactor: {
           recoveryCodes: { store: new InMemoryRecoveryCodeStore(), secrets: { v1: SECRET } },
         },
         onEvent: (event) => void events.push(event),
         ...options,
       },
-    }));
+      { adapter, controllers: [AccountController], providers: [FakeLoginGuard] },
+    ));
     return () => request(app!.getHttpServer());
   }
 
@@ -237,7 +221,7 @@ describeWithRedisAndCluster(
     const running: { app: INestApplication; redis: Redis | Cluster }[] = [];
 
     beforeAll(async () => {
-      [sim] = await Promise.all([startSimulator(), redisServer.start()]);
+      [sim] = await Promise.all([startSimulator({ users: [ALICE] }), redisServer.start()]);
     });
     afterAll(async () => {
       await Promise.all([sim.close(), redisServer.stop()]);
@@ -255,10 +239,9 @@ describeWithRedisAndCluster(
       const instances = [];
       for (const [, adapter] of ADAPTERS as readonly (readonly [string, AdapterFactory])[]) {
         const redis = redisServer.client({ disconnectTimeout: 50 });
-        const { app } = await createTestApp(adapter, sim.url, {
-          controllers: [AccountController],
-          providers: [FakeLoginGuard],
-          options: {
+        const { app } = await createVerigatorApp(
+          sim.url,
+          {
             timeout: 5_000,
             twoFactor: {
               store: new RedisTwoFactorStore(redis, { prefix: 'e2e:' }),
@@ -268,7 +251,8 @@ describeWithRedisAndCluster(
               },
             },
           },
-        });
+          { adapter, controllers: [AccountController], providers: [FakeLoginGuard] },
+        );
         running.push({ app, redis });
         instances.push({
           transfer: (code: string, user = USER) =>

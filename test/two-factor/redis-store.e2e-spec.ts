@@ -1,50 +1,43 @@
-import { Controller, INestApplication, Post, Provider } from '@nestjs/common';
+import { INestApplication, Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import Redis, { Cluster } from 'ioredis';
 import request from 'supertest';
-import { AuthMethod, RedisTwoFactorStore, RequireTwoFactor, VerigatorEvent } from '../../lib';
+import { RedisTwoFactorStore, VerigatorEvent } from '../../lib';
 import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
 import { describeWithRedisAndCluster, everyKey } from '../utils/redis-server';
-import { FakeVerigator, VALID_TOKEN } from './fake-verigator';
-import { ADAPTERS, CapturingLogger, FakeLoginGuard, createTestApp } from './two-factor-app';
-
-@Controller('account')
-class AccountController {
-  @RequireTwoFactor()
-  @Post('transfer')
-  transfer() {
-    return { done: true };
-  }
-
-  @RequireTwoFactor({ maxAge: 60_000 })
-  @Post('remembered')
-  remembered() {
-    return { done: true };
-  }
-
-  @RequireTwoFactor({ method: AuthMethod.TOTP, maxAge: 60_000 })
-  @Post('recovery-codes')
-  recoveryCodes() {
-    return { codes: [] };
-  }
-}
+import { VerigatorSimulator } from '../../lib/testing';
+import {
+  ADAPTERS,
+  AccountController,
+  CapturingLogger,
+  FakeLoginGuard,
+  SERVICE_ID,
+  createVerigatorApp,
+} from '../utils/create-verigator-app';
+import {
+  VALID_TOKEN,
+  failEveryRequest,
+  initiates,
+  startSimulator,
+  verifies,
+} from '../utils/simulator';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Two app instances (Express and Fastify), each with its own client, sharing one Redis. */
 describeWithRedisAndCluster('TwoFactorGuard on Redis, two instances', (redisServer) => {
-  const fake = new FakeVerigator();
+  let sim: VerigatorSimulator;
   const running: { app: INestApplication; redis: Redis | Cluster }[] = [];
   let logs: CapturingLogger[] = [];
 
   beforeAll(async () => {
-    await Promise.all([redisServer.start(), fake.start()]);
+    [sim] = await Promise.all([startSimulator(), redisServer.start()]);
   });
   afterAll(async () => {
-    await Promise.all([redisServer.stop(), fake.close()]);
+    await Promise.all([redisServer.stop(), sim.close()]);
   });
   beforeEach(async () => {
-    fake.reset();
+    sim.reset();
     await redisServer.flushAll();
   });
   afterEach(async () => {
@@ -70,12 +63,12 @@ describeWithRedisAndCluster('TwoFactorGuard on Redis, two instances', (redisServ
         commandTimeout,
       });
       const providers: Provider[] = [{ provide: APP_GUARD, useClass: FakeLoginGuard }];
-      const { app, logger } = await createTestApp(adapter, fake.url, {
-        // A loaded machine answers 50 parallel requests slower than the default test timeout (300 ms).
-        options: { timeout: 5_000, twoFactor: { ...twoFactor, store }, onEvent },
-        controllers: [AccountController],
-        providers,
-      });
+      const { app, logger } = await createVerigatorApp(
+        sim.url,
+        // A loaded machine answers 50 parallel requests slower than the default test timeout (1 s).
+        { timeout: 5_000, twoFactor: { ...twoFactor, store }, onEvent },
+        { adapter, controllers: [AccountController], providers },
+      );
       running.push({ app, redis });
       logs.push(logger);
       instances.push(() => request(app.getHttpServer()));
@@ -93,7 +86,7 @@ describeWithRedisAndCluster('TwoFactorGuard on Redis, two instances', (redisServ
           .set('x-verigator-token', String(100_000 + i)),
       ),
     );
-    expect(fake.verifies).toHaveLength(5);
+    expect(verifies(sim)).toHaveLength(5);
     expect(answers.filter((r) => r.status === 401)).toHaveLength(5);
     expect(answers.filter((r) => r.status === 429)).toHaveLength(45);
     for (const locked of answers.filter((r) => r.status === 429)) {
@@ -104,13 +97,13 @@ describeWithRedisAndCluster('TwoFactorGuard on Redis, two instances', (redisServ
 
   it('sends one SMS for 50 parallel token-less requests split across both instances', async () => {
     const [a, b] = await bootInstances();
-    fake.initiateDelayMs = 100;
+    sim.injectFault({ method: 'POST', path: '/**/auth', delayMs: 100, times: 100 });
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         (i % 2 ? a : b)().post('/account/transfer').set('x-user', 'alice'),
       ),
     );
-    expect(fake.initiates).toHaveLength(1);
+    expect(initiates(sim)).toHaveLength(1);
     expect(answers.map((r) => [r.status, r.body.code, r.body.method])).toEqual(
       Array(50).fill([401, 'TWO_FACTOR_REQUIRED', 'sms']),
     );
@@ -127,38 +120,36 @@ describeWithRedisAndCluster('TwoFactorGuard on Redis, two instances', (redisServ
     expect(remembered.status).toBe(201);
     const otherUser = await b().post('/account/remembered').set('x-user', 'bob');
     expect(otherUser.body.code).toBe('TWO_FACTOR_REQUIRED');
-    expect(fake.verifies).toHaveLength(1);
+    expect(verifies(sim)).toHaveLength(1);
   });
 
   it("keeps a route's method across instances: a pending SMS, per-method cooldowns, ranked successes", async () => {
     const [a, b] = await bootInstances();
-    fake.totpUsers.add('alice');
+    sim.enrolDevice(SERVICE_ID, 'alice');
     expect((await a().post('/account/transfer').set('x-user', 'alice')).body.method).toBe('sms');
     const pending = await b()
-      .post('/account/recovery-codes')
+      .post('/account/totp')
       .set('x-user', 'alice')
       .set('x-verigator-token', VALID_TOKEN);
     expect(pending.body.code).toBe('TWO_FACTOR_SMS_PENDING');
     expect(Number(pending.headers['retry-after'])).toBeGreaterThan(0);
-    expect((await b().post('/account/recovery-codes').set('x-user', 'alice')).body.method).toBe(
-      'totp',
-    );
-    expect(fake.initiates.map((r) => r.json.method)).toEqual(['sms', 'totp']);
+    expect((await b().post('/account/totp').set('x-user', 'alice')).body.method).toBe('totp');
+    expect(initiates(sim).map((r) => r.body.method)).toEqual(['sms', 'totp']);
 
     const viaSms = await a()
       .post('/account/remembered')
       .set('x-user', 'alice')
       .set('x-verigator-token', VALID_TOKEN);
     expect(viaSms.status).toBe(201);
-    const notTotp = await b().post('/account/recovery-codes').set('x-user', 'alice');
+    const notTotp = await b().post('/account/totp').set('x-user', 'alice');
     expect(notTotp.body.code).toBe('TWO_FACTOR_REQUIRED');
     const viaApp = await b()
-      .post('/account/recovery-codes')
+      .post('/account/totp')
       .set('x-user', 'alice')
       .set('x-verigator-token', VALID_TOKEN);
     expect(viaApp.status).toBe(201);
-    expect((await a().post('/account/recovery-codes').set('x-user', 'alice')).status).toBe(201);
-    expect(fake.verifies).toHaveLength(2);
+    expect((await a().post('/account/totp').set('x-user', 'alice')).status).toBe(201);
+    expect(verifies(sim)).toHaveLength(2);
   });
 
   it('stores neither tokens nor user ids in Redis, and gives every key a TTL', async () => {
@@ -212,9 +203,9 @@ describeWithRedisAndCluster('TwoFactorGuard on Redis, two instances', (redisServ
     try {
       await sleep(100);
       await redisServer.kill();
-      fake.fault = { reset: true }; // Verigator down too: failOpen must still not open
+      failEveryRequest(sim, { reset: true }); // Verigator down too: failOpen must still not open
       await sleep(300);
-      const seenByVerigator = fake.requests.length;
+      const seenByVerigator = sim.requests().length;
       for (const http of [a, b]) {
         for (const token of [VALID_TOKEN, '222222', undefined]) {
           const started = Date.now();
@@ -229,10 +220,10 @@ describeWithRedisAndCluster('TwoFactorGuard on Redis, two instances', (redisServ
           expect(Date.now() - started).toBeLessThan(500);
         }
       }
-      expect(fake.requests).toHaveLength(seenByVerigator);
+      expect(sim.requests()).toHaveLength(seenByVerigator);
 
       // Verigator first: with failOpen, a store back before Verigator lets requests through.
-      fake.fault = undefined;
+      sim.clearFaults();
       await redisServer.start();
       const deadline = Date.now() + 8000;
       const recovered = [false, false];
@@ -254,9 +245,9 @@ describeWithRedisAndCluster('TwoFactorGuard on Redis, two instances', (redisServ
     for (const r of unauthorised.filter((res) => res.status >= 500)) {
       expect(r).toEqual({ status: 503, code: 'TWO_FACTOR_UNAVAILABLE' });
     }
-    const initiates = fake.initiates.length;
+    const sent = initiates(sim).length;
     expect((await attempt(b, 'dave')).body.code).toBe('TWO_FACTOR_REQUIRED');
-    expect(fake.initiates).toHaveLength(initiates + 1);
+    expect(initiates(sim)).toHaveLength(sent + 1);
     expect(logs.map((l) => l.text('error')).join()).toContain('TwoFactorStore failed');
   });
 

@@ -228,7 +228,10 @@ export class RedisCluster {
   }
 }
 
-/** Every key in a Redis or, on a cluster, on every master (`KEYS *` sees only one node). */
+/**
+ * Every key in a Redis or, on a cluster, on every master (`KEYS *` sees one node). The client
+ * must have connected: a `Cluster` learns its masters then.
+ */
 export async function everyKey(client: Redis | Cluster): Promise<string[]> {
   const nodes = client instanceof Cluster ? client.nodes('master') : [client];
   return (await Promise.all(nodes.map((node) => node.keys('*')))).flat();
