@@ -62,6 +62,12 @@ export { InMemoryTwoFactorStore } from './stores/in-memory-two-factor.store';
 export { RedisTwoFactorStore } from './stores/redis-two-factor.store';
 export { TrustedDevicesService } from './trusted-devices/trusted-devices.service';
 
+// Recovery codes
+export { RecoveryCodesService } from './recovery-codes/recovery-codes.service';
+export type { RecoveryCodeOwner, RecoveryCodeStore } from './recovery-codes/recovery-code.store';
+export { InMemoryRecoveryCodeStore } from './recovery-codes/in-memory-recovery-code.store';
+export { RedisRecoveryCodeStore } from './recovery-codes/redis-recovery-code.store';
+
 // The audit trail
 export { VERIGATOR_CHANNELS } from './events/verigator-channels';
 export type { VerigatorEvent } from './events/verigator-event';

@@ -28,3 +28,6 @@ export const TWO_FACTOR_METADATA = 'VERIGATOR:TWO_FACTOR';
 
 /** Header the guard reads the code from by default (lowercased, as Node delivers headers). */
 export const DEFAULT_TWO_FACTOR_TOKEN_HEADER = 'x-verigator-token';
+
+/** Header the guard reads a recovery code from (lowercased, as Node delivers headers). */
+export const RECOVERY_CODE_HEADER = 'x-verigator-recovery-code';

@@ -7,6 +7,7 @@ import { resolvedVerigatorOptionsProvider } from './options/verigator-options';
 import { AuthService } from './services/auth.service';
 import { ServicesService } from './services/services.service';
 import { UsersService } from './services/users.service';
+import { RecoveryCodesService } from './recovery-codes/recovery-codes.service';
 import { UserRecords } from './services/user-records';
 import { SmsDefence } from './sms/sms-defence';
 import { twoFactorOptionsProvider, twoFactorStoreProvider } from './options/two-factor-options';
@@ -20,7 +21,8 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
 /**
  * Verigator two-factor authentication for Nest: provides `ServicesService`, `UsersService` and
  * `AuthService` over the module's own HTTP client, `TwoFactorGuard` with its `TwoFactorStore`,
- * `TrustedDevicesService`, and `VerigatorHealthIndicator` for `@nestjs/terminus`.
+ * `TrustedDevicesService`, `RecoveryCodesService`, and `VerigatorHealthIndicator` for
+ * `@nestjs/terminus`.
  * @example
  * VerigatorModule.forRoot({ username: 'api-user', password: process.env.VERIGATOR_PASSWORD! })
  * VerigatorModule.forRootAsync({
@@ -42,6 +44,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     SmsDefence,
     twoFactorOptionsProvider,
     twoFactorStoreProvider,
+    RecoveryCodesService,
     TwoFactorGuard,
     TrustedDevicesService,
     TwoFactorRoutesCheck,
@@ -54,6 +57,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     AuthService,
     VERIGATOR_TWO_FACTOR_OPTIONS,
     TwoFactorStore,
+    RecoveryCodesService,
     TwoFactorGuard,
     TrustedDevicesService,
     VerigatorEventPublisher,

@@ -8,12 +8,14 @@ import type { VerigatorEventError } from './verigator-event-error';
  *   budget is spent (`reason: 'budget'`); answered 401 or 429.
  * - `verified`: the token was right; the request passes.
  * - `remembered`: a recent success (`maxAge`) lets the request pass without a token.
+ * - `recoveryCode`: a recovery code passed in place of a token, and is used up.
  * - `trustedDevice`: a device the user trusted (`trustedDevices`) lets the request pass without a
  *   token.
  * - `deviceTrusted`: after `verified`, the client's device was trusted (a device token issued);
  *   `method` is the one the verification counted as. Never carries the token nor its hash.
  * - `failed`: the token was wrong (`reason`: `invalid`, `malformed`, `expired`, `throttled`), or
- *   not verified on a `totp` route while an SMS code may be valid (`smsPending`).
+ *   not verified on a `totp` route while an SMS code may be valid (`smsPending`), or the
+ *   recovery code was wrong or used already (`invalidRecoveryCode`).
  * - `lockedOut`: too many attempts; answered 429 without asking Verigator.
  * - `userUnknown`: the request carries no Verigator user id; answered 401.
  * - `unavailable`: Verigator could not be reached, timed out or failed; refused (fails closed),
@@ -28,6 +30,7 @@ export type TwoFactorEventType =
   | 'sendRefused'
   | 'verified'
   | 'remembered'
+  | 'recoveryCode'
   | 'trustedDevice'
   | 'deviceTrusted'
   | 'failed'
@@ -39,11 +42,18 @@ export type TwoFactorEventType =
 
 /** Why a code was not sent or a token not accepted. */
 export type TwoFactorEventReason =
-  'cooldown' | 'budget' | 'invalid' | 'malformed' | 'expired' | 'throttled' | 'smsPending';
+  | 'cooldown'
+  | 'budget'
+  | 'invalid'
+  | 'malformed'
+  | 'expired'
+  | 'throttled'
+  | 'smsPending'
+  | 'invalidRecoveryCode';
 
 /**
  * One decision of `TwoFactorGuard`, published on `verigator:guard:decision` and to `onEvent`.
- * Never carries the token, the API credentials nor a phone number.
+ * Never carries the token, a recovery code, the API credentials nor a phone number.
  */
 export interface TwoFactorEvent {
   type: TwoFactorEventType;

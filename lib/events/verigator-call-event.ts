@@ -16,6 +16,9 @@ export type VerigatorOperation =
   | 'auth.verify'
   | 'unknown';
 
+/** State of an endpoint's circuit breaker (`closed` when the breaker is off). */
+export type VerigatorBreakerState = 'closed' | 'open' | 'half-open';
+
 /**
  * One finished call to Verigator (retries and failover included), published on
  * `verigator:client:call` and to `onEvent`. Never carries a body (so no token nor phone number),
@@ -32,6 +35,10 @@ export interface VerigatorCallEvent {
   serviceId?: string;
   /** The Verigator user id in the path, if any. */
   userId?: string;
+  /** The endpoint (base URL) the last attempt went to, or would have. */
+  endpoint: string;
+  /** That endpoint's circuit breaker state when the call ended (`closed` when the breaker is off). */
+  breakerState: VerigatorBreakerState;
   outcome: 'success' | 'failure';
   /** With `failure`: what failed. */
   error?: VerigatorEventError;

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { channel, Channel } from 'node:diagnostics_channel';
+import { channel, Channel, tracingChannel } from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
 import { VERIGATOR_OPTIONS } from '../verigator.constants';
 import { describeVerigatorCall } from './describe-verigator-call';
+import type { VerigatorCallEvent } from './verigator-call-event';
 import { VerigatorChannelName, VERIGATOR_CHANNELS, channelNameOf } from './verigator-channels';
 import type {
   VerigatorEvent,
@@ -11,11 +12,22 @@ import type {
 } from './verigator-event';
 import { toVerigatorEventError } from './verigator-event-error';
 
+/** Where a call ended: what `observeCall` asks the transport once the call has settled. */
+export type VerigatorCallEnd = Pick<VerigatorCallEvent, 'endpoint' | 'breakerState'>;
+
+/**
+ * The context of the call's trace (`tracingChannel(VERIGATOR_CHANNELS.clientCall)`): the call,
+ * without its ids. Its subscribers may add fields of their own.
+ */
+export type VerigatorCallTrace = Pick<VerigatorCallEvent, 'operation' | 'httpMethod' | 'path'>;
+
 /**
  * Publishes the audit trail: each event goes to its `node:diagnostics_channel` channel
  * (`VERIGATOR_CHANNELS`) and to the `onEvent` option. Listeners can never fail the caller: what
  * `onEvent` throws or rejects with is logged (a `diagnostics_channel` subscriber that throws is
  * reported by Node itself, on `process`'s `uncaughtException`, as for undici's channels).
+ * Each call is also traced, as Node's `TracingChannel` of the call channel's name, so that a
+ * tracer can bind its context to the call while it runs (its HTTP requests then nest under it).
  */
 @Injectable()
 export class VerigatorEventPublisher {
@@ -23,6 +35,9 @@ export class VerigatorEventPublisher {
   private readonly listener?: VerigatorEventListener;
   private readonly channels = new Map<VerigatorChannelName, Channel>(
     Object.values(VERIGATOR_CHANNELS).map((name) => [name, channel(name)]),
+  );
+  private readonly callTrace = tracingChannel<unknown, VerigatorCallTrace>(
+    VERIGATOR_CHANNELS.clientCall,
   );
 
   constructor(@Inject(VERIGATOR_OPTIONS) options: { onEvent?: VerigatorEventListener }) {
@@ -52,27 +67,50 @@ export class VerigatorEventPublisher {
   }
 
   /**
-   * Runs one Verigator call and publishes its `call` event (operation, path template, outcome,
-   * latency). Resolves or rejects exactly as `call` does.
+   * Runs one Verigator call and publishes its `call` event (operation, path template, where it
+   * ended, outcome, latency), within the call's trace when the trace has subscribers: the event
+   * is published while a tracer's bound context is still active. Resolves or rejects exactly as
+   * `call` does. Costs one check when nothing listens.
    */
-  async observeCall<T>(httpMethod: string, path: string, call: () => Promise<T>): Promise<T> {
-    if (!this.isObserved(VERIGATOR_CHANNELS.clientCall)) return call();
-    const started = performance.now();
+  async observeCall<T>(
+    httpMethod: string,
+    path: string,
+    call: () => Promise<T>,
+    ended: () => VerigatorCallEnd,
+  ): Promise<T> {
+    const traced = this.callTrace.hasSubscribers;
+    if (!traced && !this.isObserved(VERIGATOR_CHANNELS.clientCall)) return call();
     const description = describeVerigatorCall(httpMethod, path);
-    try {
-      const result = await call();
-      this.publish({ type: 'call', ...description, outcome: 'success', latencyMs: since(started) });
-      return result;
-    } catch (error) {
-      this.publish({
-        type: 'call',
-        ...description,
-        outcome: 'failure',
-        error: toVerigatorEventError(error),
-        latencyMs: since(started),
-      });
-      throw error;
-    }
+    const observed = async (): Promise<T> => {
+      const started = performance.now();
+      try {
+        const result = await call();
+        const latencyMs = since(started);
+        this.publish({ type: 'call', ...description, ...ended(), outcome: 'success', latencyMs });
+        return result;
+      } catch (error) {
+        this.publish({
+          type: 'call',
+          ...description,
+          ...ended(),
+          outcome: 'failure',
+          error: toVerigatorEventError(error),
+          latencyMs: since(started),
+        });
+        throw error;
+      }
+    };
+    if (!traced) return observed();
+    const { operation, path: template } = description;
+    let result!: Promise<T>;
+    // The trace settles with nothing: the answer and the error stay out of its context, as they
+    // stay out of every event.
+    await this.callTrace.tracePromise(() => (result = observed()).then(ignore, ignore), {
+      operation,
+      httpMethod,
+      path: template,
+    });
+    return result;
   }
 
   private onListenerError(error: unknown): void {
@@ -80,6 +118,8 @@ export class VerigatorEventPublisher {
     this.logger.error(`The onEvent listener failed; the request went on: ${text.slice(0, 300)}`);
   }
 }
+
+function ignore(): void {}
 
 function since(started: number): number {
   return Math.round((performance.now() - started) * 100) / 100;

@@ -3,7 +3,7 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AxiosResponse } from 'axios';
 import { Agent } from 'node:http';
 import { InvalidResponseError } from '../errors/verigator.error';
-import { VerigatorEventPublisher } from '../events/verigator-event-publisher';
+import { VerigatorCallEnd, VerigatorEventPublisher } from '../events/verigator-event-publisher';
 import { VERIGATOR_HTTP_SERVICE, VERIGATOR_OPTIONS } from '../verigator.constants';
 import { boundErrorBody } from './bound-error-body';
 import { mapStatusToError, mapTransportError } from './map-upstream-error';
@@ -77,7 +77,13 @@ export class VerigatorHttpClient implements OnModuleDestroy {
    * subclass for every other failure.
    */
   request(method: VerigatorHttpMethod, path: string, body?: object): Promise<unknown> {
-    return this.events.observeCall(method, path, () => this.requestOnce(method, path, body));
+    const call = this.newCall(method, path);
+    return this.events.observeCall(
+      method,
+      path,
+      () => this.requestOnce(call, body),
+      () => this.ended(call),
+    );
   }
 
   /**
@@ -86,8 +92,12 @@ export class VerigatorHttpClient implements OnModuleDestroy {
    * @throws VerigatorError (a subclass) as {@link request} does.
    */
   probe(path: string, probe: VerigatorProbeOptions): Promise<unknown> {
-    return this.events.observeCall('GET', path, () =>
-      this.requestOnce('GET', path, undefined, probe),
+    const call = this.newCall('GET', path, probe);
+    return this.events.observeCall(
+      'GET',
+      path,
+      () => this.requestOnce(call, undefined, probe),
+      () => this.ended(call),
     );
   }
 
@@ -97,7 +107,13 @@ export class VerigatorHttpClient implements OnModuleDestroy {
    * @throws VerigatorError (a subclass) for every non-2xx answer or transport failure.
    */
   execute(method: VerigatorHttpMethod, path: string): Promise<void> {
-    return this.events.observeCall(method, path, () => this.executeOnce(method, path));
+    const call = this.newCall(method, path);
+    return this.events.observeCall(
+      method,
+      path,
+      () => this.executeOnce(call),
+      () => this.ended(call),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -107,13 +123,32 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     await (defaults.adapter as { close?: () => Promise<void> } | undefined)?.close?.();
   }
 
-  private async requestOnce(
+  private newCall(
     method: VerigatorHttpMethod,
     path: string,
+    probe?: VerigatorProbeOptions,
+  ): ResilientCall {
+    return {
+      method,
+      path,
+      retries: probe ? 0 : this.defaults.retries,
+      deadline: new CallDeadline(probe?.timeout ?? this.defaults.timeout),
+      lastEndpoint: this.circuits[0].endpoint,
+    };
+  }
+
+  /** Where `call` ended: its last endpoint and that endpoint's breaker as real calls see it. */
+  private ended(call: ResilientCall): VerigatorCallEnd {
+    const circuit = this.circuits.find(({ endpoint }) => endpoint === call.lastEndpoint);
+    return { endpoint: call.lastEndpoint, breakerState: circuit?.state ?? 'closed' };
+  }
+
+  private async requestOnce(
+    call: ResilientCall,
     body?: object,
     probe?: VerigatorProbeOptions,
   ): Promise<unknown> {
-    const { status, parsed } = await this.exchange(method, path, body, probe);
+    const { status, parsed } = await this.exchange(call, body, probe);
     if (!parsed.isJson) {
       throw new InvalidResponseError(`Verigator answered ${status} with ${parsed.summary}`, {
         statusCode: status,
@@ -122,23 +157,16 @@ export class VerigatorHttpClient implements OnModuleDestroy {
     return parsed.value;
   }
 
-  private async executeOnce(method: VerigatorHttpMethod, path: string): Promise<void> {
-    await this.exchange(method, path);
+  private async executeOnce(call: ResilientCall): Promise<void> {
+    await this.exchange(call);
   }
 
   private async exchange(
-    method: VerigatorHttpMethod,
-    path: string,
+    call: ResilientCall,
     body?: object,
     probe?: VerigatorProbeOptions,
   ): Promise<Answer> {
-    const call: ResilientCall = {
-      method,
-      path,
-      retries: probe ? 0 : this.defaults.retries,
-      deadline: new CallDeadline(probe?.timeout ?? this.defaults.timeout),
-      lastEndpoint: this.circuits[0].endpoint,
-    };
+    const { method, path } = call;
     const circuits = probe ? this.unguarded : this.circuits;
     const { signal } = call.deadline;
     let lastError: unknown;

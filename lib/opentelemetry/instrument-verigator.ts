@@ -1,9 +1,11 @@
 import type * as OpenTelemetry from '@opentelemetry/api';
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { subscribe, tracingChannel, unsubscribe } from 'node:diagnostics_channel';
 import type { SmsDefenceEvent } from '../events/sms-defence-event';
 import type { TwoFactorEvent } from '../events/two-factor-event';
 import type { VerigatorCallEvent } from '../events/verigator-call-event';
 import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
+import type { VerigatorCallTrace } from '../events/verigator-event-publisher';
 import type { VerigatorResilienceEvent } from '../events/verigator-resilience-event';
 
 /** Where `instrumentVerigator` records; each defaults to the globally registered provider. */
@@ -13,16 +15,15 @@ export interface VerigatorInstrumentationOptions {
 }
 
 const SCOPE = 'nestjs-verigator';
-/** Retries and failovers waiting for their call's event; a bound, in case one never comes. */
-const MAX_PENDING = 1_000;
 
 /**
  * Records the library's audit trail (`VERIGATOR_CHANNELS`) with OpenTelemetry: a CLIENT span per
- * Verigator call (`verigator auth.verify`) with its operation, outcome, error code, retries and
- * failover; each `TwoFactorGuard` decision as an event on the active span (or a short span when
- * none is active); and the metrics `verigator.codes.sent`, `.verified`, `.failed`,
- * `verigator.lockouts`, `verigator.sms.refused`, `verigator.breaker.changes` and the histogram
- * `verigator.call.duration` (ms). No attribute ever carries an id, phone number, e-mail, token or
+ * Verigator call (`verigator auth.verify`), active while the call runs (so the HTTP spans of
+ * OpenTelemetry's undici instrumentation nest under it), with its operation, outcome, error code,
+ * endpoint, retries, failover and breaker state; each `TwoFactorGuard` decision as an event on
+ * the active span (or a short span when none is active); and the metrics `verigator.codes.sent`,
+ * `.verified`, `.failed`, `verigator.lockouts`, `verigator.sms.refused`,
+ * `verigator.breaker.changes` and the histogram `verigator.call.duration` (ms). No attribute ever carries an id, phone number, e-mail, token or
  * credential. Call it once at startup, after registering your OpenTelemetry SDK.
  * @returns A function that stops recording.
  * @throws Error saying what to install when `@opentelemetry/api` is missing.
@@ -56,13 +57,47 @@ export function instrumentVerigator(options: VerigatorInstrumentationOptions = {
     description: 'Duration of Verigator calls, retries and failover included',
     unit: 'ms',
   });
-  const pending = new Map<string, { retries: number; failovers: number }>();
+  /** The spans of the calls running now, by their trace's context; and their retry counts. */
+  const spansByTrace = new WeakMap<VerigatorCallTrace, OpenTelemetry.Span>();
+  const running = new WeakMap<OpenTelemetry.Span, { retries: number; failovers: number }>();
+  /** Our span of the call running in this context, if any. */
+  const runningCall = () => {
+    const span = api.trace.getActiveSpan();
+    const counts = span && running.get(span);
+    return counts && { span, counts };
+  };
 
+  // A call starts: its span starts, under the active span, and is active while the call runs.
+  const onCallStart = (trace: VerigatorCallTrace): OpenTelemetry.Context => {
+    const span = tracer.startSpan(`verigator ${trace.operation}`, {
+      kind: api.SpanKind.CLIENT,
+      attributes: {
+        'verigator.operation': trace.operation,
+        'http.request.method': trace.httpMethod,
+        'url.template': trace.path,
+      },
+    });
+    spansByTrace.set(trace, span);
+    running.set(span, { retries: 0, failovers: 0 });
+    return api.trace.setSpan(api.context.active(), span);
+  };
+  const onCallEnd = (trace: VerigatorCallTrace): void => spansByTrace.get(trace)?.end();
+
+  // Published inside the call, so while its span is active.
+  const onResilience = (message: unknown): void => {
+    const event = message as VerigatorResilienceEvent;
+    if (event.type === 'retry' || event.type === 'failover') {
+      const call = runningCall();
+      if (call && event.type === 'retry') call.counts.retries++;
+      else if (call) call.counts.failovers++;
+    } else {
+      breakerChanges.add(1, { 'verigator.breaker.state': event.type });
+    }
+  };
+
+  // The call's result, published inside the call just before it settles.
   const onCall = (message: unknown): void => {
     const event = message as VerigatorCallEvent;
-    const key = callKey(event);
-    const resilience = pending.get(key);
-    pending.delete(key);
     const attributes: OpenTelemetry.Attributes = {
       'verigator.operation': event.operation,
       'verigator.outcome': event.outcome,
@@ -72,32 +107,23 @@ export function instrumentVerigator(options: VerigatorInstrumentationOptions = {
     if (event.error) attributes['error.type'] = event.error.code;
     if (event.error?.statusCode) attributes['http.response.status_code'] = event.error.statusCode;
     callDuration.record(event.latencyMs, attributes);
-    if (resilience) {
-      attributes['verigator.retries'] = resilience.retries;
-      attributes['verigator.failover'] = resilience.failovers > 0;
-    }
-    const span = tracer.startSpan(`verigator ${event.operation}`, {
-      kind: api.SpanKind.CLIENT,
-      startTime: event.timestamp - event.latencyMs,
-      attributes,
+    const call = runningCall();
+    if (!call) return;
+    const endpoint = new URL(event.endpoint);
+    call.span.setAttributes({
+      ...attributes,
+      'server.address': endpoint.hostname,
+      'server.port': Number(endpoint.port) || (endpoint.protocol === 'https:' ? 443 : 80),
+      'verigator.breaker.state': event.breakerState,
     });
-    if (event.outcome === 'failure') {
-      span.setStatus({ code: api.SpanStatusCode.ERROR, message: event.error?.code });
+    if (call.counts.retries + call.counts.failovers > 0) {
+      call.span.setAttributes({
+        'verigator.retries': call.counts.retries,
+        'verigator.failover': call.counts.failovers > 0,
+      });
     }
-    span.end(event.timestamp);
-  };
-
-  const onResilience = (message: unknown): void => {
-    const event = message as VerigatorResilienceEvent;
-    if (event.type === 'retry' || event.type === 'failover') {
-      if (pending.size >= MAX_PENDING) pending.clear();
-      const key = callKey(event);
-      const counts = pending.get(key) ?? { retries: 0, failovers: 0 };
-      if (event.type === 'retry') counts.retries++;
-      else counts.failovers++;
-      pending.set(key, counts);
-    } else {
-      breakerChanges.add(1, { 'verigator.breaker.state': event.type });
+    if (event.outcome === 'failure') {
+      call.span.setStatus({ code: api.SpanStatusCode.ERROR, message: event.error?.code });
     }
   };
 
@@ -142,16 +168,35 @@ export function instrumentVerigator(options: VerigatorInstrumentationOptions = {
     [VERIGATOR_CHANNELS.guardDecision, onDecision],
     [VERIGATOR_CHANNELS.smsDefence, onSmsDefence],
   ];
+  const calls = tracingChannel<unknown, VerigatorCallTrace>(VERIGATOR_CHANNELS.clientCall);
+  const store = new OpenTelemetryContextStore(api);
+  calls.start.bindStore(store, onCallStart);
+  calls.asyncEnd.subscribe(onCallEnd as (message: unknown) => void);
   for (const [name, listener] of subscriptions) subscribe(name, listener);
   return () => {
     for (const [name, listener] of subscriptions) unsubscribe(name, listener);
-    pending.clear();
+    calls.asyncEnd.unsubscribe(onCallEnd as (message: unknown) => void);
+    calls.start.unbindStore(store);
   };
 }
 
-/** Matches a retry or failover with its call; held in memory only, never recorded. */
-function callKey(event: Pick<VerigatorCallEvent, 'httpMethod' | 'path' | 'serviceId' | 'userId'>) {
-  return `${event.httpMethod} ${event.path} ${event.serviceId ?? ''} ${event.userId ?? ''}`;
+/**
+ * The store bound to the call trace's start: Node enters a bound store with `store.run(value,
+ * fn)` (`runStores`), and this one enters OpenTelemetry's context instead, through its public API,
+ * so whichever context manager the app registered applies.
+ */
+class OpenTelemetryContextStore extends AsyncLocalStorage<OpenTelemetry.Context> {
+  constructor(private readonly api: typeof OpenTelemetry) {
+    super();
+  }
+
+  override run<R, A extends unknown[]>(
+    context: OpenTelemetry.Context,
+    fn: (...args: A) => R,
+    ...args: A
+  ): R {
+    return this.api.context.with(context, fn, undefined, ...args);
+  }
 }
 
 function loadOpenTelemetry(): typeof OpenTelemetry {

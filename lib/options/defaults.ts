@@ -29,6 +29,11 @@ export const TWO_FACTOR_DEFAULTS = {
   failOpen: false,
 } as const;
 
+/** Defaults of the `twoFactor.recoveryCodes` option's fields (the option itself is off by default). */
+export const RECOVERY_CODES_DEFAULTS = {
+  count: 10,
+} as const;
+
 /** Defaults of the `twoFactor.trustedDevices` option's fields (the option itself is off by default). */
 export const TRUSTED_DEVICES_DEFAULTS = {
   lifetime: 30 * 24 * 3_600_000,

@@ -3,6 +3,8 @@ import { VerigatorModule } from '../verigator.module';
 import { RequireTwoFactor } from '../two-factor/decorators/require-two-factor.decorator';
 import { resolveTwoFactorOptions } from './two-factor-options';
 import { TwoFactorModuleOptions } from '../two-factor/two-factor-options.interface';
+import { InMemoryRecoveryCodeStore } from '../recovery-codes/in-memory-recovery-code.store';
+import { RecoveryCodesOptions } from '../recovery-codes/recovery-codes-options';
 
 describe('resolveTwoFactorOptions', () => {
   it('applies the defaults, in milliseconds', () => {
@@ -83,10 +85,77 @@ describe('resolveTwoFactorOptions', () => {
   });
 });
 
+describe('resolveTwoFactorOptions: twoFactor.recoveryCodes', () => {
+  const store = new InMemoryRecoveryCodeStore();
+  const secret = 'a-secret-of-at-least-32-characters!';
+  const resolve = (recoveryCodes: unknown) =>
+    resolveTwoFactorOptions({
+      twoFactor: { recoveryCodes: recoveryCodes as RecoveryCodesOptions },
+    }).recoveryCodes;
+
+  it('is off when absent', () => {
+    expect(resolveTwoFactorOptions({ twoFactor: {} }).recoveryCodes).toBeUndefined();
+  });
+
+  it('keeps the secrets newest first, and makes 10 codes by default', () => {
+    const other = 'another-secret-of-32-characters-or-more';
+    expect(resolve({ store, secrets: { v2: secret, v1: other } })).toEqual({
+      store,
+      secrets: [
+        { version: 'v2', secret },
+        { version: 'v1', secret: other },
+      ],
+      count: 10,
+    });
+    expect(resolve({ store, secrets: { v1: secret }, count: 16 })?.count).toBe(16);
+  });
+
+  it.each<[string, unknown]>([
+    ['twoFactor.recoveryCodes', 'on'],
+    ['twoFactor.recoveryCodes.secret', { store, secret }],
+    ['twoFactor.recoveryCodes.store', { secrets: { v1: secret } }],
+    ['twoFactor.recoveryCodes.store', { store: { get() {} }, secrets: { v1: secret } }],
+    ['twoFactor.recoveryCodes.secrets', { store }],
+    ['twoFactor.recoveryCodes.secrets', { store, secrets: {} }],
+    ['twoFactor.recoveryCodes.secrets', { store, secrets: { 2: secret } }],
+    ['twoFactor.recoveryCodes.secrets', { store, secrets: { 'v:1': secret } }],
+    ['twoFactor.recoveryCodes.secrets.v1', { store, secrets: { v1: 'short' } }],
+    ['twoFactor.recoveryCodes.secrets.v1', { store, secrets: { v1: undefined } }],
+    ['twoFactor.recoveryCodes.count', { store, secrets: { v1: secret }, count: 0 }],
+    ['twoFactor.recoveryCodes.count', { store, secrets: { v1: secret }, count: 101 }],
+  ])('names %s when it is unusable', (option, recoveryCodes) => {
+    expect(() => resolve(recoveryCodes)).toThrow(`"${option}"`);
+  });
+
+  it('never prints a secret', () => {
+    const almost = 'x'.repeat(31);
+    expect(() => resolve({ store, secrets: { v1: almost } })).toThrow(/at least 32 characters/);
+    expect(() => resolve({ store, secrets: { v1: almost } })).not.toThrow(almost);
+  });
+
+  it('fails the bootstrap without a secret', async () => {
+    const compile = Test.createTestingModule({
+      imports: [
+        VerigatorModule.forRoot({
+          username: 'u',
+          password: 'p',
+          twoFactor: { recoveryCodes: { store } as unknown as RecoveryCodesOptions },
+        }),
+      ],
+    }).compile();
+    await expect(compile).rejects.toThrow(
+      'VerigatorModule option "twoFactor.recoveryCodes.secrets"',
+    );
+  });
+});
+
 describe('RequireTwoFactor', () => {
   it('refuses unusable route options when applied', () => {
     expect(() => RequireTwoFactor({ maxAge: -1 })).toThrow('"@RequireTwoFactor().maxAge"');
     expect(() => RequireTwoFactor({ method: 'fax' as never })).toThrow('.method');
+    expect(() => RequireTwoFactor({ recoveryCodes: 'no' as never })).toThrow(
+      '"@RequireTwoFactor().recoveryCodes" must be a boolean',
+    );
     expect(() => RequireTwoFactor({ trustedDevices: 'no' as never })).toThrow(
       '"@RequireTwoFactor().trustedDevices"',
     );

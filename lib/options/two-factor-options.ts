@@ -13,10 +13,14 @@ import {
 } from '../two-factor/two-factor-route-options';
 import { VERIGATOR_OPTIONS, VERIGATOR_TWO_FACTOR_OPTIONS } from '../verigator.constants';
 import {
+  RecoveryCodesOptions,
+  ResolvedRecoveryCodesOptions,
+} from '../recovery-codes/recovery-codes-options';
+import {
   ResolvedTrustedDevicesOptions,
   TrustedDevicesOptions,
 } from '../trusted-devices/trusted-devices-options.interface';
-import { TRUSTED_DEVICES_DEFAULTS, TWO_FACTOR_DEFAULTS } from './defaults';
+import { RECOVERY_CODES_DEFAULTS, TRUSTED_DEVICES_DEFAULTS, TWO_FACTOR_DEFAULTS } from './defaults';
 import { rejectUnknownOptionKeys } from './reject-unknown-option-keys';
 import {
   ResolvedVerigatorOptions,
@@ -41,8 +45,20 @@ const TWO_FACTOR_OPTION_KEYS = Object.keys({
   sessionKey: true,
   store: true,
   messages: true,
+  recoveryCodes: true,
   trustedDevices: true,
 } satisfies Record<keyof TwoFactorModuleOptions, true>);
+
+const RECOVERY_CODES_OPTION_KEYS = Object.keys({
+  store: true,
+  secrets: true,
+  count: true,
+} satisfies Record<keyof RecoveryCodesOptions, true>);
+const RECOVERY_CODE_STORE_METHODS = ['replace', 'consume', 'count', 'list', 'clear'] as const;
+/** A letter first: JavaScript lists integer-like keys (`'2'`) first, whatever the order written. */
+const SECRET_VERSION = /^[A-Za-z][\w-]{0,31}$/;
+const MIN_SECRET_LENGTH = 32;
+const MAX_RECOVERY_CODES = 100;
 
 const TRUSTED_DEVICES_KEYS = Object.keys({
   transport: true,
@@ -90,6 +106,7 @@ export function resolveTwoFactorOptions(
     sessionKey: given.sessionKey,
     store: given.store,
     messages: given.messages ?? {},
+    recoveryCodes: resolveRecoveryCodes(given.recoveryCodes),
     trustedDevices: resolveTrustedDevices(given.trustedDevices),
     errorMessages: options.errorMessages,
   };
@@ -107,7 +124,7 @@ export function resolveTwoFactorOptions(
       throw new VerigatorConfigurationError(`twoFactor.${reader}`, 'must be a function');
     }
   }
-  if (resolved.store !== undefined && !isStore(resolved.store)) {
+  if (resolved.store !== undefined && !hasMethods(resolved.store, STORE_METHODS)) {
     throw new VerigatorConfigurationError(
       'twoFactor.store',
       `must implement TwoFactorStore (${STORE_METHODS.join(', ')})`,
@@ -131,6 +148,54 @@ export const twoFactorStoreProvider: Provider = {
     options.store ?? new InMemoryTwoFactorStore(),
   inject: [VERIGATOR_TWO_FACTOR_OPTIONS],
 };
+
+/** Checks `twoFactor.recoveryCodes`, orders its secrets (newest first) and applies defaults. */
+function resolveRecoveryCodes(
+  given: RecoveryCodesOptions | undefined,
+): ResolvedRecoveryCodesOptions | undefined {
+  if (given === undefined) return undefined;
+  const where = 'twoFactor.recoveryCodes';
+  if (!given || typeof given !== 'object') {
+    throw new VerigatorConfigurationError(where, 'must be an object');
+  }
+  rejectUnknownOptionKeys(given, RECOVERY_CODES_OPTION_KEYS, where);
+  const { store, secrets, count = RECOVERY_CODES_DEFAULTS.count } = given;
+  if (!hasMethods(store, RECOVERY_CODE_STORE_METHODS)) {
+    throw new VerigatorConfigurationError(
+      `${where}.store`,
+      `must implement RecoveryCodeStore (${RECOVERY_CODE_STORE_METHODS.join(', ')})`,
+    );
+  }
+  if (!secrets || typeof secrets !== 'object' || Object.keys(secrets).length === 0) {
+    throw new VerigatorConfigurationError(
+      `${where}.secrets`,
+      'must name at least one secret by version, e.g. { v1: process.env.RECOVERY_CODE_SECRET }',
+    );
+  }
+  const resolved = Object.entries(secrets).map(([version, secret]) => {
+    if (!SECRET_VERSION.test(version)) {
+      throw new VerigatorConfigurationError(
+        `${where}.secrets`,
+        'versions must start with a letter, then letters, digits, _ or - (e.g. v1)',
+      );
+    }
+    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) {
+      throw new VerigatorConfigurationError(
+        `${where}.secrets.${version}`,
+        `must be a string of at least ${MIN_SECRET_LENGTH} characters (e.g. openssl rand -base64 32)`,
+      );
+    }
+    return { version, secret };
+  });
+  requirePositiveInteger(count, `${where}.count`, MAX_RECOVERY_CODES);
+  return { store, secrets: resolved, count };
+}
+
+function hasMethods(value: unknown, methods: readonly string[]): boolean {
+  if (!value || typeof value !== 'object') return false;
+  const candidate = value as Record<string, unknown>;
+  return methods.every((method) => typeof candidate[method] === 'function');
+}
 
 function requirePositiveInteger(value: unknown, option: string, max = Infinity): void {
   if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max) {
@@ -161,12 +226,6 @@ function resolveTrustedDevices(
     throw new VerigatorConfigurationError(`${where}.cookieName`, 'must be a valid cookie name');
   }
   return resolved;
-}
-
-function isStore(store: unknown): store is TwoFactorStore {
-  if (!store || typeof store !== 'object') return false;
-  const candidate = store as Record<string, unknown>;
-  return STORE_METHODS.every((method) => typeof candidate[method] === 'function');
 }
 
 function checkMessages(messages: unknown): void {

@@ -67,14 +67,16 @@ describeWithRedis('RedisTwoFactorStore', () => {
 
     behavesLikeATwoFactorStore(() => new RedisTwoFactorStore(cluster, { hashUserIds: true }));
 
+    const alice = 'verigator-2fa:attempts:{svc:alice}';
+    const bob = 'verigator-2fa:attempts:{svc:bob}';
+    /** The port of the master holding `key`. */
+    const masterOf = async (key: string) => {
+      const slot = Number(await cluster.cluster('KEYSLOT', key));
+      const slots = await cluster.cluster('SLOTS');
+      return slots.find(([first, last]) => first <= slot && slot <= last)?.[2]?.[1];
+    };
+
     it("puts two users on different masters: what reaches both users' keys fails", async () => {
-      const alice = 'verigator-2fa:attempts:{svc:alice}';
-      const bob = 'verigator-2fa:attempts:{svc:bob}';
-      const masterOf = async (key: string) => {
-        const slot = Number(await cluster.cluster('KEYSLOT', key));
-        const slots = await cluster.cluster('SLOTS');
-        return slots.find(([first, last]) => first <= slot && slot <= last)?.[2]?.[1];
-      };
       expect(await masterOf(alice)).not.toBe(await masterOf(bob));
       // One command or script declaring both keys: CROSSSLOT (a one-node cluster says so too).
       await expect(
@@ -88,6 +90,17 @@ describeWithRedis('RedisTwoFactorStore', () => {
       await expect(cluster.pipeline().del(alice).del(bob).exec()).rejects.toThrow(
         /same slots allocation group/,
       );
+    });
+
+    // Last in this cluster's tests: the master stays down.
+    it("answers the other masters' users while one master is down", async () => {
+      const store = new RedisTwoFactorStore(cluster, { commandTimeout: 200 });
+      const port = await masterOf(alice);
+      await redisCluster.masters.find((master) => master.port === port)!.kill();
+      await expect(store.increment(alice, 60_000)).rejects.toThrow(
+        new TwoFactorStoreError('Redis INCR timed out after 200 ms'),
+      );
+      expect((await store.increment(bob, 60_000)).count).toBe(1);
     });
   });
 

@@ -1,8 +1,8 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import { createHash, createHmac } from 'node:crypto';
-import { IoredisClient, loadIoredis } from './load-ioredis';
+import { IoredisClient, createIoredisClient } from './load-ioredis';
+import { RedisCommands } from './redis-commands';
 import { REDIS_TWO_FACTOR_SCRIPTS, RedisTwoFactorScript } from './redis-two-factor.scripts';
-import { TwoFactorStoreError } from './two-factor-store.error';
 import { TwoFactorStore, TwoFactorStoreCounter, TwoFactorStoreRecord } from './two-factor.store';
 
 /** Options of `RedisTwoFactorStore`. */
@@ -36,8 +36,6 @@ export interface RedisTwoFactorStoreConnectOptions extends RedisTwoFactorStoreOp
   redis?: object;
 }
 
-/** Client statuses of a first connection (`wait`: lazyConnect, connects on the first command). */
-const FIRST_CONNECTION_STATUSES: ReadonlySet<string> = new Set(['wait', 'connecting', 'connect']);
 /** `head{tag}tail`: the Redis Cluster hash tag the guard puts around the user part of a key. */
 const TAGGED_KEY = /^([^{]*)\{([^}]*)\}(.*)$/;
 
@@ -72,11 +70,9 @@ type ScriptCommands = Record<
 export class RedisTwoFactorStore implements TwoFactorStore, OnApplicationShutdown {
   private readonly scripts: ScriptCommands;
   private readonly prefix: string;
-  private readonly commandTimeout: number;
+  private readonly commands: RedisCommands;
   private readonly hash?: (text: string) => string;
   private ownsClient = false;
-  /** Whether the client was seen ready: from then on, a client not ready means an outage. */
-  private wasReady = false;
 
   constructor(
     /** The ioredis client (`Redis` or `Cluster`) the store sends its commands through. */
@@ -86,11 +82,8 @@ export class RedisTwoFactorStore implements TwoFactorStore, OnApplicationShutdow
     const { prefix = '', commandTimeout = 500, hashUserIds = false } = options;
     if (typeof prefix !== 'string')
       throw new TypeError('RedisTwoFactorStore prefix must be a string');
-    if (!(Number.isFinite(commandTimeout) && commandTimeout > 0)) {
-      throw new RangeError('RedisTwoFactorStore commandTimeout must be a positive number of ms');
-    }
+    this.commands = new RedisCommands(client, commandTimeout, 'RedisTwoFactorStore');
     this.prefix = prefix;
-    this.commandTimeout = commandTimeout;
     this.hash = hasher(hashUserIds);
     for (const [name, lua] of Object.entries(REDIS_TWO_FACTOR_SCRIPTS)) {
       client.defineCommand(name, { numberOfKeys: 1, lua });
@@ -108,8 +101,7 @@ export class RedisTwoFactorStore implements TwoFactorStore, OnApplicationShutdow
     options: RedisTwoFactorStoreConnectOptions = {},
   ): RedisTwoFactorStore {
     const { redis, ...storeOptions } = options;
-    const { Redis } = loadIoredis();
-    const client = new Redis(url, { autoResendUnfulfilledCommands: false, ...redis });
+    const client = createIoredisClient(url, redis, 'RedisTwoFactorStore.connect()');
     const store = new RedisTwoFactorStore(client, storeOptions);
     store.ownsClient = true;
     return store;
@@ -162,35 +154,8 @@ export class RedisTwoFactorStore implements TwoFactorStore, OnApplicationShutdow
     return `${this.prefix}${head}{${this.hash(tag)}}${tail && `:${this.hash(tail)}`}`;
   }
 
-  /**
-   * Sends one command within `commandTimeout`. Once the client has been ready, it refuses to
-   * queue commands while the client reconnects, so none runs late, after its request was answered.
-   */
-  private async run<T>(operation: string, command: () => Promise<T>): Promise<T> {
-    const status = this.client.status;
-    if (status === 'ready') this.wasReady = true;
-    else if (this.wasReady || !FIRST_CONNECTION_STATUSES.has(status)) {
-      throw new TwoFactorStoreError(`Redis ${operation} not sent: the client is ${status}`);
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new TwoFactorStoreError(`Redis ${operation} timed out after ${this.commandTimeout} ms`),
-          ),
-        this.commandTimeout,
-      );
-    });
-    try {
-      return await Promise.race([command(), timeout]);
-    } catch (error) {
-      if (error instanceof TwoFactorStoreError) throw error;
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new TwoFactorStoreError(`Redis ${operation} failed: ${reason}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
-    }
+  private run<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    return this.commands.run(operation, command);
   }
 }
 

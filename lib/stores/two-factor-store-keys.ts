@@ -42,8 +42,12 @@ const SECURITY_KINDS = TWO_FACTOR_SECURITY_KINDS.map((kind) => `${kind}:`);
  * The store key of one kind of record of a user: `verigator-2fa:<kind>:{<serviceId>:<userId>}`,
  * then `:<part>` for each further part. Parts are URI-encoded, so they can never collide nor
  * hold braces; the braces are a Redis Cluster hash tag, so one user's records share a slot.
+ * `recovery` is not a `TwoFactorStore` record: `RedisRecoveryCodeStore` names a user's set so.
  */
-export function twoFactorStoreKey(kind: TwoFactorStoreKeyKind, ...parts: string[]): string {
+export function twoFactorStoreKey(
+  kind: TwoFactorStoreKeyKind | 'recovery',
+  ...parts: string[]
+): string {
   // Concatenated, not mapped and joined: the guard builds a key on every request.
   const [serviceId = '', userId = ''] = parts;
   let key = `${PREFIX}${kind}:{${encodeURIComponent(serviceId)}:${encodeURIComponent(userId)}}`;

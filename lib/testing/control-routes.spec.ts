@@ -177,6 +177,14 @@ describe('VerigatorSimulator control API', () => {
       expect(plain.json).toEqual({ message: 'Injected fault (status 500)' });
     });
 
+    it('sends a string body `repeat` times over, for an answer larger than a fault may be', async () => {
+      sim.injectFault({ status: 200, body: 'ab', repeat: 1024 * 1024 });
+      const res = await call(sim, 'GET', users);
+      expect(res.status).toBe(200);
+      expect(res.text).toBe('ab'.repeat(1024 * 1024));
+      expect(sim.requests()).toHaveLength(1);
+    });
+
     it('sends an empty body for an empty string (like a bare 404)', async () => {
       sim.injectFault({ status: 404, body: '' });
       const res = await call(sim, 'GET', users);

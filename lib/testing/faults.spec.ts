@@ -36,6 +36,24 @@ describe('fault probability', () => {
   });
 });
 
+describe('fault repeat', () => {
+  it('repeats a string body; the fault stays small', () => {
+    const fault = normalizeFault({ body: 'x', repeat: 2 * MAX_FAULT_BYTES });
+    expect(fault).toMatchObject({ status: 500, body: 'x', repeat: 2 * MAX_FAULT_BYTES });
+    expect(() => new FaultQueue().add(fault)).not.toThrow();
+  });
+
+  it.each([
+    [{ status: 200, repeat: 2 }, 'a string body'],
+    [{ status: 200, body: { a: 1 }, repeat: 2 }, 'a string body'],
+    [{ status: 200, body: 'x', repeat: 0 }, 'repeat must be'],
+    [{ status: 200, body: 'x', repeat: 1.5 }, 'repeat must be'],
+    [{ status: 200, body: 'xx', repeat: 33 * 1024 * 1024 }, '64 MiB'],
+  ])('refuses %j', (input, message) => {
+    expect(() => normalizeFault(input)).toThrow(message);
+  });
+});
+
 describe('fault paths: exact segments, `*` for one segment, `**` for any number', () => {
   const AUTH = '/v1/service/service/svc/users/alice/auth';
   const USER = '/v1/service/service/svc/users/alice';

@@ -29,6 +29,11 @@ export interface SimulatorFault {
    * @default {"message": "Injected fault (status N)"}
    */
   body?: unknown;
+  /**
+   * Sends a string `body` this many times over (at most 64 MiB in all): an answer larger than a
+   * fault may be, e.g. to test a client's size cap. @default 1
+   */
+  repeat?: number;
   /** Response headers for `status`, e.g. `{ "Retry-After": "30" }`; values are strings. */
   headers?: Record<string, string>;
   /** Milliseconds to wait before answering. */
@@ -50,6 +55,7 @@ export interface ActiveFault {
   remaining: number;
   status?: number;
   body?: unknown;
+  repeat?: number;
   headers?: Record<string, string>;
   delayMs?: number;
   reset: boolean;
@@ -61,6 +67,9 @@ export const MAX_FAULTS = 1000;
 
 /** Most bytes of pending faults, counted as `GET /_simulator/faults` lists them. */
 export const MAX_FAULT_BYTES = 1024 * 1024;
+
+/** Most bytes a `repeat`ed body may have. */
+const MAX_REPEATED_BODY_BYTES = 64 * 1024 * 1024;
 
 /** Longest fault path pattern. */
 const MAX_PATH_LENGTH = 1024;
@@ -84,7 +93,7 @@ export function normalizeFault(input: unknown): ActiveFault {
     throw new SimulatorError(422, 'A fault must be a JSON object');
   }
   const fault = input as Record<string, unknown>;
-  const { method, path, times, status, body, headers, delayMs, reset, probability } = fault;
+  const { method, path, times, status, body, repeat, headers, delayMs, reset, probability } = fault;
   if (method !== undefined && (typeof method !== 'string' || method.trim() === '')) {
     throw new SimulatorError(422, 'method must be a non-empty string');
   }
@@ -113,6 +122,17 @@ export function normalizeFault(input: unknown): ActiveFault {
     throw new SimulatorError(422, 'probability must be a number above 0 and at most 1');
   }
   const hasBody = 'body' in fault && body !== undefined;
+  if (repeat !== undefined) {
+    if (typeof body !== 'string') {
+      throw new SimulatorError(422, 'repeat needs a string body to repeat');
+    }
+    if (!(Number.isInteger(repeat) && (repeat as number) >= 1)) {
+      throw new SimulatorError(422, 'repeat must be a positive integer');
+    }
+    if (Buffer.byteLength(body) * (repeat as number) > MAX_REPEATED_BODY_BYTES) {
+      throw new SimulatorError(422, 'repeat makes a body over 64 MiB');
+    }
+  }
   if (status === undefined && !hasBody && delayMs === undefined && reset !== true) {
     throw new SimulatorError(422, 'A fault needs at least one of status, body, delayMs or reset');
   }
@@ -128,6 +148,7 @@ export function normalizeFault(input: unknown): ActiveFault {
     remaining: (times as number | undefined) ?? 1,
     status: (status as number | undefined) ?? (hasBody ? 500 : undefined),
     body,
+    ...(repeat === undefined ? {} : { repeat: repeat as number }),
     headers: headers === undefined ? undefined : { ...(headers as Record<string, string>) },
     delayMs: delayMs as number | undefined,
     reset: reset === true,

@@ -283,7 +283,11 @@ export class VerigatorSimulator {
     }
     const response: RouteResponse =
       typeof fault.body === 'string'
-        ? { status: fault.status, text: fault.body, headers: fault.headers }
+        ? {
+            status: fault.status,
+            text: fault.body.repeat(fault.repeat ?? 1),
+            headers: fault.headers,
+          }
         : {
             status: fault.status,
             body:

@@ -4,6 +4,10 @@ import { AuthMethod } from '../models/verigator.models';
 import { TwoFactorErrorCode } from './two-factor.exception';
 import { TwoFactorStore } from '../stores/two-factor.store';
 import {
+  RecoveryCodesOptions,
+  ResolvedRecoveryCodesOptions,
+} from '../recovery-codes/recovery-codes-options';
+import {
   ResolvedTrustedDevicesOptions,
   TrustedDevicesOptions,
 } from '../trusted-devices/trusted-devices-options.interface';
@@ -43,6 +47,12 @@ export interface TwoFactorRouteOptions {
    */
   smsFallback?: 'accept' | 'refuse';
   /**
+   * Whether a recovery code (header `X-Verigator-Recovery-Code`) passes in place of a Verigator
+   * code. `false` for routes that need a fresh second factor, such as generating new codes.
+   * @default true when `twoFactor.recoveryCodes` is set
+   */
+  recoveryCodes?: boolean;
+  /**
    * Whether a trusted device (`twoFactor.trustedDevices`) passes this route without a code, and
    * whether a verification here may trust one. `false` demands a fresh code every time, e.g. to
    * list or revoke devices.
@@ -52,7 +62,10 @@ export interface TwoFactorRouteOptions {
 }
 
 /** The route settings the `twoFactor` module option gives defaults for. */
-export type TwoFactorRouteDefaults = Omit<TwoFactorRouteOptions, 'trustedDevices'>;
+export type TwoFactorRouteDefaults = Omit<
+  TwoFactorRouteOptions,
+  'trustedDevices' | 'recoveryCodes'
+>;
 
 /**
  * The `twoFactor` module option: how `TwoFactorGuard` finds the user and the token, and how it
@@ -119,6 +132,8 @@ export interface TwoFactorModuleOptions extends TwoFactorRouteDefaults {
   store?: TwoFactorStore;
   /** Replaces some of the default messages of `TwoFactorException` (`TWO_FACTOR_MESSAGES`). */
   messages?: Partial<Record<TwoFactorErrorCode, string>>;
+  /** One-time recovery codes for users who lost their phone; off when absent. */
+  recoveryCodes?: RecoveryCodesOptions;
   /**
    * Trusted devices ("don't ask again on this device"): after a verification, a client that asks
    * (`X-Verigator-Remember-Device: true`, or `rememberDevice` in the body) gets a device token,
@@ -151,6 +166,7 @@ export interface ResolvedTwoFactorOptions extends Required<
   sessionKey?: TwoFactorRequestReader;
   store?: TwoFactorStore;
   messages: Partial<Record<TwoFactorErrorCode, string>>;
+  recoveryCodes?: ResolvedRecoveryCodesOptions;
   trustedDevices?: ResolvedTrustedDevicesOptions;
   /** End-user messages for a failed Verigator call, by `VerigatorError` code. */
   errorMessages?: Readonly<Record<VerigatorErrorCode, string>>;

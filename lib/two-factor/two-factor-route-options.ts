@@ -35,10 +35,10 @@ export function checkTwoFactorRouteOptions<T extends TwoFactorRouteDefaults>(
 }
 
 /** The route-only switches of `@RequireTwoFactor()`: each a boolean. */
-const ROUTE_SWITCHES = ['trustedDevices'] as const;
+const ROUTE_SWITCHES = ['trustedDevices', 'recoveryCodes'] as const;
 
 /**
- * Checks the options only a route gives (`trustedDevices`), then the others.
+ * Checks the options only a route gives (`trustedDevices`, `recoveryCodes`), then the others.
  * @throws VerigatorConfigurationError naming the first unusable option, prefixed by `where`.
  */
 export function checkRequireTwoFactorOptions(

@@ -12,6 +12,7 @@ import * as answers from './guard/two-factor-answers';
 import { TwoFactorIdentity } from './guard/two-factor-identity';
 import { TwoFactorLimits } from './guard/two-factor-limits';
 import { TwoFactorRecords } from './guard/two-factor-records';
+import { TwoFactorRecovery } from './guard/two-factor-recovery';
 import * as transports from './guard/two-factor-transports';
 import * as state from './guard/two-factor-request-state';
 import { TwoFactorCheck as Check } from './guard/two-factor-request-state';
@@ -25,10 +26,10 @@ import { ResolvedTwoFactorOptions, TwoFactorRouteOptions } from './two-factor-op
 import { decideInTurn, stepGuardOf } from './two-factor-step';
 
 /**
- * Step-up authentication: lets a request through only with a fresh Verigator code. The flow:
- * who (the user) → remembered? → a trusted device? → without token, send a code (401
- * `TWO_FACTOR_REQUIRED`); with one, verify it (and trust the device if asked) → within the limits
- * (`TwoFactorLimits`: attempts, sends) → the answer.
+ * Step-up authentication: lets a request through only with a fresh second factor. The flow: who
+ * (the user) → remembered? → a trusted device? → a recovery code (used up)? → without token, send
+ * a code (401 `TWO_FACTOR_REQUIRED`); with one, verify it (and trust the device if asked) → within
+ * the limits (`TwoFactorLimits`: attempts, sends) → the answer.
  *
  * Which routes: the nearest `@RequireTwoFactor()` / `@SkipTwoFactor()` (method, else class);
  * with neither, the module defaults. So as a global `APP_GUARD` it protects every route not
@@ -47,6 +48,7 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
   private readonly limits: TwoFactorLimits;
   private readonly records: TwoFactorRecords;
   private readonly devices: TrustedDevices;
+  private readonly recovery = new TwoFactorRecovery(this.options);
 
   constructor(
     reflector: Reflector,
@@ -88,6 +90,13 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
       this.emitEvent(context, { type: 'trustedDevice', outcome: 'passed' });
       return true;
     }
+    const code = check.recoveryCodes ? await this.getRecoveryCode(context) : undefined;
+    if (code !== undefined) {
+      const refusal = await this.recovery.recover(this.limits, check, code, this.state(context));
+      if (refusal) throw this.refuse(context, refusal);
+      this.emitEvent(context, { type: 'recoveryCode', outcome: 'passed' });
+      return true;
+    }
     const token = await this.getToken(context);
     if (token === undefined) return this.sendCode(context, check);
     return this.verify(context, check, token, session);
@@ -126,9 +135,8 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
    */
   private async verify(context: ExecutionContext, check: Check, token: string, session?: string) {
     const countsAs = await this.records.countsAs(check);
-    if ('pendingMs' in countsAs) {
+    if ('pendingMs' in countsAs)
       throw this.refuse(context, answers.limitReached.smsPending(countsAs.pendingMs));
-    }
     const locked = await this.limits.countAttempt(check);
     if (locked !== undefined) throw this.refuse(context, answers.limitReached.locked(locked));
     let result;
@@ -153,9 +161,8 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
     this.state(context).proofs.push({ ...check, method: countsAs.method });
     this.emitEvent(context, { type: 'verified', outcome: 'passed' });
     const { method } = countsAs;
-    if (await this.devices.issueIfAsked(this.getRequestResponse(context), check, method)) {
+    if (await this.devices.issueIfAsked(this.getRequestResponse(context), check, method))
       this.emitEvent(context, { type: 'deviceTrusted', outcome: 'passed', method });
-    }
     return true;
   }
 
@@ -189,9 +196,8 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
     if (answer === undefined) this.logger.warn(describeForLog(log, secrets));
     if (answer === undefined) return true;
     logVerigatorError(this.logger, log, error, secrets);
-    if (answer.retryAfter !== undefined) {
+    if (answer.retryAfter !== undefined)
       this.getRequestResponse(context).response.header('Retry-After', String(answer.retryAfter));
-    }
     throw new HttpException(answer.body, answer.statusCode);
   }
 
@@ -215,9 +221,7 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
       if (!(await this.check(context, route))) return false;
     } catch (error) {
       if (!(error instanceof TwoFactorStoreError)) throw error;
-      this.logger.error(
-        `TwoFactorStore failed for ${answers.routeName(context)}: ${error.message}`,
-      );
+      this.logger.error(answers.storeFailure(context, error));
       throw this.refuse(context, answers.storeUnavailable);
     }
     shared.passed.add(guardClass);
@@ -225,9 +229,8 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
   }
 
   private startCheck(context: ExecutionContext, check: Check): Check {
-    if (!check.serviceId || typeof check.serviceId !== 'string') {
+    if (!check.serviceId || typeof check.serviceId !== 'string')
       throw answers.noServiceId((stepGuardOf(this.constructor) ?? this.constructor).name, context);
-    }
     return (this.state(context).check = check);
   }
 

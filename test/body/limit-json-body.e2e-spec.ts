@@ -11,7 +11,7 @@ import { Test } from '@nestjs/testing';
 import { IsString } from 'class-validator';
 import type { AddressInfo } from 'node:net';
 import { limitJsonBody } from '../../lib';
-import { ADAPTERS, AdapterFactory } from '../two-factor/two-factor-app';
+import { ADAPTERS, AdapterFactory } from '../utils/create-verigator-app';
 import { sendRequest } from '../utils/send-request';
 
 class NoteDto {

@@ -9,8 +9,13 @@ const NO_RATE_LIMITS = {
   twoFactor: { limit: 1_000_000, ttlMs: 60_000 },
 };
 
-/** Requests the chaos run sends, at this many at a time. */
-const REQUESTS = 2000;
+/**
+ * Requests the chaos run sends, at this many at a time. The users' send budgets bound the run: on
+ * a quiet machine they are spent after about 600 requests, and later requests answer 429 without
+ * a Verigator call. 700 requests make about 280 Verigator calls, about 30 of them faulted (2,000
+ * made about 330): every invariant below still meets every fault kind, under the same concurrency.
+ */
+const REQUESTS = 700;
 const CONCURRENCY = 50;
 /** Users (each driven by CONCURRENCY / USERS workers at once, to race the cooldown claim). */
 const USERS = 25;
@@ -30,7 +35,7 @@ interface Outcome {
 }
 
 /**
- * Chaos: the sample app with its guard under 2,000 requests at concurrency 50 while the simulator
+ * Chaos: the sample app with its guard under 700 requests at concurrency 50 while the simulator
  * injects 10% faults (500, reset, delay past the timeout, non-JSON 200). An unhandled rejection
  * fails the run by itself: jest fails any test during which one happens.
  */

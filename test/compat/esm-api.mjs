@@ -7,7 +7,11 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 /** Not API: the CommonJS interop marker, and what Node adds to the ESM view of a CommonJS module. */
 const INTEROP = new Set(['__esModule', 'default', 'module.exports']);
-for (const entry of ['nestjs-verigator', 'nestjs-verigator/testing']) {
+for (const entry of [
+  'nestjs-verigator',
+  'nestjs-verigator/testing',
+  'nestjs-verigator/opentelemetry',
+]) {
   const cjs = require(entry);
   const esm = await import(entry);
   const names = Object.keys(cjs).filter((name) => !INTEROP.has(name));

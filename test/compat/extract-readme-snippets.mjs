@@ -13,6 +13,7 @@ import snippets from './readme-snippets.cjs';
 const SNIPPET_FILES = {
   configuration: 'src/app.module.ts',
   guard: 'src/account.controller.ts',
+  'recovery-code-sql-store': 'src/sql-recovery-code.store.ts',
   testing: 'test/readme-testing.spec.ts',
   'vitest-config': 'vitest.config.ts',
   tsconfig: 'tsconfig.json',

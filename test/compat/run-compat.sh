@@ -3,11 +3,13 @@
 # and 11), makes a throwaway app: the Nest packages `nest new` gives, then the README's install
 # lines for that major exactly as written (extracted, with `nestjs-verigator` pointing at the
 # tarball), so no optional peer they do not name is installed. Then, once per major:
-# checks the package (LICENSE, inlined source maps), type-checks a consumer in every TypeScript
-# setup (typecheck.mjs) and type-checks the README's snippets; and on each Node.js binary given
-# in COMPAT_NODES (default: the `node` on the PATH): runs the client flow from CommonJS (Nest 12
-# is ESM-only: loaded through require(esm)), checks that `import` gives the API `require` gives,
-# and runs the README's snippets with Vitest. A README line or snippet that stops working fails CI.
+# checks the package (LICENSE, inlined source maps, its `exports`), type-checks a consumer of `.`
+# and `./testing` in every TypeScript setup (typecheck.mjs) and type-checks the README's snippets;
+# and on each Node.js binary given in COMPAT_NODES (default: the `node` on the PATH): runs the
+# client flow from CommonJS (Nest 12 is ESM-only: loaded through require(esm)), checks that
+# `import` gives the API `require` gives, and runs the README's snippets with Vitest. Last, with
+# @opentelemetry/api installed, type-checks a consumer of `./opentelemetry` in every setup.
+# A README line or snippet that stops working fails CI.
 # Needs `npm run build` first. Usage: COMPAT_NODES="/path/node22 /path/node24" bash run-compat.sh [12] [11]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -67,4 +69,7 @@ for major in "${majors[@]}"; do
       npx vitest run
     )
   done
+  # The OpenTelemetry entry point, once its optional peer is installed as docs/opentelemetry.md says.
+  npm install --no-audit --no-fund --silent @opentelemetry/api
+  node "$compat/typecheck.mjs" "$major" "$root/node_modules/typescript/bin/tsc" opentelemetry
 done

@@ -1,8 +1,7 @@
-import { Controller, INestApplication, Post } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import request from 'supertest';
 import {
-  RequireTwoFactor,
   TwoFactorEvent,
   UsersService,
   VERIGATOR_CHANNELS,
@@ -13,32 +12,19 @@ import {
 import { VerigatorSimulator } from '../../lib/testing';
 import {
   ADAPTERS,
+  AccountController,
   AdapterFactory,
   CapturingLogger,
   FakeLoginGuard,
   SERVICE_ID,
   TEST_PASSWORD,
-  createTestApp,
-} from '../two-factor/two-factor-app';
+  createVerigatorApp,
+} from '../utils/create-verigator-app';
+import { startSimulator } from '../utils/simulator';
 import { closedPortUrl } from '../utils/recording-server';
 
 const PHONE = '+3725555555';
 const USER = 'user-alice';
-
-@Controller('account')
-class AccountController {
-  @RequireTwoFactor()
-  @Post('transfer')
-  transfer() {
-    return { done: true };
-  }
-
-  @RequireTwoFactor({ maxAge: 60_000 })
-  @Post('remembered')
-  remembered() {
-    return { done: true };
-  }
-}
 
 /** The audit trail as an app records it: `onEvent` and the diagnostics channels. */
 describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory) => {
@@ -48,19 +34,8 @@ describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory)
   let events: VerigatorEvent[];
 
   beforeAll(async () => {
-    sim = await VerigatorSimulator.start({
-      username: 'api-user',
-      password: TEST_PASSWORD,
-      seed: {
-        services: [
-          {
-            id: SERVICE_ID,
-            name: 'Shop',
-            fqdn: 'shop.local',
-            users: [{ id: USER, username: 'alice@example.com', phoneNumber: PHONE }],
-          },
-        ],
-      },
+    sim = await startSimulator({
+      users: [{ id: USER, username: 'alice@example.com', phoneNumber: PHONE }],
     });
   });
   afterAll(() => sim.close());
@@ -71,12 +46,16 @@ describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory)
 
   async function start(options: Partial<VerigatorModuleOptions> = {}): Promise<void> {
     events = [];
-    ({ app, logger } = await createTestApp(adapter, sim.url, {
-      options: { onEvent: (event) => void events.push(event), ...options },
-      controllers: [AccountController],
-      providers: [FakeLoginGuard],
-      beforeInit: (nest) => nest.useGlobalGuards(new FakeLoginGuard()),
-    }));
+    ({ app, logger } = await createVerigatorApp(
+      sim.url,
+      { onEvent: (event) => void events.push(event), ...options },
+      {
+        adapter,
+        controllers: [AccountController],
+        providers: [FakeLoginGuard],
+        beforeInit: (nest) => nest.useGlobalGuards(new FakeLoginGuard()),
+      },
+    ));
   }
 
   function post(path: string, token?: string, user: string | null = USER) {
@@ -137,6 +116,8 @@ describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory)
       path: '/v1/service/service/{serviceId}/users/{userId}/auth',
       serviceId: SERVICE_ID,
       userId: USER,
+      endpoint: sim.url,
+      breakerState: 'closed',
       outcome: 'success',
       latencyMs: expect.any(Number),
       timestamp: expect.any(Number),
@@ -247,14 +228,16 @@ describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory)
   it('records retries, failover and breaker changes with the call they belong to', async () => {
     events = [];
     const dead = await closedPortUrl();
-    ({ app, logger } = await createTestApp(adapter, dead, {
-      options: {
+    ({ app, logger } = await createVerigatorApp(
+      dead,
+      {
         onEvent: (event) => void events.push(event),
         fallbackEndpoints: [sim.url],
         circuitBreaker: { threshold: 2, halfOpenAfter: 60_000 },
         timeout: 2000,
       },
-    }));
+      { adapter },
+    ));
     const users = app.get(UsersService);
     sim.injectFault({ method: 'GET', path: '/v1/service/service/*/users/*', status: 503 });
     await users.get(SERVICE_ID, USER);

@@ -1,73 +1,36 @@
-import { Controller, Get, INestApplication, Param, Post, Body, UseFilters } from '@nestjs/common';
-import request from 'supertest';
-import { UsersService, VerigatorExceptionFilter } from '../../lib';
+import { Controller, UseFilters } from '@nestjs/common';
+import { VerigatorExceptionFilter } from '../../lib';
 import { VERIGATOR_ERROR_MESSAGES } from '../../lib/filters/verigator-error-response';
-import { FakeVerigator } from '../two-factor/fake-verigator';
-import {
-  ADAPTERS,
-  AdapterFactory,
-  CapturingLogger,
-  SERVICE_ID,
-  createTestApp,
-} from '../two-factor/two-factor-app';
+import { ADAPTERS, AdapterFactory, TestModuleOptions } from '../utils/create-verigator-app';
+import { failEveryRequest } from '../utils/simulator';
+import { useTestBed } from '../utils/test-bed';
+import { BareController } from './users-routes';
 
 /** Applies the filter the way Nest's docs show: an instance made with `new`, no argument. */
 @UseFilters(new VerigatorExceptionFilter())
 @Controller('users')
-class NewedFilterController {
-  constructor(private readonly users: UsersService) {}
+class NewedFilterController extends BareController {}
 
-  @Get(':id')
-  get(@Param('id') id: string) {
-    return this.users.get(SERVICE_ID, id);
-  }
-
-  @Post()
-  create(@Body() body: { username: string; phoneNumber: string }) {
-    return this.users.create(SERVICE_ID, body);
-  }
-}
-
-@Controller('bare')
-class BareController {
-  constructor(private readonly users: UsersService) {}
-
-  @Get(':id')
-  get(@Param('id') id: string) {
-    return this.users.get(SERVICE_ID, id);
-  }
-}
-
-/** Room for a 1 MB body on a loaded machine (the test app's default timeout is 300 ms). */
+/** Room for a 1 MB body on a loaded machine. */
 const ROOMY_TIMEOUT = { timeout: 5000 };
 
 const NOT_FOUND = 'User nope not found in service nest-sample-service';
 const EXISTS = 'User alice@example.com already exists (phone +3725555555)';
 
 describe.each(ADAPTERS)('end users read only our words (%s)', (_name, adapter: AdapterFactory) => {
-  const fake = new FakeVerigator();
-  let app: INestApplication | undefined;
-  let logger: CapturingLogger;
+  const bed = useTestBed();
 
-  beforeAll(() => fake.start());
-  afterAll(() => fake.close());
-  beforeEach(() => fake.reset());
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-
-  async function boot(options: NonNullable<Parameters<typeof createTestApp>[2]>['options'] = {}) {
-    ({ app, logger } = await createTestApp(adapter, fake.url, {
-      controllers: [NewedFilterController, BareController],
-      options: { exceptionFilter: false, ...options },
-    }));
-    return () => request(app!.getHttpServer());
+  async function boot(options: TestModuleOptions = {}) {
+    await bed.boot(
+      { exceptionFilter: false, ...options },
+      { adapter, controllers: [NewedFilterController, BareController] },
+    );
+    return () => bed.http();
   }
 
   it('@UseFilters(new VerigatorExceptionFilter()) answers with the status, code and Retry-After', async () => {
     const http = await boot();
-    fake.fault = { status: 429, headers: { 'Retry-After': '7' } };
+    failEveryRequest(bed.sim, { status: 429, headers: { 'Retry-After': '7' } });
     const limited = await http().get('/users/u-1');
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBe('7');
@@ -77,13 +40,13 @@ describe.each(ADAPTERS)('end users read only our words (%s)', (_name, adapter: A
       message: VERIGATOR_ERROR_MESSAGES.RATE_LIMITED,
       code: 'RATE_LIMITED',
     });
-    fake.fault = { reset: true };
+    failEveryRequest(bed.sim, { reset: true });
     expect((await http().get('/users/u-1')).status).toBe(503);
   });
 
   it('a 404 answers the stable message: no provider name, service id nor user id', async () => {
     const http = await boot();
-    fake.fault = { status: 404, body: { message: NOT_FOUND } };
+    failEveryRequest(bed.sim, { status: 404, body: { message: NOT_FOUND } });
     const res = await http().get('/users/nope');
     expect(res.status).toBe(404);
     expect(res.body).toEqual({
@@ -96,19 +59,19 @@ describe.each(ADAPTERS)('end users read only our words (%s)', (_name, adapter: A
       expect(res.text).not.toContain(secret);
     }
     // The upstream text goes to the log, at debug level: a 404 is an expected outcome.
-    expect(logger.text('debug')).toContain('nest-sample-service');
-    expect(logger.text('warn') + logger.text('error')).toBe('');
+    expect(bed.logger.text('debug')).toContain('nest-sample-service');
+    expect(bed.logger.text('warn') + bed.logger.text('error')).toBe('');
   });
 
   it('a 409 echoing an e-mail and a phone keeps both out of the answer and masks them in the log', async () => {
     const http = await boot();
-    fake.fault = { status: 409, body: { message: EXISTS } };
+    failEveryRequest(bed.sim, { status: 409, body: { message: EXISTS } });
     const res = await http().get('/users/u-1');
     expect(res.status).toBe(409);
     expect(res.body.message).toBe(VERIGATOR_ERROR_MESSAGES.RESOURCE_ALREADY_EXISTS);
     expect(res.text).not.toContain('alice');
     expect(res.text).not.toContain('5555');
-    const log = logger.text();
+    const log = bed.logger.text();
     expect(log).toContain('***@example.com');
     expect(log).toContain('+372****555');
     expect(log).not.toContain('alice@');
@@ -129,16 +92,16 @@ describe.each(ADAPTERS)('end users read only our words (%s)', (_name, adapter: A
 
   it('a 1 MB JSON error body of nested arrays answers 502, not a generic 500', async () => {
     const http = await boot(ROOMY_TIMEOUT);
-    fake.fault = { status: 500, body: '['.repeat(500_000) + ']'.repeat(500_000) };
+    failEveryRequest(bed.sim, { status: 500, body: '['.repeat(500_000) + ']'.repeat(500_000) });
     const res = await http().get('/users/u-1');
     expect(res.status).toBe(502);
     expect(res.body.code).toBe('INTERNAL_ERROR');
-    expect(logger.text('error').length).toBeLessThan(20_000);
+    expect(bed.logger.text('error').length).toBeLessThan(20_000);
   });
 
   it('a body over the 1 MiB cap answers 502 INVALID_RESPONSE', async () => {
     const http = await boot(ROOMY_TIMEOUT);
-    fake.fault = { status: 200, body: 'x'.repeat(1024 * 1024 + 1) };
+    failEveryRequest(bed.sim, { status: 200, body: 'x', repeat: 1024 * 1024 + 1 });
     const res = await http().get('/users/u-1');
     expect(res.status).toBe(502);
     expect(res.body.code).toBe('INVALID_RESPONSE');
@@ -149,7 +112,7 @@ describe.each(ADAPTERS)('end users read only our words (%s)', (_name, adapter: A
       exceptionFilter: true,
       errorMessages: { NO_SUCH_RESOURCE: 'Nothing here' },
     });
-    fake.fault = { status: 404, body: { message: NOT_FOUND } };
+    failEveryRequest(bed.sim, { status: 404, body: { message: NOT_FOUND } });
     const res = await http().get('/bare/nope');
     expect(res.body).toMatchObject({ message: 'Nothing here', code: 'NO_SUCH_RESOURCE' });
   });

@@ -1,49 +1,28 @@
-import { Body, Controller, Get, INestApplication, Param, Post, UseFilters } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
-import request from 'supertest';
-import { UsersService, VerigatorExceptionFilter } from '../../lib';
-import { FakeReply, FakeVerigator } from '../two-factor/fake-verigator';
+import { VerigatorExceptionFilter } from '../../lib';
+import { SimulatorFault } from '../../lib/testing';
 import {
   ADAPTERS,
   AdapterFactory,
-  CapturingLogger,
-  SERVICE_ID,
   TEST_PASSWORD,
-  createTestApp,
-} from '../two-factor/two-factor-app';
+  TestAppSetup,
+  TestModuleOptions,
+} from '../utils/create-verigator-app';
+import { NO_ANSWER, SHORT_TIMEOUT, failEveryRequest } from '../utils/simulator';
+import { useTestBed } from '../utils/test-bed';
+import { BareController } from './users-routes';
 
 @UseFilters(VerigatorExceptionFilter)
 @Controller('users')
-class FilteredController {
-  constructor(private readonly users: UsersService) {}
-
-  @Get(':id')
-  get(@Param('id') id: string) {
-    return this.users.get(SERVICE_ID, id);
-  }
-
-  @Post()
-  create(@Body() body: { username: string; phoneNumber: string }) {
-    return this.users.create(SERVICE_ID, body);
-  }
-}
-
-@Controller('bare')
-class BareController {
-  constructor(private readonly users: UsersService) {}
-
-  @Get(':id')
-  get(@Param('id') id: string) {
-    return this.users.get(SERVICE_ID, id);
-  }
-}
+class FilteredController extends BareController {}
 
 const UPSTREAM_DETAIL = 'db-node-7 stack trace';
 
 const detail = { message: UPSTREAM_DETAIL };
 
-/** [upstream answer, HTTP status, reason phrase, code, how the fake answers] */
-const ROWS: [string, number, string, string, FakeReply][] = [
+/** [upstream answer, HTTP status, reason phrase, code, the simulator's fault] */
+const ROWS: [string, number, string, string, SimulatorFault][] = [
   ['400', 400, 'Bad Request', 'INVALID_DATA', { status: 400, body: { message: 'bad id' } }],
   ['422', 400, 'Bad Request', 'INVALID_DATA', { status: 422, body: { message: 'not json' } }],
   ['404', 404, 'Not Found', 'NO_SUCH_RESOURCE', { status: 404 }],
@@ -61,35 +40,31 @@ const ROWS: [string, number, string, string, FakeReply][] = [
   ['non-JSON 200', 502, 'Bad Gateway', 'INVALID_RESPONSE', { status: 200, body: UPSTREAM_DETAIL }],
   ['418', 502, 'Bad Gateway', 'VERIGATOR_ERROR', { status: 418, body: detail }],
   ['reset connection', 503, 'Service Unavailable', 'CONNECTION_ERROR', { reset: true }],
-  ['no answer', 504, 'Gateway Timeout', 'REQUEST_TIMEOUT', { hang: true }],
+  ['no answer', 504, 'Gateway Timeout', 'REQUEST_TIMEOUT', NO_ANSWER],
 ];
 
 describe.each(ADAPTERS)('VerigatorExceptionFilter (%s)', (_name, adapter: AdapterFactory) => {
-  const fake = new FakeVerigator();
-  let app: INestApplication | undefined;
-  let logger: CapturingLogger;
+  const bed = useTestBed();
 
-  beforeAll(() => fake.start());
-  afterAll(() => fake.close());
-  beforeEach(() => fake.reset());
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-
-  async function boot(extra: Parameters<typeof createTestApp>[2] = {}) {
-    ({ app, logger } = await createTestApp(adapter, fake.url, {
-      controllers: [FilteredController, BareController],
-      options: { exceptionFilter: false },
-      ...extra,
-    }));
-    return () => request(app!.getHttpServer());
+  async function boot(
+    options: TestModuleOptions = { exceptionFilter: false },
+    setup: TestAppSetup = {},
+  ) {
+    await bed.boot(
+      { timeout: SHORT_TIMEOUT, ...options },
+      {
+        adapter,
+        controllers: [FilteredController, BareController],
+        ...setup,
+      },
+    );
+    return () => bed.http();
   }
 
   describe('per controller', () => {
     it.each(ROWS)('answers upstream %s with %i', async (_what, status, error, code, reply) => {
       const http = await boot();
-      fake.fault = reply;
+      failEveryRequest(bed.sim, reply);
       const res = await http().get('/users/u-1');
       expect(res.status).toBe(status);
       expect(res.body).toMatchObject({ statusCode: status, error, code });
@@ -110,35 +85,35 @@ describe.each(ADAPTERS)('VerigatorExceptionFilter (%s)', (_name, adapter: Adapte
       expect(res.body).toMatchObject({ statusCode: 400, code: 'INVALID_DATA' });
       expect(res.body.fields).toEqual([{ field: 'phoneNumber', messages: expect.any(Array) }]);
       expect(res.text).not.toContain('call me');
-      expect(fake.requests).toHaveLength(0);
+      expect(bed.sim.requests()).toHaveLength(0);
     });
 
     it('logs the full error, without the API password', async () => {
       const http = await boot();
-      fake.fault = {
+      failEveryRequest(bed.sim, {
         status: 500,
         body: { message: `${UPSTREAM_DETAIL} api-user:${TEST_PASSWORD}` },
-      };
+      });
       const res = await http().get('/users/u-1');
       expect(res.status).toBe(502);
-      const errors = logger.text('error');
+      const errors = bed.logger.text('error');
       expect(errors).toContain('INTERNAL_ERROR');
       expect(errors).toContain(UPSTREAM_DETAIL);
-      expect(logger.text()).not.toContain(TEST_PASSWORD);
+      expect(bed.logger.text()).not.toContain(TEST_PASSWORD);
       expect(res.text).not.toContain(TEST_PASSWORD);
     });
 
     it('does not touch routes of other controllers', async () => {
       const http = await boot();
-      fake.fault = { status: 404 };
+      failEveryRequest(bed.sim, { status: 404 });
       expect((await http().get('/bare/u-1')).body.code).toBeUndefined();
     });
   });
 
   describe('globally', () => {
     it('is registered by VerigatorModule by default', async () => {
-      const http = await boot({ options: {} });
-      fake.fault = { status: 401, body: detail };
+      const http = await boot({});
+      failEveryRequest(bed.sim, { status: 401, body: detail });
       const res = await http().get('/bare/u-1');
       expect(res.status).toBe(502);
       expect(res.body).toMatchObject({ statusCode: 502, code: 'WRONG_CREDENTIALS' });
@@ -147,26 +122,26 @@ describe.each(ADAPTERS)('VerigatorExceptionFilter (%s)', (_name, adapter: Adapte
 
     it("with exceptionFilter: false, Nest's default handler would pass Verigator's 401 on", async () => {
       const http = await boot();
-      fake.fault = { status: 401, body: detail };
+      failEveryRequest(bed.sim, { status: 401, body: detail });
       expect((await http().get('/bare/u-1')).status).toBe(401);
     });
 
     it('works through app.useGlobalFilters', async () => {
-      const http = await boot({
+      const http = await boot(undefined, {
         beforeInit: (nest) =>
           nest.useGlobalFilters(new VerigatorExceptionFilter(nest.get(HttpAdapterHost))),
       });
-      fake.fault = { reset: true };
+      failEveryRequest(bed.sim, { reset: true });
       const res = await http().get('/bare/u-1');
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ statusCode: 503, code: 'CONNECTION_ERROR' });
     });
 
     it('works as APP_FILTER', async () => {
-      const http = await boot({
+      const http = await boot(undefined, {
         providers: [{ provide: APP_FILTER, useClass: VerigatorExceptionFilter }],
       });
-      fake.fault = { status: 429, headers: { 'Retry-After': '5' } };
+      failEveryRequest(bed.sim, { status: 429, headers: { 'Retry-After': '5' } });
       const res = await http().get('/bare/u-1');
       expect(res.status).toBe(429);
       expect(res.headers['retry-after']).toBe('5');

@@ -1,25 +1,9 @@
-import { Controller, INestApplication, Post, UseGuards } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
 import request from 'supertest';
-import { RequireTwoFactor } from '../../lib';
 import { VerigatorSimulator } from '../../lib/testing';
-import {
-  ADAPTERS,
-  FakeLoginGuard,
-  SERVICE_ID,
-  TEST_PASSWORD,
-  createTestApp,
-} from '../two-factor/two-factor-app';
-
-@Controller('account')
-@UseGuards(FakeLoginGuard)
-class AccountController {
-  @RequireTwoFactor()
-  @Post('transfer')
-  transfer() {
-    return { done: true };
-  }
-}
+import { ADAPTERS, AccountController, createVerigatorApp } from '../utils/create-verigator-app';
+import { startSimulator } from '../utils/simulator';
 
 const RUNS = 150;
 const NAME = '__Host-verigator-device';
@@ -52,26 +36,14 @@ describe.each(ADAPTERS)('Hostile device tokens (%s)', (_name, adapter) => {
   const apps: Record<'header' | 'cookie', { app: INestApplication; token: string }> = {} as never;
 
   beforeAll(async () => {
-    sim = await VerigatorSimulator.start({
-      username: 'api-user',
-      password: TEST_PASSWORD,
-      seed: {
-        services: [
-          {
-            id: SERVICE_ID,
-            name: 'Shop',
-            fqdn: 'shop.example',
-            users: [{ id: 'alice', username: 'alice', phoneNumber: '+37255500001' }],
-          },
-        ],
-      },
-    });
+    sim = await startSimulator();
     for (const transport of ['header', 'cookie'] as const) {
-      const { app } = await createTestApp(adapter, sim.url, {
-        controllers: [AccountController],
+      const { app } = await createVerigatorApp(
+        sim.url,
         // One attempt: a device token that counted toward the lockout would answer 429.
-        options: { twoFactor: { trustedDevices: { transport }, maxAttempts: 1 } },
-      });
+        { twoFactor: { trustedDevices: { transport }, maxAttempts: 1 } },
+        { adapter, controllers: [AccountController] },
+      );
       const http = () => request(app.getHttpServer()).post('/account/transfer');
       await http().set('x-user', 'alice').expect(401);
       const trusted = await http()

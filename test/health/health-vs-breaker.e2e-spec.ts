@@ -1,23 +1,16 @@
-import { Controller, INestApplication, Post, UseGuards } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { RequireTwoFactor, ServicesService, VerigatorHealthIndicator } from '../../lib';
+import { ServicesService, VerigatorHealthIndicator } from '../../lib';
 import { VerigatorSimulator } from '../../lib/testing';
-import { ADAPTERS, FakeLoginGuard, createTestApp } from '../two-factor/two-factor-app';
-import { TEST_USERNAME } from '../utils/create-verigator-app';
+import {
+  ADAPTERS,
+  AccountController,
+  SERVICE_ID as SERVICE,
+  createVerigatorApp,
+} from '../utils/create-verigator-app';
+import { startSimulator } from '../utils/simulator';
 
-const PASSWORD = 'api-pa55word-never-shown';
-const SERVICE = 'svc-1';
 const USER = 'u-1';
-
-@Controller('account')
-@UseGuards(FakeLoginGuard)
-class AccountController {
-  @Post('transfer')
-  @RequireTwoFactor()
-  transfer() {
-    return { status: 'sent' };
-  }
-}
 
 /**
  * Issue 15.1: a slow Verigator fails the health probe's short timeout while real calls, with the
@@ -28,20 +21,7 @@ describe.each(ADAPTERS)('health probes and the breaker real calls use (%s)', (_n
   let app: INestApplication;
 
   beforeAll(async () => {
-    sim = await VerigatorSimulator.start({
-      username: TEST_USERNAME,
-      password: PASSWORD,
-      seed: {
-        services: [
-          {
-            id: SERVICE,
-            name: 'Shop',
-            fqdn: 'shop.example',
-            users: [{ id: USER, username: 'alice', phoneNumber: '+3725555555' }],
-          },
-        ],
-      },
-    });
+    sim = await startSimulator();
   });
   afterEach(async () => {
     await app?.close();
@@ -50,17 +30,16 @@ describe.each(ADAPTERS)('health probes and the breaker real calls use (%s)', (_n
   afterAll(() => sim.close());
 
   async function boot(twoFactor: { failOpen?: boolean } = {}): Promise<VerigatorHealthIndicator> {
-    ({ app } = await createTestApp(adapter, sim.url, {
-      controllers: [AccountController],
-      options: {
-        username: TEST_USERNAME,
-        serviceId: SERVICE,
+    ({ app } = await createVerigatorApp(
+      sim.url,
+      {
         timeout: 5_000,
         retries: 0,
         circuitBreaker: { threshold: 2, halfOpenAfter: 60_000 },
         twoFactor,
       },
-    }));
+      { adapter, controllers: [AccountController] },
+    ));
     // Every answer takes 200 ms: longer than the probe's 20 ms, far shorter than real calls' 5 s.
     sim.injectFault({ delayMs: 200, times: 1_000 });
     return app.get(VerigatorHealthIndicator);
@@ -110,14 +89,8 @@ describe('health results are cached and shared', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
-    sim = await VerigatorSimulator.start({
-      username: TEST_USERNAME,
-      password: PASSWORD,
-      seed: { services: [{ id: SERVICE, name: 'Shop', fqdn: 'shop.example' }] },
-    });
-    ({ app } = await createTestApp(ADAPTERS[0][1], sim.url, {
-      options: { username: TEST_USERNAME, serviceId: SERVICE },
-    }));
+    sim = await startSimulator();
+    ({ app } = await createVerigatorApp(sim.url));
   });
   afterAll(async () => {
     await app.close();

@@ -4,10 +4,11 @@ import { Args, Field, GraphQLModule, Mutation, ObjectType, Query, Resolver } fro
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { RequireTwoFactor, UsersService, VerigatorModule } from '../../lib';
+import { RequireTwoFactor, UsersService } from '../../lib';
 import { VerigatorSimulator } from '../../lib/testing';
+import { SERVICE_ID, testVerigatorModule } from '../utils/create-verigator-app';
+import { startSimulator } from '../utils/simulator';
 
-const SERVICE_ID = 'svc-graphql';
 const USER_ID = 'user-graphql';
 
 @ObjectType()
@@ -47,11 +48,7 @@ async function boot(driver: Driver, sim: VerigatorSimulator): Promise<INestAppli
         });
   @Module({
     imports: [
-      VerigatorModule.forRoot({
-        username: 'demo',
-        password: 'demo',
-        endpoint: sim.url,
-        serviceId: SERVICE_ID,
+      testVerigatorModule(sim.url, {
         twoFactor: { userId: (request) => request.headers?.['x-user'] as string | undefined },
       }),
       graphql,
@@ -81,17 +78,8 @@ describe.each<Driver>(['Apollo on Express', 'Mercurius on Fastify'])('GraphQL (%
   let url: string;
 
   beforeAll(async () => {
-    sim = await VerigatorSimulator.start({
-      seed: {
-        services: [
-          {
-            id: SERVICE_ID,
-            name: 'GraphQL',
-            fqdn: 'graphql.example.com',
-            users: [{ id: USER_ID, username: 'alice', phoneNumber: '+3725555555' }],
-          },
-        ],
-      },
+    sim = await startSimulator({
+      users: [{ id: USER_ID, username: 'alice', phoneNumber: '+3725555555' }],
     });
     app = await boot(driver, sim);
     url = `${await app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');

@@ -17,8 +17,10 @@ import {
   FakeLoginGuard,
   SERVICE_ID,
   TEST_PASSWORD,
-  createTestApp,
-} from '../two-factor/two-factor-app';
+  TEST_USERNAME,
+  createVerigatorApp,
+} from '../utils/create-verigator-app';
+import { startSimulator } from '../utils/simulator';
 
 @Controller()
 class TransfersController {
@@ -50,20 +52,22 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
   let store: InMemoryTwoFactorStore;
 
   beforeAll(async () => {
-    sim = await VerigatorSimulator.start({
-      username: 'api-user',
-      password: TEST_PASSWORD,
+    sim = await startSimulator({
+      users: [],
       maxVerifyAttempts: 10, // the guard's lockout (5) comes first
-      seed: { services: [{ id: SERVICE_ID, name: 'Shop', fqdn: 'shop.example' }] },
     });
   });
   beforeEach(async () => {
     store = new InMemoryTwoFactorStore();
-    ({ app } = await createTestApp(express, sim.url, {
-      controllers: [TransfersController],
-      providers: [{ provide: APP_GUARD, useClass: FakeLoginGuard }],
-      options: { twoFactor: { store, trustedDevices: { transport: 'header' } } },
-    }));
+    ({ app } = await createVerigatorApp(
+      sim.url,
+      { twoFactor: { store, trustedDevices: { transport: 'header' } } },
+      {
+        adapter: express,
+        controllers: [TransfersController],
+        providers: [{ provide: APP_GUARD, useClass: FakeLoginGuard }],
+      },
+    ));
     users = app.get(UsersService);
     devices = app.get(TrustedDevicesService);
   });
@@ -128,7 +132,7 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
     // deleted elsewhere (another app, Messente's dashboard) or by a call that failed half-way
     const deleted = await fetch(`${sim.url}/v1/service/service/${SERVICE_ID}/users/${user.id}`, {
       method: 'DELETE',
-      headers: { 'X-Service-Auth': `api-user:${TEST_PASSWORD}` },
+      headers: { 'X-Service-Auth': `${TEST_USERNAME}:${TEST_PASSWORD}` },
     });
     expect(deleted.ok).toBe(true);
 

@@ -1,4 +1,4 @@
-import { Controller, INestApplication, Post } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -13,31 +13,24 @@ import {
   ReadableSpan,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { channel } from 'node:diagnostics_channel';
 import request from 'supertest';
-import { RequireTwoFactor, UsersService } from '../../lib';
+import { UsersService } from '../../lib';
 import { instrumentVerigator } from '../../lib/opentelemetry';
 import { VerigatorSimulator } from '../../lib/testing';
 import {
-  ADAPTERS,
+  AccountController,
   FakeLoginGuard,
   SERVICE_ID,
   TEST_PASSWORD,
-  createTestApp,
-} from '../two-factor/two-factor-app';
+  createVerigatorApp,
+} from '../utils/create-verigator-app';
+import { startSimulator } from '../utils/simulator';
 
 const PHONE = '+3725555555';
 const EMAIL = 'alice@example.com';
 const USER = 'user-alice';
-
-@Controller('account')
-class AccountController {
-  @RequireTwoFactor()
-  @Post('transfer')
-  transfer() {
-    return { done: true };
-  }
-}
 
 /** Collects on demand, as a test needs. */
 class CollectingReader extends MetricReader {
@@ -59,31 +52,26 @@ describe('instrumentVerigator: spans and metrics from the audit trail', () => {
   let sim: VerigatorSimulator;
   let app: INestApplication;
   let stop: () => void;
+  // OpenTelemetry's own instrumentation of undici (our transport): a span per HTTP request.
+  let undici: UndiciInstrumentation;
 
   beforeAll(async () => {
     context.setGlobalContextManager(contextManager);
+    undici = new UndiciInstrumentation();
+    undici.setTracerProvider(tracerProvider);
     stop = instrumentVerigator({ tracerProvider, meterProvider });
-    sim = await VerigatorSimulator.start({
-      username: 'api-user',
-      password: TEST_PASSWORD,
-      seed: {
-        services: [
-          {
-            id: SERVICE_ID,
-            name: 'Shop',
-            fqdn: 'shop.local',
-            users: [{ id: USER, username: EMAIL, phoneNumber: PHONE }],
-          },
-        ],
+    sim = await startSimulator({ users: [{ id: USER, username: EMAIL, phoneNumber: PHONE }] });
+    ({ app } = await createVerigatorApp(
+      sim.url,
+      { timeout: 2_000 },
+      {
+        controllers: [AccountController],
+        beforeInit: (nest) => nest.useGlobalGuards(new FakeLoginGuard()),
       },
-    });
-    ({ app } = await createTestApp(ADAPTERS[0][1], sim.url, {
-      options: { timeout: 2_000 },
-      controllers: [AccountController],
-      beforeInit: (nest) => nest.useGlobalGuards(new FakeLoginGuard()),
-    }));
+    ));
   });
   afterAll(async () => {
+    undici.disable();
     stop();
     await app?.close();
     await sim?.close();
@@ -96,6 +84,16 @@ describe('instrumentVerigator: spans and metrics from the audit trail', () => {
   };
   const named = (name: string): ReadableSpan[] =>
     spans.getFinishedSpans().filter((span) => span.name === name);
+  /** The spans undici's instrumentation made, one per HTTP request. */
+  const httpSpans = (): ReadableSpan[] =>
+    spans
+      .getFinishedSpans()
+      .filter((span) => span.instrumentationScope.name.includes('instrumentation-undici'));
+  const ours = (): ReadableSpan[] =>
+    spans
+      .getFinishedSpans()
+      .filter((span) => span.instrumentationScope.name === 'nestjs-verigator');
+  const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
 
   async function metric(name: string): Promise<DataPoint<unknown>[]> {
     const { resourceMetrics } = await reader.collect();
@@ -121,6 +119,9 @@ describe('instrumentVerigator: spans and metrics from the audit trail', () => {
       'verigator.outcome': 'success',
       'http.request.method': 'POST',
       'url.template': '/v1/service/service/{serviceId}/users/{userId}/auth',
+      'server.address': new URL(sim.url).hostname,
+      'server.port': Number(new URL(sim.url).port),
+      'verigator.breaker.state': 'closed',
     });
     expect(named('verigator auth.verify')).toHaveLength(2);
     const decisions = named('verigator guard').map((s) => s.attributes);
@@ -158,7 +159,7 @@ describe('instrumentVerigator: spans and metrics from the audit trail', () => {
     expect(byReason).toContain('country');
   });
 
-  it('puts a call made inside an active span under it, with its retries and outcome', async () => {
+  it('nests a call under the active span, and its HTTP requests under the call', async () => {
     spans.reset();
     sim.injectFault({ method: 'GET', path: '/v1/service/service/*/users/*', status: 503 });
     const tracer = tracerProvider.getTracer('app');
@@ -168,15 +169,33 @@ describe('instrumentVerigator: spans and metrics from the audit trail', () => {
     });
     const [call] = named('verigator users.get');
     const [parent] = named('checkout');
-    expect(call.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
+    expect(parentOf(call)).toBe(parent.spanContext().spanId);
     expect(call.attributes).toMatchObject({
       'verigator.outcome': 'success',
       'verigator.retries': 1,
       'verigator.failover': false,
+      'verigator.breaker.state': 'closed',
     });
-    expect(call.endTime[0] * 1e3 + call.endTime[1] / 1e6).toBeGreaterThanOrEqual(
-      call.startTime[0] * 1e3 + call.startTime[1] / 1e6,
-    );
+    // The 503 and the retry that succeeded: two HTTP spans, both children of the call's span.
+    // (Not their times: the SDK anchors each span's clock on its own Date.now(), so times of two
+    // spans may differ from the truth by up to a millisecond.)
+    const requests = httpSpans();
+    expect(requests.map((span) => span.attributes['http.response.status_code'])).toEqual([
+      503, 200,
+    ]);
+    for (const request of requests) {
+      expect(parentOf(request)).toBe(call.spanContext().spanId);
+    }
+  });
+
+  it('nests the HTTP requests under their call for the guard too', async () => {
+    spans.reset();
+    const code = sim.lastCode(USER)!;
+    await post(code === '000000' ? '111111' : '000000').expect(401);
+    const [verify] = named('verigator auth.verify');
+    const [http] = httpSpans();
+    expect(http.attributes['http.request.method']).toBe('PUT');
+    expect(parentOf(http)).toBe(verify.spanContext().spanId);
   });
 
   it('records a failed call with its error code and an error status', async () => {
@@ -191,10 +210,40 @@ describe('instrumentVerigator: spans and metrics from the audit trail', () => {
     expect(call.status.code).toBe(2); // SpanStatusCode.ERROR
   });
 
+  it('records the breaker state: open on the call that opened it and on those it refuses', async () => {
+    const { app: fragile } = await createVerigatorApp(sim.url, {
+      retries: 0,
+      circuitBreaker: { threshold: 1, halfOpenAfter: 60_000 },
+    });
+    try {
+      spans.reset();
+      sim.injectFault({ method: 'GET', path: '/v1/service/service/*/users/*', status: 503 });
+      const users = fragile.get(UsersService);
+      await expect(users.get(SERVICE_ID, USER)).rejects.toThrow();
+      await expect(users.get(SERVICE_ID, USER)).rejects.toThrow();
+      expect(named('verigator users.get').map((span) => span.attributes)).toEqual([
+        expect.objectContaining({
+          'http.response.status_code': 503,
+          'verigator.breaker.state': 'open',
+        }),
+        expect.objectContaining({
+          'error.type': 'CIRCUIT_OPEN',
+          'verigator.breaker.state': 'open',
+        }),
+      ]);
+      expect(httpSpans()).toHaveLength(1); // the open circuit sent nothing
+    } finally {
+      await fragile.close();
+    }
+  });
+
   it('never records an id, phone number, e-mail, token or credential', async () => {
     const { resourceMetrics } = await reader.collect();
+    // undici's HTTP spans carry the URL, ids included (docs/opentelemetry.md: how to trim it);
+    // ours never do.
+    expect(httpSpans().length).toBeGreaterThan(0);
     const recorded = JSON.stringify([
-      spans.getFinishedSpans().map((s) => [s.name, s.attributes, s.events]),
+      ours().map((s) => [s.name, s.attributes, s.events]),
       resourceMetrics.scopeMetrics.map((s) => s.metrics.map((m) => m.dataPoints)),
     ]);
     const code = sim.lastCode(USER);
@@ -207,7 +256,8 @@ describe('instrumentVerigator: spans and metrics from the audit trail', () => {
     stop();
     spans.reset();
     await app.get(UsersService).get(SERVICE_ID, USER);
-    expect(spans.getFinishedSpans()).toEqual([]);
+    expect(httpSpans()).toHaveLength(1);
+    expect(ours()).toEqual([]);
     stop = instrumentVerigator({ tracerProvider, meterProvider });
   });
 });

@@ -1,18 +1,14 @@
 import { VerigatorSimulator } from '../../lib/testing';
 import { AuthMethod, ConnectionError, VerigatorEvent } from '../../lib';
 import { RecordingServer, closedPortUrl } from '../utils/recording-server';
-import {
-  TEST_PASSWORD,
-  TEST_USERNAME,
-  VerigatorTestApp,
-  createVerigatorApp,
-} from '../utils/create-verigator-app';
+import { VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
+import { startSimulator } from '../utils/simulator';
 
 describe('failover to fallbackEndpoints', () => {
   let sim: VerigatorSimulator;
 
   beforeAll(async () => {
-    sim = await VerigatorSimulator.start({ username: TEST_USERNAME, password: TEST_PASSWORD });
+    sim = await startSimulator();
   });
   afterEach(() => sim.reset());
   afterAll(() => sim.close());

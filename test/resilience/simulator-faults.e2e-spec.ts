@@ -1,5 +1,5 @@
 import { VerigatorSimulator } from '../../lib/testing';
-import type { SimulatorFault } from '../../lib/testing';
+import { SimulatorFault } from '../../lib/testing';
 import {
   AuthMethod,
   ConnectionError,
@@ -8,14 +8,9 @@ import {
   VerigatorError,
 } from '../../lib';
 import { closedPortUrl } from '../utils/recording-server';
-import {
-  TEST_PASSWORD,
-  TEST_USERNAME,
-  VerigatorTestApp,
-  createVerigatorApp,
-} from '../utils/create-verigator-app';
+import { SERVICE_ID, VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
+import { startSimulator } from '../utils/simulator';
 
-const SERVICE_ID = 'svc';
 const USERS = 300;
 const TIMEOUT_MS = 2000;
 
@@ -49,23 +44,12 @@ describe('resilience under the simulator faults', () => {
   let sim: VerigatorSimulator;
 
   beforeAll(async () => {
-    sim = await VerigatorSimulator.start({
-      username: TEST_USERNAME,
-      password: TEST_PASSWORD,
-      seed: {
-        services: [
-          {
-            id: SERVICE_ID,
-            name: 'Shop',
-            fqdn: 'shop.example',
-            users: Array.from({ length: USERS }, (_, i) => ({
-              id: userId(i),
-              username: `${userId(i)}@example.com`,
-              phoneNumber: `+37255${String(i).padStart(6, '0')}`,
-            })),
-          },
-        ],
-      },
+    sim = await startSimulator({
+      users: Array.from({ length: USERS }, (_, i) => ({
+        id: userId(i),
+        username: `${userId(i)}@example.com`,
+        phoneNumber: `+37255${String(i).padStart(6, '0')}`,
+      })),
     });
   });
   afterEach(() => sim.reset());

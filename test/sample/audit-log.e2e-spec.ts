@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { App } from 'supertest/types';
 import { SampleApp, createSampleApp } from '../../sample/sample-bootstrap';
-import { CapturingLogger } from '../two-factor/two-factor-app';
+import { CapturingLogger } from '../utils/create-verigator-app';
 
 /** The sample's per-IP throttling would answer most of this one client's requests with 429. */
 const NO_RATE_LIMITS = {

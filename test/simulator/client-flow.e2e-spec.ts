@@ -13,19 +13,15 @@ import {
   VerigatorError,
   WrongCredentialsError,
 } from '../../lib';
-import {
-  TEST_PASSWORD,
-  TEST_USERNAME,
-  VerigatorTestApp,
-  createVerigatorApp,
-} from '../utils/create-verigator-app';
+import { VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
+import { startSimulator } from '../utils/simulator';
 
 describe('the client against the simulator', () => {
   let sim: VerigatorSimulator;
   let client: VerigatorTestApp;
 
   beforeAll(async () => {
-    sim = await VerigatorSimulator.start({ username: TEST_USERNAME, password: TEST_PASSWORD });
+    sim = await startSimulator();
     // One answer, one error: no retry, no breaker (resilience has its own suites).
     client = await createVerigatorApp(sim.url, { timeout: 300, retries: 0, circuitBreaker: false });
   });

@@ -17,13 +17,11 @@ import {
   ADAPTERS,
   AdapterFactory,
   FakeLoginGuard,
-  createTestApp,
-} from '../two-factor/two-factor-app';
-import { TEST_USERNAME } from '../utils/create-verigator-app';
+  SERVICE_ID as SERVICE,
+  createVerigatorApp,
+} from '../utils/create-verigator-app';
 import { describeWithRedisAndCluster, everyKey } from '../utils/redis-server';
-
-const PASSWORD = 'api-pa55word-never-shown';
-const SERVICE = 'svc-1';
+import { initiates, startSimulator } from '../utils/simulator';
 
 @Controller()
 class AppController {
@@ -62,9 +60,7 @@ describe.each(ADAPTERS)('SMS pumping defences (%s, in-memory store)', (_name, ad
   let events: VerigatorEvent[];
 
   beforeAll(async () => {
-    sim = await VerigatorSimulator.start({
-      username: TEST_USERNAME,
-      password: PASSWORD,
+    sim = await startSimulator({
       seed: {
         services: [
           {
@@ -86,17 +82,16 @@ describe.each(ADAPTERS)('SMS pumping defences (%s, in-memory store)', (_name, ad
 
   async function boot(sms: Sms) {
     events = [];
-    ({ app } = await createTestApp(adapter, sim.url, {
-      controllers: [AppController],
-      options: { username: TEST_USERNAME, sms, onEvent: (e) => void events.push(e) },
-    }));
+    ({ app } = await createVerigatorApp(
+      sim.url,
+      { sms, onEvent: (e) => void events.push(e) },
+      { adapter, controllers: [AppController] },
+    ));
     return () => request(app!.getHttpServer());
   }
 
   const signups = () =>
     sim.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/users'));
-  const initiates = () =>
-    sim.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/auth'));
   const smsEvents = () => events.filter((e) => e.type.startsWith('sms'));
 
   it('refuses a sign-up outside allowedCountries naming the field, sending nothing', async () => {
@@ -128,7 +123,7 @@ describe.each(ADAPTERS)('SMS pumping defences (%s, in-memory store)', (_name, ad
     const direct = app!.get(AuthService).initiate(SERVICE, 'lv-user', AuthMethod.SMS);
     await expect(direct).rejects.toBeInstanceOf(SmsRefusedError);
     await expect(direct).rejects.toMatchObject({ code: 'SMS_NOT_ALLOWED' });
-    expect(initiates()).toHaveLength(0);
+    expect(initiates(sim)).toHaveLength(0);
     expect(sim.messages()).toHaveLength(0);
     expect(smsEvents()).toEqual([
       expect.objectContaining({
@@ -147,7 +142,7 @@ describe.each(ADAPTERS)('SMS pumping defences (%s, in-memory store)', (_name, ad
     const http = await boot({ unknownNumbers: 'refuse' });
     const res = await http().post('/account/transfer').set('x-user', 'lv-user').expect(403);
     expect(res.body.code).toBe('SMS_NOT_ALLOWED');
-    expect(initiates()).toHaveLength(0);
+    expect(initiates(sim)).toHaveLength(0);
     expect(smsEvents()).toEqual([expect.objectContaining({ reason: 'unknownNumber' })]);
   });
 
@@ -266,9 +261,7 @@ describeWithRedisAndCluster('SMS budget shared by two instances', (redisServer) 
 
   beforeAll(async () => {
     await redisServer.start();
-    sim = await VerigatorSimulator.start({
-      username: TEST_USERNAME,
-      password: PASSWORD,
+    sim = await startSimulator({
       seed: { services: [{ id: SERVICE, name: 'Shop', fqdn: 'shop.example' }] },
     });
   });
@@ -293,15 +286,11 @@ describeWithRedisAndCluster('SMS budget shared by two instances', (redisServer) 
         prefix: 'sms:',
         hashUserIds: { secret: 's' },
       });
-      const { app } = await createTestApp(adapter, sim.url, {
-        controllers: [AppController],
-        options: {
-          username: TEST_USERNAME,
-          sms,
-          twoFactor: { store },
-          onEvent: (e) => void events.push(e),
-        },
-      });
+      const { app } = await createVerigatorApp(
+        sim.url,
+        { sms, twoFactor: { store }, onEvent: (e) => void events.push(e) },
+        { adapter, controllers: [AppController] },
+      );
       running.push({ app, redis });
       instances.push(() => request(app.getHttpServer()));
     }

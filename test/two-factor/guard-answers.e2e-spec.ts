@@ -2,16 +2,15 @@ import {
   CanActivate,
   Controller,
   ExecutionContext,
-  INestApplication,
   Injectable,
   Post,
   UseGuards,
 } from '@nestjs/common';
-import request from 'supertest';
-import { RequireTwoFactor } from '../../lib';
+import { RequireTwoFactor, VerigatorModuleOptions } from '../../lib';
 import { VERIGATOR_ERROR_MESSAGES } from '../../lib/filters/verigator-error-response';
-import { FakeVerigator } from './fake-verigator';
-import { ADAPTERS, AdapterFactory, CapturingLogger, createTestApp } from './two-factor-app';
+import { ADAPTERS, AdapterFactory } from '../utils/create-verigator-app';
+import { failEveryRequest } from '../utils/simulator';
+import { useTestBed } from '../utils/test-bed';
 
 /** A login guard reading the Verigator id from a JSON-encoded claim, as from a decoded token. */
 @Injectable()
@@ -36,25 +35,14 @@ class AccountController {
 }
 
 describe.each(ADAPTERS)('TwoFactorGuard answers (%s)', (_name, adapter: AdapterFactory) => {
-  const fake = new FakeVerigator();
-  let app: INestApplication | undefined;
-  let logger: CapturingLogger;
+  const bed = useTestBed();
 
-  beforeAll(() => fake.start());
-  afterAll(() => fake.close());
-  beforeEach(() => fake.reset());
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-
-  async function boot(options: NonNullable<Parameters<typeof createTestApp>[2]>['options'] = {}) {
-    ({ app, logger } = await createTestApp(adapter, fake.url, {
+  async function boot(options: Partial<VerigatorModuleOptions> = {}) {
+    await bed.boot(options, {
+      adapter,
       controllers: [AccountController],
-      options,
-    }));
-    return (claim: string) =>
-      request(app!.getHttpServer()).post('/account/transfer').set('x-claim', claim);
+    });
+    return (claim: string) => bed.http().post('/account/transfer').set('x-claim', claim);
   }
 
   it.each(['"\\ud800"', '"x\\udfff"'])(
@@ -64,7 +52,7 @@ describe.each(ADAPTERS)('TwoFactorGuard answers (%s)', (_name, adapter: AdapterF
       const res = await transfer(claim);
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('TWO_FACTOR_USER_UNKNOWN');
-      expect(fake.requests).toHaveLength(0);
+      expect(bed.sim.requests()).toHaveLength(0);
     },
   );
 
@@ -79,7 +67,10 @@ describe.each(ADAPTERS)('TwoFactorGuard answers (%s)', (_name, adapter: AdapterF
 
   it('a 404 from Verigator answers our message; the upstream text is logged at debug only', async () => {
     const transfer = await boot();
-    fake.fault = { status: 404, body: { message: 'User nope not found in service svc-1' } };
+    failEveryRequest(bed.sim, {
+      status: 404,
+      body: { message: 'User nope not found in service svc-1' },
+    });
     const res = await transfer('"nope@example.com"');
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({
@@ -88,16 +79,16 @@ describe.each(ADAPTERS)('TwoFactorGuard answers (%s)', (_name, adapter: AdapterF
     });
     expect(res.text).not.toContain('nope');
     expect(res.text).not.toContain('svc-1');
-    expect(logger.text('debug')).toContain('svc-1');
-    expect(logger.text('error') + logger.text('warn')).toBe('');
-    expect(logger.text()).toContain('***@example.com');
-    expect(logger.text()).not.toContain('nope@example.com');
+    expect(bed.logger.text('debug')).toContain('svc-1');
+    expect(bed.logger.text('error') + bed.logger.text('warn')).toBe('');
+    expect(bed.logger.text()).toContain('***@example.com');
+    expect(bed.logger.text()).not.toContain('nope@example.com');
   });
 
   it('a 1 MB JSON error body of nested arrays answers 502, not 500', async () => {
     // Room for a 1 MB body on a loaded machine (the test app's default timeout is 300 ms).
     const transfer = await boot({ timeout: 5000 });
-    fake.fault = { status: 500, body: '['.repeat(500_000) + ']'.repeat(500_000) };
+    failEveryRequest(bed.sim, { status: 500, body: '['.repeat(500_000) + ']'.repeat(500_000) });
     const res = await transfer('"u-1"');
     expect(res.status).toBe(502);
     expect(res.body.code).toBe('INTERNAL_ERROR');
@@ -105,7 +96,7 @@ describe.each(ADAPTERS)('TwoFactorGuard answers (%s)', (_name, adapter: AdapterF
 
   it('the errorMessages option replaces the message the guard answers', async () => {
     const transfer = await boot({ errorMessages: { CONNECTION_ERROR: 'Try again soon' } });
-    fake.fault = { reset: true };
+    failEveryRequest(bed.sim, { reset: true });
     const res = await transfer('"u-1"');
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ message: 'Try again soon', code: 'CONNECTION_ERROR' });

@@ -2,7 +2,6 @@ import {
   Controller,
   ExecutionContext,
   ForbiddenException,
-  INestApplication,
   Injectable,
   Post,
   Provider,
@@ -10,10 +9,10 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import request from 'supertest';
 import { RequireTwoFactor, TwoFactorGuard } from '../../lib';
-import { FakeVerigator, VALID_TOKEN } from './fake-verigator';
-import { ADAPTERS, AdapterFactory, FakeLoginGuard, createTestApp } from './two-factor-app';
+import { ADAPTERS, AdapterFactory, FakeLoginGuard } from '../utils/create-verigator-app';
+import { VALID_TOKEN, verifies } from '../utils/simulator';
+import { useTestBed } from '../utils/test-bed';
 
 /** Counts its checks; adds a requirement: the `x-hardware-key` header. */
 @Injectable()
@@ -71,26 +70,18 @@ class MethodDefaultController {
 describe.each(ADAPTERS)(
   'every declared guard class decides (%s)',
   (_name, adapter: AdapterFactory) => {
-    const fake = new FakeVerigator();
-    let app: INestApplication | undefined;
-
-    beforeAll(() => fake.start());
-    afterAll(() => fake.close());
+    const bed = useTestBed();
     beforeEach(() => {
-      fake.reset();
       StrictGuard.checks = 0;
-    });
-    afterEach(async () => {
-      await app?.close();
-      app = undefined;
     });
 
     async function boot(controller: Type, globalGuard?: Type) {
       const providers: Provider[] = [{ provide: APP_GUARD, useClass: FakeLoginGuard }];
       if (globalGuard) providers.push({ provide: APP_GUARD, useClass: globalGuard });
-      ({ app } = await createTestApp(adapter, fake.url, { controllers: [controller], providers }));
+      await bed.boot({}, { adapter, controllers: [controller], providers });
       return (path: string, headers: Record<string, string>) =>
-        request(app!.getHttpServer())
+        bed
+          .http()
           .post(path)
           .set({ 'x-user': 'u-1', ...headers });
     }
@@ -129,14 +120,14 @@ describe.each(ADAPTERS)(
         expect(weak.body.message).toBe('A hardware key is required');
         expect(StrictGuard.checks).toBeGreaterThanOrEqual(1);
 
-        const verifiesBefore = fake.verifies.length;
+        const verifiesBefore = verifies(bed.sim).length;
         const strong = await post(path, {
           'x-verigator-token': VALID_TOKEN,
           'x-hardware-key': 'yes',
         });
         expect(strong.status).toBe(201);
         expect(strong.body).toEqual({ done: true });
-        expect(fake.verifies.length - verifiesBefore).toBe(1);
+        expect(verifies(bed.sim).length - verifiesBefore).toBe(1);
       },
     );
   },

@@ -4,7 +4,6 @@ import {
   Controller,
   ExecutionContext,
   Get,
-  INestApplication,
   Injectable,
   NestInterceptor,
   Post,
@@ -15,10 +14,10 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { Observable, of, tap } from 'rxjs';
-import request from 'supertest';
-import { RequireTwoFactor, SkipTwoFactor, TwoFactorGuard } from '../../lib';
-import { FakeVerigator, VALID_TOKEN } from './fake-verigator';
-import { ADAPTERS, AdapterFactory, CapturingLogger, createTestApp } from './two-factor-app';
+import { RequireTwoFactor, SkipTwoFactor, TwoFactorGuard, VerigatorModuleOptions } from '../../lib';
+import { ADAPTERS, AdapterFactory } from '../utils/create-verigator-app';
+import { VALID_TOKEN, initiates, verifies } from '../utils/simulator';
+import { useTestBed } from '../utils/test-bed';
 
 /** An app's login guard: 401 without `x-user`, else sets `request.user`. */
 @Injectable()
@@ -161,60 +160,56 @@ const SAFE_ROUTES = [
 ] as const;
 
 describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => {
-  const fake = new FakeVerigator();
-  let app: INestApplication | undefined;
-
-  beforeAll(() => fake.start());
-  afterAll(() => fake.close());
-  beforeEach(() => fake.reset());
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
+  const bed = useTestBed({ services: ['svc-tenant'] });
 
   describe('with @RequireTwoFactor(), whatever the decorator order', () => {
     beforeEach(async () => {
-      ({ app } = await createTestApp(adapter, fake.url, {
-        controllers: [
-          MethodLevelController,
-          ClassLoginAboveController,
-          ClassLoginBelowController,
-          ClassTwoFactorMethodLoginController,
-          MethodTwoFactorClassLoginController,
-          ComposedController,
-          BaseController,
-          DerivedController,
-        ],
-      }));
+      await bed.boot(
+        {},
+        {
+          adapter,
+          controllers: [
+            MethodLevelController,
+            ClassLoginAboveController,
+            ClassLoginBelowController,
+            ClassTwoFactorMethodLoginController,
+            MethodTwoFactorClassLoginController,
+            ComposedController,
+            BaseController,
+            DerivedController,
+          ],
+        },
+      );
     });
 
     it.each(SAFE_ROUTES)('%s: the login guard answers first', async (_what, path) => {
-      const anonymous = await request(app!.getHttpServer()).post(path);
+      const anonymous = await bed.http().post(path);
       expect(anonymous.status).toBe(401);
       expect(anonymous.body).toEqual({
         statusCode: 401,
         error: 'Unauthorized',
         message: 'Log in first',
       });
-      expect(fake.requests).toHaveLength(0);
+      expect(bed.sim.requests()).toHaveLength(0);
 
-      const loggedIn = await request(app!.getHttpServer()).post(path).set('x-user', 'u-1');
+      const loggedIn = await bed.http().post(path).set('x-user', 'u-1');
       expect(loggedIn.status).toBe(401);
       expect(loggedIn.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', method: 'sms' });
-      expect(fake.initiates).toHaveLength(1);
+      expect(initiates(bed.sim)).toHaveLength(1);
 
-      const verified = await request(app!.getHttpServer())
+      const verified = await bed
+        .http()
         .post(path)
         .set('x-user', 'u-1')
         .set('x-verigator-token', VALID_TOKEN);
       expect(verified.status).toBe(201);
-      expect(fake.verifies).toHaveLength(1);
+      expect(verifies(bed.sim)).toHaveLength(1);
     });
 
     it("a subclass's @RequireTwoFactor() leaves its base controller's routes as they were", async () => {
-      const res = await request(app!.getHttpServer()).post('/base').set('x-user', 'u-1');
+      const res = await bed.http().post('/base').set('x-user', 'u-1');
       expect(res.status).toBe(201);
-      expect(fake.requests).toHaveLength(0);
+      expect(bed.sim.requests()).toHaveLength(0);
     });
   });
 
@@ -237,27 +232,35 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
     }
 
     it('steps aside for @RequireTwoFactor() routes, so their login guard answers first', async () => {
-      ({ app } = await createTestApp(adapter, fake.url, {
-        controllers: [GlobalController],
-        providers: [{ provide: APP_GUARD, useClass: TwoFactorGuard }],
-      }));
-      const http = () => request(app!.getHttpServer());
+      await bed.boot(
+        {},
+        {
+          adapter,
+          controllers: [GlobalController],
+          providers: [{ provide: APP_GUARD, useClass: TwoFactorGuard }],
+        },
+      );
+      const http = () => bed.http();
       expect((await http().post('/global/decorated')).body.message).toBe('Log in first');
       expect((await http().post('/global/skipped')).body.message).toBe('Log in first');
       const loggedIn = await http().post('/global/decorated').set('x-user', 'u-1');
       expect(loggedIn.body.code).toBe('TWO_FACTOR_REQUIRED');
       const skipped = await http().post('/global/skipped').set('x-user', 'u-1');
       expect(skipped.status).toBe(201);
-      expect(fake.initiates).toHaveLength(1);
+      expect(initiates(bed.sim)).toHaveLength(1);
     });
   });
 
   it('a global interceptor cannot answer a protected route before the second factor', async () => {
-    ({ app } = await createTestApp(adapter, fake.url, {
-      controllers: [StatementController],
-      providers: [{ provide: APP_INTERCEPTOR, useClass: UrlCacheInterceptor }],
-    }));
-    const http = () => request(app!.getHttpServer());
+    await bed.boot(
+      {},
+      {
+        adapter,
+        controllers: [StatementController],
+        providers: [{ provide: APP_INTERCEPTOR, useClass: UrlCacheInterceptor }],
+      },
+    );
+    const http = () => bed.http();
     const first = await http()
       .get('/statement')
       .set('x-user', 'u-1')
@@ -316,12 +319,10 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
     async function bootFails(
       controllers: Type[],
       providers: { provide: string; useClass: Type }[] = [],
-      options: Parameters<typeof createTestApp>[2] = {},
+      options: Partial<VerigatorModuleOptions> = {},
     ): Promise<string> {
-      const booting = createTestApp(adapter, fake.url, { controllers, providers, ...options });
-      const error = await booting.then(
-        (booted) => {
-          app = booted.app;
+      const error = await bed.boot(options, { adapter, controllers, providers }).then(
+        () => {
           throw new Error('the app started');
         },
         (failure: Error) => failure,
@@ -335,7 +336,7 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
       expect(message).toContain('ExplicitController.transfer');
       expect(message).toContain('LoginGuard');
       expect(message).toContain('@RequireTwoFactor()');
-      expect(fake.requests).toHaveLength(0);
+      expect(bed.sim.requests()).toHaveLength(0);
     });
 
     it('a login guard stacked above @UseGuards(TwoFactorGuard)', async () => {
@@ -399,9 +400,7 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
         skipped() {}
       }
 
-      const message = await bootFails([NoServiceController], [], {
-        options: { serviceId: undefined },
-      });
+      const message = await bootFails([NoServiceController], [], { serviceId: undefined });
       expect(message).toContain('"serviceId"');
       expect(message).toContain('POST /no-service/protected (NoServiceController.protect)');
       expect(message).not.toContain('/no-service/own');
@@ -425,34 +424,33 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
         @RequireTwoFactor({ guard: TenantGuard })
         act() {}
       }
-
-      let logger: CapturingLogger;
-      ({ app, logger } = await createTestApp(adapter, fake.url, {
-        controllers: [TenantController],
-        options: { serviceId: undefined },
-      }));
-      const http = () => request(app!.getHttpServer()).post('/tenant').set('x-user', 'u-1');
+      await bed.boot({ serviceId: undefined }, { adapter, controllers: [TenantController] });
+      const http = () => bed.http().post('/tenant').set('x-user', 'u-1');
       const resolved = await http().set('x-tenant-service', 'svc-tenant');
       expect(resolved.body.code).toBe('TWO_FACTOR_REQUIRED');
-      expect(fake.initiates[0].url).toContain('/svc-tenant/users/u-1/auth');
+      expect(initiates(bed.sim)[0].path).toContain('/svc-tenant/users/u-1/auth');
 
       const unresolved = await http();
       expect(unresolved.status).toBe(500);
-      expect(logger.text('error')).toContain(
+      expect(bed.logger.text('error')).toContain(
         'TenantGuard.getServiceId() resolved no service id for TenantController.act',
       );
-      expect(fake.initiates).toHaveLength(1);
+      expect(initiates(bed.sim)).toHaveLength(1);
     });
 
     it('but starts with the global login guard registered first', async () => {
-      ({ app } = await createTestApp(adapter, fake.url, {
-        controllers: [PublicController],
-        providers: [
-          { provide: APP_GUARD, useClass: LoginGuard },
-          { provide: APP_GUARD, useClass: TwoFactorGuard },
-        ],
-      }));
-      const res = await request(app.getHttpServer()).post('/public').set('x-user', 'u-1');
+      await bed.boot(
+        {},
+        {
+          adapter,
+          controllers: [PublicController],
+          providers: [
+            { provide: APP_GUARD, useClass: LoginGuard },
+            { provide: APP_GUARD, useClass: TwoFactorGuard },
+          ],
+        },
+      );
+      const res = await bed.http().post('/public').set('x-user', 'u-1');
       expect(res.body.code).toBe('TWO_FACTOR_REQUIRED');
     });
   });

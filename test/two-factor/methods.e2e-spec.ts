@@ -1,24 +1,19 @@
-import { Controller, INestApplication, Post } from '@nestjs/common';
+import { Controller, Post } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import request from 'supertest';
 import { AuthMethod, RequireTwoFactor } from '../../lib';
-import { FakeVerigator, VALID_TOKEN } from './fake-verigator';
-import { ADAPTERS, AdapterFactory, FakeLoginGuard, createTestApp } from './two-factor-app';
+import {
+  ADAPTERS,
+  AccountController,
+  AdapterFactory,
+  FakeLoginGuard,
+  SERVICE_ID,
+} from '../utils/create-verigator-app';
+import { VALID_TOKEN, initiates, verifies } from '../utils/simulator';
+import { useTestBed } from '../utils/test-bed';
 
-@Controller('m')
-class MethodsController {
-  @RequireTwoFactor({ maxAge: 60_000 })
-  @Post('sms')
-  sms() {
-    return { done: true };
-  }
-
-  @RequireTwoFactor({ method: AuthMethod.TOTP, maxAge: 60_000 })
-  @Post('totp')
-  totp() {
-    return { done: true };
-  }
-
+/** Besides the shared `AccountController`'s remembered (SMS) and totp routes: TOTP only. */
+@Controller('account')
+class AppOnlyController {
   @RequireTwoFactor({ method: AuthMethod.TOTP, smsFallback: 'refuse' })
   @Post('app-only')
   appOnly() {
@@ -27,95 +22,90 @@ class MethodsController {
 }
 
 describe.each(ADAPTERS)("a route's method is enforced (%s)", (_name, adapter: AdapterFactory) => {
-  const fake = new FakeVerigator();
-  let app: INestApplication | undefined;
-
-  beforeAll(() => fake.start());
-  afterAll(() => fake.close());
-  beforeEach(() => fake.reset());
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
+  const bed = useTestBed();
 
   async function boot() {
-    ({ app } = await createTestApp(adapter, fake.url, {
-      controllers: [MethodsController],
-      providers: [{ provide: APP_GUARD, useClass: FakeLoginGuard }],
-    }));
+    await bed.boot(
+      {},
+      {
+        adapter,
+        controllers: [AccountController, AppOnlyController],
+        providers: [{ provide: APP_GUARD, useClass: FakeLoginGuard }],
+      },
+    );
     return (path: string, user: string, token?: string) => {
-      const req = request(app!.getHttpServer()).post(path).set('x-user', user);
+      const req = bed.http().post(path).set('x-user', user);
       return token === undefined ? req : req.set('x-verigator-token', token);
     };
   }
 
   it('an SMS code this app sent cannot unlock a TOTP route while it may be valid', async () => {
-    fake.totpUsers.add('u-app');
+    bed.sim.enrolDevice(SERVICE_ID, 'u-app');
     const post = await boot();
-    const sent = await post('/m/sms', 'u-app');
+    const sent = await post('/account/remembered', 'u-app');
     expect(sent.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', method: 'sms' });
 
-    const refused = await post('/m/totp', 'u-app', VALID_TOKEN);
+    const refused = await post('/account/totp', 'u-app', VALID_TOKEN);
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({ statusCode: 429, code: 'TWO_FACTOR_SMS_PENDING' });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(60);
     expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(300);
-    expect(fake.verifies).toHaveLength(0);
+    expect(verifies(bed.sim)).toHaveLength(0);
 
     // Verified where it was asked for, the SMS code is spent: the TOTP route verifies again.
-    expect((await post('/m/sms', 'u-app', VALID_TOKEN)).status).toBe(201);
-    expect((await post('/m/totp', 'u-app', VALID_TOKEN)).status).toBe(201);
+    expect((await post('/account/remembered', 'u-app', VALID_TOKEN)).status).toBe(201);
+    expect((await post('/account/totp', 'u-app', VALID_TOKEN)).status).toBe(201);
   });
 
   it('a remembered SMS success never passes a TOTP route; a remembered TOTP success passes an SMS route', async () => {
-    fake.totpUsers.add('u-app');
+    bed.sim.enrolDevice(SERVICE_ID, 'u-app');
     const post = await boot();
-    expect((await post('/m/sms', 'u-app', VALID_TOKEN)).status).toBe(201);
-    const totpRoute = await post('/m/totp', 'u-app');
+    expect((await post('/account/remembered', 'u-app', VALID_TOKEN)).status).toBe(201);
+    const totpRoute = await post('/account/totp', 'u-app');
     expect(totpRoute.status).toBe(401);
     expect(totpRoute.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', method: 'totp' });
 
-    expect((await post('/m/totp', 'u-app', VALID_TOKEN)).status).toBe(201);
-    expect((await post('/m/totp', 'u-app')).status).toBe(201);
-    expect((await post('/m/sms', 'u-app')).status).toBe(201);
-    expect(fake.verifies).toHaveLength(2);
+    expect((await post('/account/totp', 'u-app', VALID_TOKEN)).status).toBe(201);
+    expect((await post('/account/totp', 'u-app')).status).toBe(201);
+    expect((await post('/account/remembered', 'u-app')).status).toBe(201);
+    expect(verifies(bed.sim)).toHaveLength(2);
   });
 
   it('keeps cooldowns and the announced method per method', async () => {
-    fake.totpUsers.add('u-app');
+    bed.sim.enrolDevice(SERVICE_ID, 'u-app');
     const post = await boot();
-    expect((await post('/m/sms', 'u-app')).body.method).toBe('sms');
-    expect((await post('/m/totp', 'u-app')).body.method).toBe('totp');
-    expect((await post('/m/sms', 'u-app')).body.method).toBe('sms');
-    expect((await post('/m/totp', 'u-app')).body.method).toBe('totp');
-    expect(fake.initiates.map((r) => r.json.method)).toEqual(['sms', 'totp']);
+    expect((await post('/account/remembered', 'u-app')).body.method).toBe('sms');
+    expect((await post('/account/totp', 'u-app')).body.method).toBe('totp');
+    expect((await post('/account/remembered', 'u-app')).body.method).toBe('sms');
+    expect((await post('/account/totp', 'u-app')).body.method).toBe('totp');
+    expect(initiates(bed.sim).map((r) => r.body.method)).toEqual(['sms', 'totp']);
   });
 
   it("accepts Verigator's SMS fallback by default; the success counts as SMS", async () => {
     const post = await boot();
-    const fallback = await post('/m/totp', 'u-no-app');
+    const fallback = await post('/account/totp', 'u-no-app');
     expect(fallback.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', method: 'sms' });
-    expect((await post('/m/totp', 'u-no-app', VALID_TOKEN)).status).toBe(201);
+    expect((await post('/account/totp', 'u-no-app', VALID_TOKEN)).status).toBe(201);
 
-    expect((await post('/m/sms', 'u-no-app')).status).toBe(201);
-    const totpAgain = await post('/m/totp', 'u-no-app');
+    expect((await post('/account/remembered', 'u-no-app')).status).toBe(201);
+    const totpAgain = await post('/account/totp', 'u-no-app');
     expect(totpAgain.status).toBe(401);
     expect(totpAgain.body.code).toBe('TWO_FACTOR_REQUIRED');
   });
 
   it("with smsFallback: 'refuse', tells a user without the app to enrol it", async () => {
     const post = await boot();
-    const refused = await post('/m/app-only', 'u-no-app');
+    const refused = await post('/account/app-only', 'u-no-app');
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ statusCode: 403, code: 'TWO_FACTOR_APP_REQUIRED' });
-    const repeat = await post('/m/app-only', 'u-no-app');
+    const repeat = await post('/account/app-only', 'u-no-app');
     expect(repeat.body.code).toBe('TWO_FACTOR_APP_REQUIRED');
-    const withCode = await post('/m/app-only', 'u-no-app', VALID_TOKEN);
+    const withCode = await post('/account/app-only', 'u-no-app', VALID_TOKEN);
     expect(withCode.body.code).toBe('TWO_FACTOR_SMS_PENDING');
-    expect(fake.verifies).toHaveLength(0);
+    expect(verifies(bed.sim)).toHaveLength(0);
 
-    fake.totpUsers.add('u-app');
-    expect((await post('/m/app-only', 'u-app')).body.method).toBe('totp');
-    expect((await post('/m/app-only', 'u-app', VALID_TOKEN)).status).toBe(201);
+    bed.sim.enrolDevice(SERVICE_ID, 'u-app');
+    expect((await post('/account/app-only', 'u-app')).body.method).toBe('totp');
+    expect((await post('/account/app-only', 'u-app', VALID_TOKEN)).status).toBe(201);
   });
 });

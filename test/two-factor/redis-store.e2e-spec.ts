@@ -1,56 +1,44 @@
-import { Controller, INestApplication, Post, Provider } from '@nestjs/common';
+import { INestApplication, Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import request from 'supertest';
-import { AuthMethod, RedisTwoFactorStore, RequireTwoFactor, VerigatorEvent } from '../../lib';
+import { RedisTwoFactorStore, VerigatorEvent } from '../../lib';
 import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
-import { RedisServer, describeWithRedis } from '../utils/redis-server';
-import { FakeVerigator, VALID_TOKEN } from './fake-verigator';
-import { ADAPTERS, CapturingLogger, FakeLoginGuard, createTestApp } from './two-factor-app';
-
-@Controller('account')
-class AccountController {
-  @RequireTwoFactor()
-  @Post('transfer')
-  transfer() {
-    return { done: true };
-  }
-
-  @RequireTwoFactor({ maxAge: 60_000 })
-  @Post('remembered')
-  remembered() {
-    return { done: true };
-  }
-
-  @RequireTwoFactor({ method: AuthMethod.TOTP, maxAge: 60_000 })
-  @Post('recovery-codes')
-  recoveryCodes() {
-    return { codes: [] };
-  }
-}
+import { describeWithRedisAndCluster, everyKey } from '../utils/redis-server';
+import { VerigatorSimulator } from '../../lib/testing';
+import {
+  ADAPTERS,
+  AccountController,
+  CapturingLogger,
+  FakeLoginGuard,
+  SERVICE_ID,
+  createVerigatorApp,
+} from '../utils/create-verigator-app';
+import {
+  VALID_TOKEN,
+  failEveryRequest,
+  initiates,
+  startSimulator,
+  verifies,
+} from '../utils/simulator';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Two app instances (Express and Fastify), each with its own client, sharing one Redis. */
-describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Redis', () => {
-  const redisServer = new RedisServer();
-  const fake = new FakeVerigator();
-  const running: { app: INestApplication; redis: Redis }[] = [];
+describeWithRedisAndCluster('TwoFactorGuard on Redis, two instances', (redisServer) => {
+  let sim: VerigatorSimulator;
+  const running: { app: INestApplication; redis: Redis | Cluster }[] = [];
   let logs: CapturingLogger[] = [];
 
   beforeAll(async () => {
-    await Promise.all([redisServer.start(), fake.start()]);
+    [sim] = await Promise.all([startSimulator(), redisServer.start()]);
   });
   afterAll(async () => {
-    await Promise.all([redisServer.stop(), fake.close()]);
+    await Promise.all([redisServer.stop(), sim.close()]);
   });
   beforeEach(async () => {
-    fake.reset();
-    if (redisServer.port) {
-      const admin = new Redis(redisServer.url);
-      await admin.flushall();
-      admin.disconnect();
-    }
+    sim.reset();
+    await redisServer.flushAll();
   });
   afterEach(async () => {
     for (const { app, redis } of running.splice(0)) {
@@ -68,19 +56,19 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
   ) {
     const instances = [];
     for (const [, adapter] of ADAPTERS) {
-      const redis = new Redis(redisServer.url, { disconnectTimeout: 50 });
+      const redis = redisServer.client({ disconnectTimeout: 50 });
       const store = new RedisTwoFactorStore(redis, {
         prefix: 'e2e:',
         hashUserIds: { secret: 'test-secret' },
         commandTimeout,
       });
       const providers: Provider[] = [{ provide: APP_GUARD, useClass: FakeLoginGuard }];
-      const { app, logger } = await createTestApp(adapter, fake.url, {
-        // A loaded machine answers 50 parallel requests slower than the default test timeout (300 ms).
-        options: { timeout: 5_000, twoFactor: { ...twoFactor, store }, onEvent },
-        controllers: [AccountController],
-        providers,
-      });
+      const { app, logger } = await createVerigatorApp(
+        sim.url,
+        // A loaded machine answers 50 parallel requests slower than the default test timeout (1 s).
+        { timeout: 5_000, twoFactor: { ...twoFactor, store }, onEvent },
+        { adapter, controllers: [AccountController], providers },
+      );
       running.push({ app, redis });
       logs.push(logger);
       instances.push(() => request(app.getHttpServer()));
@@ -98,7 +86,7 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
           .set('x-verigator-token', String(100_000 + i)),
       ),
     );
-    expect(fake.verifies).toHaveLength(5);
+    expect(verifies(sim)).toHaveLength(5);
     expect(answers.filter((r) => r.status === 401)).toHaveLength(5);
     expect(answers.filter((r) => r.status === 429)).toHaveLength(45);
     for (const locked of answers.filter((r) => r.status === 429)) {
@@ -109,13 +97,13 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
 
   it('sends one SMS for 50 parallel token-less requests split across both instances', async () => {
     const [a, b] = await bootInstances();
-    fake.initiateDelayMs = 100;
+    sim.injectFault({ method: 'POST', path: '/**/auth', delayMs: 100, times: 100 });
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         (i % 2 ? a : b)().post('/account/transfer').set('x-user', 'alice'),
       ),
     );
-    expect(fake.initiates).toHaveLength(1);
+    expect(initiates(sim)).toHaveLength(1);
     expect(answers.map((r) => [r.status, r.body.code, r.body.method])).toEqual(
       Array(50).fill([401, 'TWO_FACTOR_REQUIRED', 'sms']),
     );
@@ -132,38 +120,36 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
     expect(remembered.status).toBe(201);
     const otherUser = await b().post('/account/remembered').set('x-user', 'bob');
     expect(otherUser.body.code).toBe('TWO_FACTOR_REQUIRED');
-    expect(fake.verifies).toHaveLength(1);
+    expect(verifies(sim)).toHaveLength(1);
   });
 
   it("keeps a route's method across instances: a pending SMS, per-method cooldowns, ranked successes", async () => {
     const [a, b] = await bootInstances();
-    fake.totpUsers.add('alice');
+    sim.enrolDevice(SERVICE_ID, 'alice');
     expect((await a().post('/account/transfer').set('x-user', 'alice')).body.method).toBe('sms');
     const pending = await b()
-      .post('/account/recovery-codes')
+      .post('/account/totp')
       .set('x-user', 'alice')
       .set('x-verigator-token', VALID_TOKEN);
     expect(pending.body.code).toBe('TWO_FACTOR_SMS_PENDING');
     expect(Number(pending.headers['retry-after'])).toBeGreaterThan(0);
-    expect((await b().post('/account/recovery-codes').set('x-user', 'alice')).body.method).toBe(
-      'totp',
-    );
-    expect(fake.initiates.map((r) => r.json.method)).toEqual(['sms', 'totp']);
+    expect((await b().post('/account/totp').set('x-user', 'alice')).body.method).toBe('totp');
+    expect(initiates(sim).map((r) => r.body.method)).toEqual(['sms', 'totp']);
 
     const viaSms = await a()
       .post('/account/remembered')
       .set('x-user', 'alice')
       .set('x-verigator-token', VALID_TOKEN);
     expect(viaSms.status).toBe(201);
-    const notTotp = await b().post('/account/recovery-codes').set('x-user', 'alice');
+    const notTotp = await b().post('/account/totp').set('x-user', 'alice');
     expect(notTotp.body.code).toBe('TWO_FACTOR_REQUIRED');
     const viaApp = await b()
-      .post('/account/recovery-codes')
+      .post('/account/totp')
       .set('x-user', 'alice')
       .set('x-verigator-token', VALID_TOKEN);
     expect(viaApp.status).toBe(201);
-    expect((await a().post('/account/recovery-codes').set('x-user', 'alice')).status).toBe(201);
-    expect(fake.verifies).toHaveLength(2);
+    expect((await a().post('/account/totp').set('x-user', 'alice')).status).toBe(201);
+    expect(verifies(sim)).toHaveLength(2);
   });
 
   it('stores neither tokens nor user ids in Redis, and gives every key a TTL', async () => {
@@ -173,22 +159,18 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
     await b().post('/account/transfer').set('x-user', user).set('x-verigator-token', '987654');
     await a().post('/account/remembered').set('x-user', user).set('x-verigator-token', VALID_TOKEN);
     await b().post('/account/transfer').set('x-user', user).set('x-verigator-token', '876543');
-    const admin = new Redis(redisServer.url);
-    try {
-      const keys = await admin.keys('*');
-      expect(keys.length).toBeGreaterThanOrEqual(2);
-      const stored = [];
-      for (const key of keys) {
-        stored.push(key, String(await admin.get(key)));
-        expect(await admin.pttl(key)).toBeGreaterThan(0);
-        expect(key.startsWith('e2e:verigator-2fa:')).toBe(true);
-      }
-      const text = stored.join('\n');
-      for (const secret of ['987654', '876543', VALID_TOKEN, 'carol', encodeURIComponent(user)]) {
-        expect(text).not.toContain(secret);
-      }
-    } finally {
-      admin.disconnect();
+    const [{ redis: admin }] = running;
+    const keys = await everyKey(admin);
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    const stored = [];
+    for (const key of keys) {
+      stored.push(key, String(await admin.get(key)));
+      expect(await admin.pttl(key)).toBeGreaterThan(0);
+      expect(key.startsWith('e2e:verigator-2fa:')).toBe(true);
+    }
+    const text = stored.join('\n');
+    for (const secret of ['987654', '876543', VALID_TOKEN, 'carol', encodeURIComponent(user)]) {
+      expect(text).not.toContain(secret);
     }
   });
 
@@ -221,9 +203,9 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
     try {
       await sleep(100);
       await redisServer.kill();
-      fake.fault = { reset: true }; // Verigator down too: failOpen must still not open
+      failEveryRequest(sim, { reset: true }); // Verigator down too: failOpen must still not open
       await sleep(300);
-      const seenByVerigator = fake.requests.length;
+      const seenByVerigator = sim.requests().length;
       for (const http of [a, b]) {
         for (const token of [VALID_TOKEN, '222222', undefined]) {
           const started = Date.now();
@@ -238,10 +220,11 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
           expect(Date.now() - started).toBeLessThan(500);
         }
       }
-      expect(fake.requests).toHaveLength(seenByVerigator);
+      expect(sim.requests()).toHaveLength(seenByVerigator);
 
+      // Verigator first: with failOpen, a store back before Verigator lets requests through.
+      sim.clearFaults();
       await redisServer.start();
-      fake.fault = undefined;
       const deadline = Date.now() + 8000;
       const recovered = [false, false];
       while (recovered.includes(false) && Date.now() < deadline) {
@@ -262,9 +245,9 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
     for (const r of unauthorised.filter((res) => res.status >= 500)) {
       expect(r).toEqual({ status: 503, code: 'TWO_FACTOR_UNAVAILABLE' });
     }
-    const initiates = fake.initiates.length;
+    const sent = initiates(sim).length;
     expect((await attempt(b, 'dave')).body.code).toBe('TWO_FACTOR_REQUIRED');
-    expect(fake.initiates).toHaveLength(initiates + 1);
+    expect(initiates(sim)).toHaveLength(sent + 1);
     expect(logs.map((l) => l.text('error')).join()).toContain('TwoFactorStore failed');
   });
 
@@ -279,7 +262,11 @@ describeWithRedis('TwoFactorGuard on RedisTwoFactorStore, two instances, one Red
       expect(res.body.code).toBe('TWO_FACTOR_UNAVAILABLE');
       expect(Date.now() - started).toBeLessThan(1000);
       expect(events).toContainEqual(
-        expect.objectContaining({ type: 'storeUnavailable', outcome: 'refused', userId: 'alice' }),
+        expect.objectContaining({
+          type: 'storeUnavailable',
+          outcome: 'refused',
+          userId: 'alice',
+        }),
       );
     } finally {
       redisServer.resume();

@@ -1,45 +1,33 @@
-import { Controller, INestApplication, Post, UseGuards } from '@nestjs/common';
-import request from 'supertest';
-import { InMemoryTwoFactorStore, RequireTwoFactor } from '../../lib';
+import { InMemoryTwoFactorStore } from '../../lib';
 import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
-import { FakeVerigator, VALID_TOKEN, closedPortUrl } from './fake-verigator';
-import { ADAPTERS, AdapterFactory, FakeLoginGuard, createTestApp } from './two-factor-app';
-
-@Controller('account')
-@UseGuards(FakeLoginGuard)
-class AccountController {
-  @Post('transfer')
-  @RequireTwoFactor()
-  transfer() {
-    return { done: true };
-  }
-}
+import { ADAPTERS, AccountController, AdapterFactory } from '../utils/create-verigator-app';
+import { closedPortUrl } from '../utils/recording-server';
+import {
+  NO_ANSWER,
+  SHORT_TIMEOUT,
+  VALID_TOKEN,
+  failEveryRequest,
+  initiates,
+  verifies,
+} from '../utils/simulator';
+import { useTestBed } from '../utils/test-bed';
 
 describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory) => {
-  const fake = new FakeVerigator();
-  let app: INestApplication | undefined;
-
-  beforeAll(() => fake.start());
-  afterAll(() => fake.close());
+  const bed = useTestBed();
   /** The store's clock: tests move it instead of waiting. */
   let now = 0;
   const tick = (ms: number) => (now += ms);
   beforeEach(() => {
-    fake.reset();
     now = Date.now();
   });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
 
-  async function boot(twoFactor: TwoFactorModuleOptions = {}, endpoint = fake.url) {
+  async function boot(twoFactor: TwoFactorModuleOptions = {}, endpoint = bed.sim.url) {
     const store = new InMemoryTwoFactorStore({ now: () => now });
-    ({ app } = await createTestApp(adapter, endpoint, {
-      options: { twoFactor: { store, ...twoFactor } },
-      controllers: [AccountController],
-    }));
-    const http = () => request(app!.getHttpServer());
+    await bed.boot(
+      { endpoint, timeout: SHORT_TIMEOUT, twoFactor: { store, ...twoFactor } },
+      { adapter, controllers: [AccountController] },
+    );
+    const http = () => bed.http();
     return {
       ask: (user = 'u-1') => http().post('/account/transfer').set('x-user', user),
       verify: (token: string, user = 'u-1') =>
@@ -65,9 +53,9 @@ describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory)
       const retryAfter = Number(refused.headers['retry-after']);
       expect(retryAfter).toBeGreaterThan(590);
       expect(retryAfter).toBeLessThanOrEqual(600);
-      expect(fake.initiates).toHaveLength(5);
+      expect(initiates(bed.sim)).toHaveLength(5);
       expect((await ask('u-2')).body.code).toBe('TWO_FACTOR_REQUIRED');
-      expect(fake.initiates).toHaveLength(6);
+      expect(initiates(bed.sim)).toHaveLength(6);
     });
 
     it('follows maxSends and sendWindow, and sends again once the window has passed', async () => {
@@ -79,34 +67,34 @@ describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory)
       const refused = await ask();
       expect(refused.status).toBe(429);
       expect(refused.headers['retry-after']).toBe('1');
-      expect(fake.initiates).toHaveLength(2);
+      expect(initiates(bed.sim)).toHaveLength(2);
       tick(450);
       expect((await ask()).body.code).toBe('TWO_FACTOR_REQUIRED');
-      expect(fake.initiates).toHaveLength(3);
+      expect(initiates(bed.sim)).toHaveLength(3);
     });
 
     it('spends one send for concurrent token-less requests', async () => {
       const { ask } = await boot({ maxSends: 1 });
-      fake.initiateDelayMs = 100;
+      bed.sim.injectFault({ method: 'POST', path: '/**/auth', delayMs: 100, times: 100 });
       const answers = await Promise.all(Array.from({ length: 6 }, () => ask()));
       expect(answers.map((r) => r.body.code)).toEqual(Array(6).fill('TWO_FACTOR_REQUIRED'));
-      expect(fake.initiates).toHaveLength(1);
+      expect(initiates(bed.sim)).toHaveLength(1);
     });
 
     it('gives back a send Verigator refused, so a failing Verigator does not use it up', async () => {
       const { ask } = await boot({ maxSends: 1 });
-      fake.fault = { status: 500, body: {} };
+      failEveryRequest(bed.sim, { status: 500, body: {} });
       expect((await ask()).status).toBe(502);
       expect((await ask()).status).toBe(502);
-      fake.fault = undefined;
+      bed.sim.clearFaults();
       expect((await ask()).body.code).toBe('TWO_FACTOR_REQUIRED');
     });
 
     it('keeps a send whose outcome is unknown (timeout) in the budget', async () => {
       const { ask } = await boot({ maxSends: 1 });
-      fake.fault = { hang: true };
+      failEveryRequest(bed.sim, NO_ANSWER);
       expect((await ask()).status).toBe(504);
-      fake.fault = undefined;
+      bed.sim.clearFaults();
       expect((await ask()).status).toBe(429);
     });
   });
@@ -120,38 +108,38 @@ describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory)
       expect(locked.status).toBe(429);
       expect(locked.body.code).toBe('TWO_FACTOR_LOCKED');
       expect(Number(locked.headers['retry-after'])).toBeGreaterThanOrEqual(4);
-      expect(fake.initiates).toHaveLength(0);
+      expect(initiates(bed.sim)).toHaveLength(0);
       expect((await ask('u-2')).body.code).toBe('TWO_FACTOR_REQUIRED');
     });
   });
 
   describe('a verify whose outcome is unknown', () => {
     it.each([
-      ['times out', 504, { hang: true as const }],
+      ['times out', 504, NO_ANSWER],
       ['has its connection reset', 503, { reset: true as const }],
     ])('%s: counts as an attempt', async (_what, status, fault) => {
       const { verify } = await boot({ maxAttempts: 2 });
-      fake.fault = fault;
+      failEveryRequest(bed.sim, fault);
       expect((await verify(VALID_TOKEN)).status).toBe(status);
       expect((await verify(VALID_TOKEN)).status).toBe(status);
-      fake.fault = undefined;
+      bed.sim.clearFaults();
       const locked = await verify(VALID_TOKEN);
       expect(locked.status).toBe(429);
       expect(locked.body.code).toBe('TWO_FACTOR_LOCKED');
-      expect(fake.verifies).toHaveLength(2);
+      expect(verifies(bed.sim)).toHaveLength(2);
     });
 
     it.each([
-      ['times out', 504, { hang: true as const }],
+      ['times out', 504, NO_ANSWER],
       ['has its connection reset', 503, { reset: true as const }],
     ])('%s: ends the cooldown, so the user can ask for a new code', async (_w, status, fault) => {
       const { ask, verify } = await boot();
       expect((await ask()).body.code).toBe('TWO_FACTOR_REQUIRED');
-      fake.fault = fault;
+      failEveryRequest(bed.sim, fault);
       expect((await verify(VALID_TOKEN)).status).toBe(status);
-      fake.fault = undefined;
+      bed.sim.clearFaults();
       expect((await ask()).body.code).toBe('TWO_FACTOR_REQUIRED');
-      expect(fake.initiates).toHaveLength(2);
+      expect(initiates(bed.sim)).toHaveLength(2);
     });
 
     it('but a verify that never reached Verigator (connection refused) is not counted', async () => {

@@ -1,27 +1,26 @@
-import { Controller, INestApplication, Post, UseGuards } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { InMemoryTwoFactorStore, RequireTwoFactor } from '../../lib';
-import { FakeVerigator, VALID_TOKEN } from './fake-verigator';
-import { ADAPTERS, AdapterFactory, FakeLoginGuard, createTestApp } from './two-factor-app';
-
-@Controller('account')
-@UseGuards(FakeLoginGuard)
-class AccountController {
-  @Post('transfer')
-  @RequireTwoFactor()
-  transfer() {
-    return { done: true };
-  }
-}
+import { InMemoryTwoFactorStore } from '../../lib';
+import { VerigatorSimulator } from '../../lib/testing';
+import {
+  ADAPTERS,
+  AccountController,
+  AdapterFactory,
+  createVerigatorApp,
+} from '../utils/create-verigator-app';
+import { TEST_USERS, VALID_TOKEN, startSimulator, verifies } from '../utils/simulator';
 
 describe.each(ADAPTERS)('in-memory store under pressure (%s)', (_name, adapter: AdapterFactory) => {
-  const fake = new FakeVerigator();
+  let sim: VerigatorSimulator;
   let app: INestApplication | undefined;
 
-  beforeAll(() => fake.start());
+  beforeAll(async () => {
+    const others = Array.from({ length: 80 }, (_, i) => `other-${i}`);
+    sim = await startSimulator({ users: [...TEST_USERS, ...others] });
+  });
   afterAll(async () => {
     await app?.close();
-    await fake.close();
+    await sim.close();
   });
 
   it('keeps a lockout while many other users ask for codes', async () => {
@@ -30,10 +29,14 @@ describe.each(ADAPTERS)('in-memory store under pressure (%s)', (_name, adapter: 
       maxEntries: 20,
       logger: { warn: (message: string) => warnings.push(message) },
     });
-    ({ app } = await createTestApp(adapter, fake.url, {
-      options: { twoFactor: { store, maxAttempts: 2 } },
-      controllers: [AccountController],
-    }));
+    ({ app } = await createVerigatorApp(
+      sim.url,
+      { twoFactor: { store, maxAttempts: 2 } },
+      {
+        adapter,
+        controllers: [AccountController],
+      },
+    ));
     const http = () => request(app!.getHttpServer()).post('/account/transfer');
     await http().set('x-user', 'victim').set('x-verigator-token', '111111');
     await http().set('x-user', 'victim').set('x-verigator-token', '111112');
@@ -41,11 +44,11 @@ describe.each(ADAPTERS)('in-memory store under pressure (%s)', (_name, adapter: 
       expect((await http().set('x-user', `other-${i}`)).body.code).toBe('TWO_FACTOR_REQUIRED');
     }
     expect(store.size).toBeLessThanOrEqual(20);
-    const verifiesBefore = fake.verifies.length;
+    const verifiesBefore = verifies(sim).length;
     const locked = await http().set('x-user', 'victim').set('x-verigator-token', VALID_TOKEN);
     expect(locked.status).toBe(429);
     expect(locked.body.code).toBe('TWO_FACTOR_LOCKED');
-    expect(fake.verifies).toHaveLength(verifiesBefore);
+    expect(verifies(sim)).toHaveLength(verifiesBefore);
     // the other users' one-send budgets had to go, never the lockout, and that was logged
     expect(warnings.length).toBeGreaterThan(0);
   });

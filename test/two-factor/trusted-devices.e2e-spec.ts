@@ -18,9 +18,9 @@ import {
   AdapterFactory,
   FakeLoginGuard,
   SERVICE_ID,
-  TEST_PASSWORD,
-  createTestApp,
-} from './two-factor-app';
+  createVerigatorApp,
+} from '../utils/create-verigator-app';
+import { startSimulator } from '../utils/simulator';
 
 type Devices = NonNullable<TwoFactorModuleOptions['trustedDevices']>;
 type Http = () => ReturnType<typeof request>;
@@ -58,29 +58,6 @@ class AccountController {
   }
 }
 
-/** The simulator, seeded with two users of the app's service. */
-function startSimulator(): Promise<VerigatorSimulator> {
-  const user = (id: string, n: number) => ({
-    id,
-    username: id,
-    phoneNumber: `+3725550000${n}`,
-  });
-  return VerigatorSimulator.start({
-    username: 'api-user',
-    password: TEST_PASSWORD,
-    seed: {
-      services: [
-        {
-          id: SERVICE_ID,
-          name: 'Shop',
-          fqdn: 'shop.example',
-          users: [user('alice', 1), user('bob', 2)],
-        },
-      ],
-    },
-  });
-}
-
 describe.each(ADAPTERS)(
   'Trusted devices (%s, in-memory store)',
   (_name, adapter: AdapterFactory) => {
@@ -103,13 +80,14 @@ describe.each(ADAPTERS)(
       events = [];
       clock = Date.now();
       const store = new InMemoryTwoFactorStore({ now: () => clock });
-      ({ app } = await createTestApp(adapter, sim.url, {
-        controllers: [AccountController],
-        options: {
+      ({ app } = await createVerigatorApp(
+        sim.url,
+        {
           twoFactor: { trustedDevices, store, ...twoFactor },
           onEvent: (event) => void events.push(event),
         },
-      }));
+        { adapter, controllers: [AccountController] },
+      ));
       return () => request(app!.getHttpServer());
     }
 
@@ -402,10 +380,11 @@ describeWithRedisAndCluster('Trusted devices on Redis, two instances', (redisSer
     for (const [, adapter] of ADAPTERS) {
       const redis = redisServer.client({ disconnectTimeout: 50 });
       const store = new RedisTwoFactorStore(redis, { prefix: 'e2e:' });
-      const { app } = await createTestApp(adapter, sim.url, {
-        controllers: [AccountController],
-        options: { twoFactor: { trustedDevices, store } },
-      });
+      const { app } = await createVerigatorApp(
+        sim.url,
+        { twoFactor: { trustedDevices, store } },
+        { adapter, controllers: [AccountController] },
+      );
       running.push({ app, redis });
       instances.push({ app, http: () => request(app.getHttpServer()) });
     }

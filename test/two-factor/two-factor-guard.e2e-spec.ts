@@ -1,14 +1,12 @@
 import {
   Controller,
   ExecutionContext,
-  INestApplication,
   Injectable,
   Post,
   Provider,
   UseGuards,
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import request from 'supertest';
 import {
   InMemoryTwoFactorStore,
   RequireTwoFactor,
@@ -17,37 +15,28 @@ import {
   TwoFactorStore,
 } from '../../lib';
 import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
-import { EXPIRED_TOKEN, FakeVerigator, THROTTLED_TOKEN, VALID_TOKEN } from './fake-verigator';
 import {
   ADAPTERS,
+  AccountController,
   AdapterFactory,
-  CapturingLogger,
   FakeLoginGuard,
   SERVICE_ID,
   TEST_PASSWORD,
-  createTestApp,
-} from './two-factor-app';
+} from '../utils/create-verigator-app';
+import {
+  NO_ANSWER,
+  SHORT_TIMEOUT,
+  VALID_TOKEN,
+  failEveryRequest,
+  initiates,
+  verifies,
+  verifyFails,
+} from '../utils/simulator';
+import { useTestBed } from '../utils/test-bed';
 
+/** Routes besides the shared `AccountController`'s (transfer, remembered for 60 s, totp). */
 @Controller('account')
-class AccountController {
-  @RequireTwoFactor()
-  @Post('transfer')
-  transfer() {
-    return { done: true };
-  }
-
-  @RequireTwoFactor({ method: 'totp' })
-  @Post('totp')
-  totp() {
-    return { done: true };
-  }
-
-  @RequireTwoFactor({ maxAge: 400 })
-  @Post('remembered')
-  remembered() {
-    return { done: true };
-  }
-
+class AccountExtrasController {
   @RequireTwoFactor({ serviceId: 'svc-other' })
   @Post('other-service')
   otherService() {
@@ -104,28 +93,26 @@ class CustomGuardController {
 }
 
 describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) => {
-  const fake = new FakeVerigator();
-  let app: INestApplication | undefined;
-  let logger: CapturingLogger;
-
-  beforeAll(() => fake.start());
-  afterAll(() => fake.close());
-  beforeEach(() => fake.reset());
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
+  const bed = useTestBed({ services: ['svc-other'] });
 
   async function boot(twoFactor: TwoFactorModuleOptions = {}, extra: { global?: boolean } = {}) {
     const providers: Provider[] = [{ provide: APP_GUARD, useClass: FakeLoginGuard }];
     if (extra.global) providers.push({ provide: APP_GUARD, useClass: TwoFactorGuard });
     const store = new InMemoryTwoFactorStore({ now: () => now });
-    ({ app, logger } = await createTestApp(adapter, fake.url, {
-      options: { twoFactor: { store, ...twoFactor } },
-      controllers: [AccountController, ClassLevelController, CustomGuardController],
-      providers: [...providers, QueryTokenGuard],
-    }));
-    return () => request(app!.getHttpServer());
+    await bed.boot(
+      { timeout: SHORT_TIMEOUT, twoFactor: { store, ...twoFactor } },
+      {
+        adapter,
+        controllers: [
+          AccountController,
+          AccountExtrasController,
+          ClassLevelController,
+          CustomGuardController,
+        ],
+        providers: [...providers, QueryTokenGuard],
+      },
+    );
+    return () => bed.http();
   }
 
   /** The store's clock: tests move it instead of waiting. */
@@ -141,7 +128,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       const res = await http().post('/account/transfer').set('x-verigator-token', VALID_TOKEN);
       expect(res.status).toBe(401);
       expect(res.body).toMatchObject({ statusCode: 401, code: 'TWO_FACTOR_USER_UNKNOWN' });
-      expect(fake.requests).toHaveLength(0);
+      expect(bed.sim.requests()).toHaveLength(0);
     });
 
     it('reads the user and the token through option functions', async () => {
@@ -154,7 +141,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
         .set('x-account', 'u-9')
         .set('x-code', VALID_TOKEN);
       expect(res.status).toBe(201);
-      expect(fake.verifies[0].url).toBe(`/v1/service/service/${SERVICE_ID}/users/u-9/auth`);
+      expect(verifies(bed.sim)[0].path).toBe(`/v1/service/service/${SERVICE_ID}/users/u-9/auth`);
     });
 
     it('reads them through an overriding subclass', async () => {
@@ -163,7 +150,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       expect(missing.body.code).toBe('TWO_FACTOR_USER_UNKNOWN');
       const ok = await http().post(`/custom?code=${VALID_TOKEN}`).set('x-account', 'u-2');
       expect(ok.status).toBe(201);
-      expect(fake.verifies.map((r) => [r.url, r.json])).toEqual([
+      expect(verifies(bed.sim).map((r) => [r.path, r.body])).toEqual([
         [`/v1/service/service/${SERVICE_ID}/users/u-2/auth`, { token: VALID_TOKEN }],
       ]);
     });
@@ -184,26 +171,26 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
           message: 'Enter the verification code to continue',
         });
       }
-      expect(fake.initiates.map((r) => [r.url, r.json])).toEqual([
+      expect(initiates(bed.sim).map((r) => [r.path, r.body])).toEqual([
         [`/v1/service/service/${SERVICE_ID}/users/u-1/auth`, { method: 'sms' }],
       ]);
     });
 
     it('sends one code for concurrent requests', async () => {
       const http = await boot();
-      fake.initiateDelayMs = 100;
+      bed.sim.injectFault({ method: 'POST', path: '/**/auth', delayMs: 100, times: 100 });
       const answers = await Promise.all(
         Array.from({ length: 6 }, () => http().post('/account/transfer').set('x-user', 'u-1')),
       );
       expect(answers.map((r) => r.body.code)).toEqual(Array(6).fill('TWO_FACTOR_REQUIRED'));
-      expect(fake.initiates).toHaveLength(1);
+      expect(initiates(bed.sim)).toHaveLength(1);
     });
 
     it('keeps cooldowns per user', async () => {
       const http = await boot();
       await http().post('/account/transfer').set('x-user', 'u-1');
       await http().post('/account/transfer').set('x-user', 'u-2');
-      expect(fake.initiates).toHaveLength(2);
+      expect(initiates(bed.sim)).toHaveLength(2);
     });
 
     it('answers the method Verigator used (TOTP falling back to SMS), also on repeats', async () => {
@@ -211,10 +198,10 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       const first = await http().post('/account/totp').set('x-user', 'no-app');
       const repeat = await http().post('/account/totp').set('x-user', 'no-app');
       expect([first.body.method, repeat.body.method]).toEqual(['sms', 'sms']);
-      fake.totpUsers.add('has-app');
+      bed.sim.enrolDevice(SERVICE_ID, 'has-app');
       const app = await http().post('/account/totp').set('x-user', 'has-app');
       expect(app.body.method).toBe('totp');
-      expect(fake.initiates.map((r) => r.json.method)).toEqual(['totp', 'totp']);
+      expect(initiates(bed.sim).map((r) => r.body.method)).toEqual(['totp', 'totp']);
     });
 
     it('sends a new code once the cooldown has passed', async () => {
@@ -222,18 +209,18 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       await http().post('/account/transfer').set('x-user', 'u-1');
       advance(200);
       await http().post('/account/transfer').set('x-user', 'u-1');
-      expect(fake.initiates).toHaveLength(2);
+      expect(initiates(bed.sim)).toHaveLength(2);
     });
 
     it('releases the cooldown when sending fails, so the next request sends again', async () => {
       const http = await boot();
-      fake.fault = { status: 500, body: { message: 'boom' } };
+      failEveryRequest(bed.sim, { status: 500, body: { message: 'boom' } });
       const failed = await http().post('/account/transfer').set('x-user', 'u-1');
       expect(failed.status).toBe(502);
-      fake.fault = undefined;
+      bed.sim.clearFaults();
       const retried = await http().post('/account/transfer').set('x-user', 'u-1');
       expect(retried.body.code).toBe('TWO_FACTOR_REQUIRED');
-      expect(fake.initiates).toHaveLength(2);
+      expect(initiates(bed.sim)).toHaveLength(2);
     });
 
     it('frees the cooldown after a success, so the next protected action sends a code', async () => {
@@ -244,7 +231,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
         .set('x-user', 'u-1')
         .set('x-verigator-token', VALID_TOKEN);
       await http().post('/account/transfer').set('x-user', 'u-1');
-      expect(fake.initiates).toHaveLength(2);
+      expect(initiates(bed.sim)).toHaveLength(2);
     });
   });
 
@@ -257,23 +244,24 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
         .set('x-verigator-token', VALID_TOKEN);
       expect(res.status).toBe(201);
       expect(res.body).toEqual({ done: true });
-      expect(fake.verifies.map((r) => r.json)).toEqual([{ token: VALID_TOKEN }]);
-      expect(fake.initiates).toHaveLength(0);
+      expect(verifies(bed.sim).map((r) => r.body)).toEqual([{ token: VALID_TOKEN }]);
+      expect(initiates(bed.sim)).toHaveLength(0);
     });
 
     it.each([
-      ['654321', 401, 'TWO_FACTOR_INVALID'],
-      [EXPIRED_TOKEN, 401, 'TWO_FACTOR_EXPIRED'],
-      [THROTTLED_TOKEN, 429, 'TWO_FACTOR_THROTTLED'],
-    ])('answers token %s with %i %s', async (token, status, code) => {
+      ['a wrong code', 401, 'TWO_FACTOR_INVALID', undefined],
+      ['an expired code', 401, 'TWO_FACTOR_EXPIRED', verifyFails('EXPIRED')],
+      ['a throttled code', 429, 'TWO_FACTOR_THROTTLED', verifyFails('THROTTLED')],
+    ] as const)('answers %s with %i %s', async (_what, status, code, fault) => {
       const http = await boot();
+      if (fault) bed.sim.injectFault(fault);
       const res = await http()
         .post('/account/transfer')
         .set('x-user', 'u-1')
-        .set('x-verigator-token', token);
+        .set('x-verigator-token', '654321');
       expect(res.status).toBe(status);
       expect(res.body).toMatchObject({ statusCode: status, code });
-      expect(fake.verifies).toHaveLength(1);
+      expect(verifies(bed.sim)).toHaveLength(1);
     });
 
     it('answers a malformed token 401 TWO_FACTOR_INVALID without calling Verigator', async () => {
@@ -284,7 +272,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
         .set('x-verigator-token', 'abc');
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('TWO_FACTOR_INVALID');
-      expect(fake.requests).toHaveLength(0);
+      expect(bed.sim.requests()).toHaveLength(0);
     });
 
     it('locks out after maxAttempts failures: 429 with Retry-After, Verigator not called', async () => {
@@ -298,7 +286,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       expect(locked.status).toBe(429);
       expect(locked.body).toMatchObject({ statusCode: 429, code: 'TWO_FACTOR_LOCKED' });
       expect(locked.headers['retry-after']).toBe('1');
-      expect(fake.verifies).toHaveLength(2);
+      expect(verifies(bed.sim)).toHaveLength(2);
       const other = await http()
         .post('/account/transfer')
         .set('x-user', 'u-2')
@@ -316,7 +304,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
         ),
       );
       expect(answers.filter((r) => r.status === 429)).toHaveLength(5);
-      expect(fake.verifies).toHaveLength(3);
+      expect(verifies(bed.sim)).toHaveLength(3);
     });
 
     it('resets the failure count on success', async () => {
@@ -336,7 +324,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
         .post('/account/other-service')
         .set('x-user', 'u-1')
         .set('x-verigator-token', VALID_TOKEN);
-      expect(fake.verifies[0].url).toBe('/v1/service/service/svc-other/users/u-1/auth');
+      expect(verifies(bed.sim)[0].path).toBe('/v1/service/service/svc-other/users/u-1/auth');
     });
 
     it('uses overridden messages', async () => {
@@ -360,10 +348,10 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       expect((await http().post('/account/remembered').set('x-user', 'u-1')).status).toBe(201);
       expect((await http().post('/account/remembered').set('x-user', 'u-2')).status).toBe(401);
       expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(401);
-      advance(450);
+      advance(60_050);
       const again = await http().post('/account/remembered').set('x-user', 'u-1');
       expect(again.body.code).toBe('TWO_FACTOR_REQUIRED');
-      expect(fake.verifies).toHaveLength(1);
+      expect(verifies(bed.sim)).toHaveLength(1);
     });
 
     it('binds the remembered success to the session key', async () => {
@@ -400,7 +388,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       const http = await boot();
       await http().post('/class/inherits').set('x-user', 'u-1');
       await http().post('/class/overrides').set('x-user', 'u-2');
-      expect(fake.initiates.map((r) => r.json.method)).toEqual(['totp', 'sms']);
+      expect(initiates(bed.sim).map((r) => r.body.method)).toEqual(['totp', 'sms']);
       const skipped = await http().post('/class/skipped').set('x-user', 'u-3');
       expect(skipped.status).toBe(201);
     });
@@ -409,7 +397,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       const http = await boot({ method: 'totp' });
       const res = await http().post('/account/plain').set('x-user', 'u-1');
       expect(res.body.code).toBe('TWO_FACTOR_REQUIRED');
-      expect(fake.initiates[0].json).toEqual({ method: 'totp' });
+      expect(initiates(bed.sim)[0].body).toEqual({ method: 'totp' });
     });
   });
 
@@ -450,14 +438,18 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
     }
 
     async function bootGlobal() {
-      ({ app, logger } = await createTestApp(adapter, fake.url, {
-        controllers: [GlobalController, PublicController],
-        providers: [
-          { provide: APP_GUARD, useClass: FakeLoginGuard },
-          { provide: APP_GUARD, useClass: TwoFactorGuard },
-        ],
-      }));
-      return () => request(app!.getHttpServer());
+      await bed.boot(
+        {},
+        {
+          adapter,
+          controllers: [GlobalController, PublicController],
+          providers: [
+            { provide: APP_GUARD, useClass: FakeLoginGuard },
+            { provide: APP_GUARD, useClass: TwoFactorGuard },
+          ],
+        },
+      );
+      return () => bed.http();
     }
 
     it('protects undecorated routes and exempts @SkipTwoFactor ones', async () => {
@@ -468,27 +460,27 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       expect((await http().post('/public')).status).toBe(201);
       const sensitive = await http().post('/public/sensitive').set('x-user', 'u-2');
       expect(sensitive.body.code).toBe('TWO_FACTOR_REQUIRED');
-      expect(fake.initiates).toHaveLength(2);
+      expect(initiates(bed.sim)).toHaveLength(2);
     });
 
     it('applies route options and verifies once despite the route guard', async () => {
       const http = await bootGlobal();
       const required = await http().post('/global/decorated').set('x-user', 'u-1');
-      expect(fake.initiates[0].json).toEqual({ method: 'totp' });
+      expect(initiates(bed.sim)[0].body).toEqual({ method: 'totp' });
       expect(required.body.method).toBe('sms');
       const ok = await http()
         .post('/global/decorated')
         .set('x-user', 'u-1')
         .set('x-verigator-token', VALID_TOKEN);
       expect(ok.status).toBe(201);
-      expect(fake.verifies).toHaveLength(1);
+      expect(verifies(bed.sim)).toHaveLength(1);
     });
   });
 
   describe('when Verigator fails', () => {
     const cases = [
       ['unreachable', 503, 'CONNECTION_ERROR', { reset: true }],
-      ['timing out', 504, 'REQUEST_TIMEOUT', { hang: true }],
+      ['timing out', 504, 'REQUEST_TIMEOUT', NO_ANSWER],
       ['answering 503', 502, 'INTERNAL_ERROR', { status: 503, body: { message: 'boom' } }],
       ['answering 500', 502, 'INTERNAL_ERROR', { status: 500, body: { message: 'boom' } }],
       ['rejecting our credentials', 502, 'WRONG_CREDENTIALS', { status: 401, body: {} }],
@@ -496,7 +488,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
 
     it.each(cases)('fails closed when %s: %i %s', async (_what, status, code, fault) => {
       const http = await boot();
-      fake.fault = fault;
+      failEveryRequest(bed.sim, fault);
       const initiate = await http().post('/account/transfer').set('x-user', 'u-1');
       const verify = await http()
         .post('/account/transfer')
@@ -511,7 +503,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
 
     it('does not count attempts Verigator answered with an error', async () => {
       const http = await boot({ maxAttempts: 2 });
-      fake.fault = { status: 500, body: {} };
+      failEveryRequest(bed.sim, { status: 500, body: {} });
       for (let i = 0; i < 4; i++) {
         const res = await http()
           .post('/account/transfer')
@@ -519,7 +511,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
           .set('x-verigator-token', VALID_TOKEN);
         expect(res.status).toBe(502);
       }
-      fake.fault = undefined;
+      bed.sim.clearFaults();
       const ok = await http()
         .post('/account/transfer')
         .set('x-user', 'u-1')
@@ -529,7 +521,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
 
     it('passes Retry-After on when Verigator rate-limits us', async () => {
       const http = await boot();
-      fake.fault = { status: 429, body: {}, headers: { 'Retry-After': '7' } };
+      failEveryRequest(bed.sim, { status: 429, body: {}, headers: { 'Retry-After': '7' } });
       const res = await http().post('/account/transfer').set('x-user', 'u-1');
       expect(res.status).toBe(429);
       expect(res.body.code).toBe('RATE_LIMITED');
@@ -540,14 +532,14 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       'with failOpen lets the request through when %s, and warns',
       async (_what, _status, _code, fault) => {
         const http = await boot({ failOpen: true });
-        fake.fault = fault;
+        failEveryRequest(bed.sim, fault);
         const initiate = await http().post('/account/transfer').set('x-user', 'u-7');
         const verify = await http()
           .post('/account/transfer')
           .set('x-user', 'u-7')
           .set('x-verigator-token', '987650');
         expect([initiate.status, verify.status]).toEqual([201, 201]);
-        const warnings = logger.text('warn');
+        const warnings = bed.logger.text('warn');
         expect(warnings).toContain('AccountController.transfer');
         expect(warnings).toContain('u-7');
         expect(warnings).not.toContain('987650');
@@ -556,13 +548,13 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
 
     it('with failOpen still fails closed on a 500, a garbled answer, wrong credentials and rate limiting', async () => {
       const http = await boot({ failOpen: true });
-      fake.fault = { status: 500, body: {} };
+      failEveryRequest(bed.sim, { status: 500, body: {} });
       expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(502);
-      fake.fault = { status: 200, body: 'not json' };
+      failEveryRequest(bed.sim, { status: 200, body: 'not json' });
       expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(502);
-      fake.fault = { status: 401, body: {} };
+      failEveryRequest(bed.sim, { status: 401, body: {} });
       expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(502);
-      fake.fault = { status: 429, body: {} };
+      failEveryRequest(bed.sim, { status: 429, body: {} });
       expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(429);
     });
 
@@ -576,14 +568,14 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
         { status: 500, body: echo },
         { reset: true as const },
       ]) {
-        fake.fault = fault;
+        failEveryRequest(bed.sim, fault);
         const res = await http()
           .post('/account/transfer')
           .set('x-user', 'u-1')
           .set('x-verigator-token', token);
         bodies.push(res.text);
       }
-      fake.fault = undefined;
+      bed.sim.clearFaults();
       bodies.push(
         (
           await http()
@@ -593,8 +585,8 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
         ).text,
       );
       expect(bodies[0]).toContain('INVALID_DATA');
-      expect(logger.text()).toContain('bad token');
-      for (const text of [...bodies, logger.text()]) {
+      expect(bed.logger.text()).toContain('bad token');
+      for (const text of [...bodies, bed.logger.text()]) {
         expect(text).not.toContain(token);
         expect(text).not.toContain(TEST_PASSWORD);
       }
@@ -608,7 +600,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       const http = await boot({ store });
       await http().post('/account/transfer').set('x-user', 'u-1');
       expect(setIfAbsent).toHaveBeenCalledTimes(1);
-      expect(app!.get(TwoFactorStore)).toBe(store);
+      expect(bed.app.get(TwoFactorStore)).toBe(store);
     });
   });
 });

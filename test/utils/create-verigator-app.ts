@@ -1,44 +1,183 @@
-import { Test } from '@nestjs/testing';
-import { INestApplication } from '@nestjs/common';
 import {
+  CanActivate,
+  Controller,
+  ExecutionContext,
+  INestApplication,
+  Injectable,
+  LoggerService,
+  ModuleMetadata,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test, TestingModule } from '@nestjs/testing';
+import {
+  AuthMethod,
   AuthService,
+  RequireTwoFactor,
   ServicesService,
   UsersService,
   VerigatorModule,
-  VerigatorModuleOptions,
 } from '../../lib';
 
 /** Test credentials; the password is what leak tests search for. */
 export const TEST_USERNAME = 'api-user';
 export const TEST_PASSWORD = 's3cr3t-P4ssw0rd-never-shown';
+/** The module's default `serviceId` in test apps; the test simulator holds it. */
+export const SERVICE_ID = 'svc-1';
 
-/** A started Nest app holding VerigatorModule, with its three services. */
+/** Both HTTP adapters, for `describe.each`. */
+export const ADAPTERS = [
+  ['express', () => new ExpressAdapter()],
+  ['fastify', () => new FastifyAdapter()],
+] as const;
+
+export type AdapterFactory = (typeof ADAPTERS)[number][1];
+
+/** Sets `request.user` from the `x-user` header, like an app's login guard would. */
+@Injectable()
+export class FakeLoginGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, unknown>; user?: unknown }>();
+    const id = request.headers['x-user'];
+    if (typeof id === 'string') request.user = { verigatorId: id };
+    return true;
+  }
+}
+
+/**
+ * The protected routes most suites use, behind {@link FakeLoginGuard}; each answers
+ * `{ done: true }`: `POST /account/transfer` (`@RequireTwoFactor()`), `POST /account/remembered`
+ * (a success is remembered for 60 s) and `POST /account/totp` (TOTP, remembered for 60 s).
+ */
+@Controller('account')
+@UseGuards(FakeLoginGuard)
+export class AccountController {
+  @RequireTwoFactor()
+  @Post('transfer')
+  transfer() {
+    return { done: true };
+  }
+
+  @RequireTwoFactor({ maxAge: 60_000 })
+  @Post('remembered')
+  remembered() {
+    return { done: true };
+  }
+
+  @RequireTwoFactor({ method: AuthMethod.TOTP, maxAge: 60_000 })
+  @Post('totp')
+  totp() {
+    return { done: true };
+  }
+}
+
+/** A logger that keeps every line, to search for leaks. */
+export class CapturingLogger implements LoggerService {
+  readonly lines: { level: string; text: string }[] = [];
+  log = this.keep('log');
+  error = this.keep('error');
+  warn = this.keep('warn');
+  debug = this.keep('debug');
+  verbose = this.keep('verbose');
+  fatal = this.keep('fatal');
+
+  text(level?: string): string {
+    return this.lines
+      .filter((line) => !level || line.level === level)
+      .map((line) => line.text)
+      .join('\n');
+  }
+
+  private keep(level: string) {
+    return (...args: unknown[]): void => {
+      const show = (a: unknown) =>
+        a instanceof Error ? `${a.name}: ${a.message}` : JSON.stringify(a);
+      this.lines.push({ level, text: args.map(show).join(' ') });
+    };
+  }
+}
+
+/** What a test app holds besides `VerigatorModule`, and how it starts. */
+export interface TestAppSetup extends ModuleMetadata {
+  /** The HTTP adapter. @default express */
+  adapter?: AdapterFactory;
+  /** Runs after the app is created, before `init()`. */
+  beforeInit?: (app: INestApplication) => void;
+  /** Listen on 127.0.0.1 with a free port (for clients other than supertest). @default false */
+  listen?: boolean;
+}
+
+/** A started Nest app holding VerigatorModule, with its three services and its log. */
 export interface VerigatorTestApp {
   app: INestApplication;
+  logger: CapturingLogger;
   services: ServicesService;
   users: UsersService;
   auth: AuthService;
 }
 
-/** Boots `VerigatorModule.forRoot()` pointed at `endpoint`. */
+/** What `VerigatorModule.forRoot()` takes (module options and `exceptionFilter`), all optional. */
+export type TestModuleOptions = Partial<Parameters<typeof VerigatorModule.forRoot>[0]>;
+
+/**
+ * `VerigatorModule.forRoot()` with the test credentials, pointed at `endpoint`, with
+ * `serviceId: SERVICE_ID` unless `options` say otherwise.
+ */
+export function testVerigatorModule(endpoint: string, options: TestModuleOptions = {}) {
+  return VerigatorModule.forRoot({
+    username: TEST_USERNAME,
+    password: TEST_PASSWORD,
+    endpoint,
+    serviceId: SERVICE_ID,
+    ...options,
+  });
+}
+
+/** Compiles a testing module with {@link testVerigatorModule} and the `setup`'s metadata. */
+export function compileVerigatorModule(
+  endpoint: string,
+  options: TestModuleOptions = {},
+  { imports = [], controllers, providers, exports }: ModuleMetadata = {},
+): Promise<TestingModule> {
+  return Test.createTestingModule({
+    imports: [testVerigatorModule(endpoint, options), ...imports],
+    controllers,
+    providers,
+    exports,
+  }).compile();
+}
+
+/**
+ * Boots an app with {@link testVerigatorModule} (module `options`) and the `setup`'s controllers,
+ * providers and imports, on the given adapter; its log is kept in a {@link CapturingLogger}.
+ */
 export async function createVerigatorApp(
   endpoint: string,
-  options: Partial<VerigatorModuleOptions> = {},
+  options: TestModuleOptions = {},
+  setup: TestAppSetup = {},
 ): Promise<VerigatorTestApp> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      VerigatorModule.forRoot({
-        username: TEST_USERNAME,
-        password: TEST_PASSWORD,
-        endpoint,
-        ...options,
-      }),
-    ],
-  }).compile();
-  const app = moduleRef.createNestApplication();
-  await app.init();
+  const { adapter, beforeInit, listen, ...metadata } = setup;
+  const moduleRef = await compileVerigatorModule(endpoint, options, metadata);
+  const logger = new CapturingLogger();
+  const app = adapter
+    ? moduleRef.createNestApplication(adapter(), { logger })
+    : moduleRef.createNestApplication({ logger });
+  beforeInit?.(app);
+  if (listen) {
+    await app.listen(0, '127.0.0.1');
+  } else {
+    await app.init();
+  }
+  if (app.getHttpAdapter().getType() === 'fastify') {
+    await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
+  }
   return {
     app,
+    logger,
     services: app.get(ServicesService),
     users: app.get(UsersService),
     auth: app.get(AuthService),

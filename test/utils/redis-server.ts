@@ -120,6 +120,11 @@ export class RedisServer {
     }
   }
 
+  /** Deletes every key (FLUSHALL). */
+  async flushAll(): Promise<void> {
+    await send(this.port, 'FLUSHALL');
+  }
+
   /** Freezes the server (SIGSTOP): connections stay open, nothing answers, like a stuck Redis. */
   pause(): void {
     this.process?.kill('SIGSTOP');
@@ -175,20 +180,46 @@ export class RedisCluster {
     return new Cluster(this.nodes, { redisOptions: options });
   }
 
-  /** Starts the nodes, joins them, and resolves once every node reports `cluster_state:ok`. */
+  /**
+   * Starts the nodes, joins them (the first time), and resolves once every node reports
+   * `cluster_state:ok`. After `kill()`, the nodes come back on their ports with their slots.
+   */
   async start(): Promise<this> {
+    const joined = this.masters[0].port !== 0;
     await Promise.all(this.masters.map((master) => master.start()));
-    const addresses = this.nodes.map(({ host, port }) => `${host}:${port}`);
-    await run('redis-cli', [
-      '--cluster',
-      'create',
-      ...addresses,
-      '--cluster-replicas',
-      '0',
-      '--cluster-yes',
-    ]);
+    if (!joined) {
+      const addresses = this.nodes.map(({ host, port }) => `${host}:${port}`);
+      await run('redis-cli', [
+        '--cluster',
+        'create',
+        ...addresses,
+        '--cluster-replicas',
+        '0',
+        '--cluster-yes',
+      ]);
+    }
     await Promise.all(this.masters.map(({ port }) => waitForClusterOk(port)));
     return this;
+  }
+
+  /** Deletes every key on every node. */
+  async flushAll(): Promise<void> {
+    await Promise.all(this.masters.map((master) => master.flushAll()));
+  }
+
+  /** Freezes every node (SIGSTOP), like a stuck cluster. */
+  pause(): void {
+    for (const master of this.masters) master.pause();
+  }
+
+  /** Thaws every node (SIGCONT). */
+  resume(): void {
+    for (const master of this.masters) master.resume();
+  }
+
+  /** Kills every node at once (SIGKILL), like a crash; the data is gone, the slots stay. */
+  async kill(): Promise<void> {
+    await Promise.all(this.masters.map((master) => master.kill()));
   }
 
   /** Stops every node and removes their files. */
@@ -197,7 +228,10 @@ export class RedisCluster {
   }
 }
 
-/** Every key in a Redis or, on a cluster, on every master (`KEYS *` sees only one node). */
+/**
+ * Every key in a Redis or, on a cluster, on every master (`KEYS *` sees one node). The client
+ * must have connected: a `Cluster` learns its masters then.
+ */
 export async function everyKey(client: Redis | Cluster): Promise<string[]> {
   const nodes = client instanceof Cluster ? client.nodes('master') : [client];
   return (await Promise.all(nodes.map((node) => node.keys('*')))).flat();

@@ -8,10 +8,8 @@ import {
 } from 'cockatiel';
 import { CircuitOpenError } from '../../errors/verigator.error';
 import { VerigatorEventPublisher } from '../../events/verigator-event-publisher';
+import type { VerigatorBreakerState } from '../../events/verigator-call-event';
 import { isOutage } from './operation-safety';
-
-/** State of one endpoint's circuit breaker. */
-export type CircuitStateName = 'closed' | 'open' | 'half-open';
 
 /** Settings of the per-endpoint circuit breaker. */
 export interface CircuitBreakerSettings {
@@ -21,7 +19,7 @@ export interface CircuitBreakerSettings {
   halfOpenAfter: number;
 }
 
-const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
+const STATE_NAMES: Record<CircuitState, VerigatorBreakerState> = {
   [CircuitState.Closed]: 'closed',
   [CircuitState.Open]: 'open',
   [CircuitState.HalfOpen]: 'half-open',
@@ -62,7 +60,7 @@ export class EndpointCircuit {
   }
 
   /** The breaker's state; always `closed` when the breaker is disabled. */
-  get state(): CircuitStateName {
+  get state(): VerigatorBreakerState {
     return this.breaker ? STATE_NAMES[this.breaker.state] : 'closed';
   }
 

@@ -62,6 +62,12 @@ export const malformed: TwoFactorRefusal = {
   event: { type: 'failed', outcome: 'refused', reason: 'malformed' },
 };
 
+/** A recovery code that is wrong or used already: 401, and it counted toward the lockout. */
+export const invalidRecoveryCode: TwoFactorRefusal = {
+  code: TwoFactorErrorCode.INVALID,
+  event: { type: 'failed', outcome: 'refused', reason: 'invalidRecoveryCode' },
+};
+
 /**
  * The answer to a request whose code went out by `used`: 401 `TWO_FACTOR_REQUIRED` with it, or
  * 403 `TWO_FACTOR_APP_REQUIRED` when a `totp` route refuses Verigator's SMS fallback.
@@ -127,6 +133,11 @@ export function verigatorFailure(
 export function noServiceId(guard: string, context: ExecutionContext): Error {
   const problem = `was not found: ${guard}.getServiceId() resolved no service id for ${routeName(context)}`;
   return new VerigatorConfigurationError('serviceId', problem);
+}
+
+/** The log line of a failed `TwoFactorStore` call (its message names no key nor value). */
+export function storeFailure(context: ExecutionContext, error: Error): string {
+  return `TwoFactorStore failed for ${routeName(context)}: ${error.message}`;
 }
 
 /** Seconds for `Retry-After` from a record's time left: whole seconds, at least 1. */

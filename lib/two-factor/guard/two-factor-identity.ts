@@ -2,7 +2,11 @@ import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { graphQLRequestResponse } from '../../integrations/transport-errors';
 import { isWellFormedText } from '../../validation/rules';
-import { DEFAULT_TWO_FACTOR_TOKEN_HEADER, TWO_FACTOR_METADATA } from '../../verigator.constants';
+import {
+  DEFAULT_TWO_FACTOR_TOKEN_HEADER,
+  RECOVERY_CODE_HEADER,
+  TWO_FACTOR_METADATA,
+} from '../../verigator.constants';
 import { TwoFactorMetadata } from '../two-factor-metadata';
 import {
   ResolvedTwoFactorOptions,
@@ -73,8 +77,12 @@ export abstract class TwoFactorIdentity {
   protected async getToken(context: ExecutionContext): Promise<string | undefined> {
     const { request } = this.getRequestResponse(context);
     if (this.options.token) return nonEmpty(await this.options.token(request, context));
-    const header: unknown = request.headers?.[DEFAULT_TWO_FACTOR_TOKEN_HEADER];
-    return nonEmpty(Array.isArray(header) ? header[0] : header);
+    return header(request, DEFAULT_TWO_FACTOR_TOKEN_HEADER);
+  }
+
+  /** A recovery code the user typed: the `X-Verigator-Recovery-Code` header. */
+  protected async getRecoveryCode(context: ExecutionContext): Promise<string | undefined> {
+    return header(this.getRequestResponse(context).request, RECOVERY_CODE_HEADER);
   }
 
   /**
@@ -91,6 +99,12 @@ export abstract class TwoFactorIdentity {
     const key: unknown = await this.options.sessionKey(request, context);
     return typeof key === 'string' && isWellFormedText(key) ? key : undefined;
   }
+}
+
+/** A request header's (first) value, unless empty. */
+function header(request: TwoFactorRequest, name: string): string | undefined {
+  const value: unknown = request.headers?.[name];
+  return nonEmpty(Array.isArray(value) ? value[0] : value);
 }
 
 function nonEmpty(value: unknown): string | undefined {

@@ -15,6 +15,8 @@ export interface TwoFactorCheck extends TwoFactorUser {
   smsFallback: 'accept' | 'refuse';
   /** Whether trusted devices pass (and may be trusted): configured, and the route allows it. */
   trustedDevices: boolean;
+  /** Whether a recovery code passes in place of a token: configured, and the route allows it. */
+  recoveryCodes: boolean;
   /** `performance.now()` when the check began, for the audit trail's latency. */
   startedAt: number;
 }
@@ -33,6 +35,7 @@ export function checkOf(
     maxAge: route.maxAge ?? options.maxAge,
     smsFallback: route.smsFallback ?? options.smsFallback,
     trustedDevices: options.trustedDevices !== undefined && route.trustedDevices !== false,
+    recoveryCodes: options.recoveryCodes !== undefined && route.recoveryCodes !== false,
     startedAt: performance.now(),
   };
 }
