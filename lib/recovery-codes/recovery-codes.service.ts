@@ -18,10 +18,10 @@ interface RecoveryCodesServiceOptions {
  * in place of a Verigator code, sent as the `X-Verigator-Recovery-Code` header. `serviceId`
  * defaults to the module's (`twoFactor.serviceId`, else `serviceId`).
  *
- * Show the codes once, right after `generate()`, and ask for a fresh second factor to generate
- * them: `@RequireTwoFactor({ recoveryCodes: false })` (docs/guard.md).
+ * Show the codes once, right after `generate()`, and ask for a fresh Verigator code to generate
+ * them, not a recovery code nor a trusted device (docs/guard.md).
  * @example
- * @RequireTwoFactor({ recoveryCodes: false })
+ * @RequireTwoFactor({ recoveryCodes: false, trustedDevices: false })
  * @Post('account/recovery-codes')
  * async newCodes(@Req() req: AuthedRequest) {
  *   return { codes: await this.recoveryCodes.generate(req.user.verigatorId) };

@@ -31,9 +31,10 @@ export class TwoFactorRecovery {
     if (!check.recoveryCodes || !this.codes) return answers.invalidRecoveryCode;
     const locked = await limits.countAttempt(check);
     if (locked !== undefined) return answers.limitReached.locked(locked);
-    if (!(await this.codes.consume(check, code))) return answers.invalidRecoveryCode;
+    const user = { serviceId: check.serviceId, userId: check.userId };
+    if (!(await this.codes.consume(user, code))) return answers.invalidRecoveryCode;
     await limits.resetAttempts(check);
-    request.proofs.push({ serviceId: check.serviceId, userId: check.userId, method: check.method });
+    request.proofs.push({ ...user, method: check.method });
     return undefined;
   }
 }
