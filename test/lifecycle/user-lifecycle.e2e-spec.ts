@@ -1,10 +1,9 @@
-import { Controller, INestApplication, Post } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import request from 'supertest';
 import {
   InMemoryTwoFactorStore,
   NoSuchResourceError,
-  RequireTwoFactor,
   TrustedDevicesService,
   TwoFactorStoreError,
   UsersService,
@@ -14,6 +13,7 @@ import {
 import { VerigatorSimulator } from '../../lib/testing';
 import {
   ADAPTERS,
+  AccountController,
   FakeLoginGuard,
   SERVICE_ID,
   TEST_PASSWORD,
@@ -21,21 +21,6 @@ import {
   createVerigatorApp,
 } from '../utils/create-verigator-app';
 import { startSimulator } from '../utils/simulator';
-
-@Controller()
-class TransfersController {
-  @RequireTwoFactor()
-  @Post('transfers')
-  transfer() {
-    return { done: true };
-  }
-
-  @RequireTwoFactor({ maxAge: 60_000 })
-  @Post('remembered')
-  remembered() {
-    return { done: true };
-  }
-}
 
 const [, express] = ADAPTERS[0];
 
@@ -64,7 +49,7 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
       { twoFactor: { store, trustedDevices: { transport: 'header' } } },
       {
         adapter: express,
-        controllers: [TransfersController],
+        controllers: [AccountController],
         providers: [{ provide: APP_GUARD, useClass: FakeLoginGuard }],
       },
     ));
@@ -80,11 +65,11 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
   const alice = { username: 'alice@example.com', phoneNumber: '+37255500001' };
   const newPhone = '+37255500002';
 
-  function transfer(user: VerigatorUser, token?: string, path = '/transfers') {
+  function transfer(user: VerigatorUser, token?: string, path = '/account/transfer') {
     return send(user, token === undefined ? {} : { 'X-Verigator-Token': token }, path);
   }
 
-  function send(user: VerigatorUser, headers: Record<string, string>, path = '/transfers') {
+  function send(user: VerigatorUser, headers: Record<string, string>, path = '/account/transfer') {
     return request(app.getHttpServer()).post(path).set('x-user', user.id).set(headers).send();
   }
 
@@ -113,8 +98,8 @@ describe('UsersService: the library forgets or carries over what it keeps of a u
   it('delete() removes the user from Verigator and every record the guard kept of them', async () => {
     const user = await users.create(SERVICE_ID, alice);
     const device = await trustDevice(user);
-    await transfer(user, undefined, '/remembered').expect(401);
-    await transfer(user, sim.lastCode(user.id), '/remembered').expect(201);
+    await transfer(user, undefined, '/account/remembered').expect(401);
+    await transfer(user, sim.lastCode(user.id), '/account/remembered').expect(201);
     await lockOut(user);
     expect(store.size).toBeGreaterThan(0);
 
