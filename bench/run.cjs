@@ -14,6 +14,7 @@ const prettier = require('prettier');
 const { startUpstream } = require('./lib/upstream.cjs');
 const { benchClient } = require('./client.cjs');
 const { benchGuard } = require('./guard.cjs');
+const { benchGuardInProcess } = require('./guard-in-process.cjs');
 const { benchInMemoryStore } = require('./in-memory-store.cjs');
 const { benchRedisStore } = require('./lib/redis-store.cjs');
 const { writeReport } = require('./lib/report.cjs');
@@ -47,6 +48,11 @@ async function main() {
       rounds: settings.guardRounds,
       seconds: settings.guardSeconds,
       connections: settings.guardConnections,
+      log,
+    });
+    guard.inProcess = await benchGuardInProcess({
+      rounds: quick ? 3 : 21,
+      calls: quick ? 2_000 : 20_000,
       log,
     });
     sections.guard = Math.round((Date.now() - started) / 1000);
