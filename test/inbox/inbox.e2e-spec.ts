@@ -148,12 +148,14 @@ const MARKUP_NAME = '<img src=x onerror="window.__injected = true">';
 
     const shownCode = await page.$eval(`${row} .totp-code`, (node) => node.textContent!);
     const auth = { Authorization: `Bearer ${account.body.apiKey}` };
-    const challenge = await fetch(`${appUrl}/account/recovery-codes`, { headers: auth });
+    const newCodes = `${appUrl}/account/recovery-codes`;
+    const challenge = await fetch(newCodes, { method: 'POST', headers: auth });
     expect(await challenge.json()).toMatchObject({ method: 'totp' });
-    const accepted = await fetch(`${appUrl}/account/recovery-codes`, {
+    const accepted = await fetch(newCodes, {
+      method: 'POST',
       headers: { ...auth, 'X-Verigator-Token': shownCode },
     });
-    expect(accepted.status).toBe(200);
+    expect(accepted.status).toBe(201);
   });
 
   it('adds a fault from the form (with a Retry-After header), then clears it', async () => {
