@@ -102,7 +102,12 @@ describe('services under fuzzed arguments', () => {
         fc.oneof(anyValue, fc.record({ fqdn: fc.oneof(fc.domain(), text), name: text })),
         (dto) => expectSafe(() => services.create(dto as never)),
       ),
-      [[new Set()], [{ fqdn: 'shop.example', name: 'Shop \udfff' }]],
+      [
+        [new Set()],
+        [{ fqdn: 'shop.example', name: 'Shop \udfff' }],
+        // a Map whose key has no string form made class-transformer throw a raw TypeError
+        [{ fqdn: 'a.aa', name: new Map([[{ toString: 0 }, []]]) }],
+      ],
     ));
 
   it('ServicesService.get and delete', () =>
