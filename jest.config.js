@@ -12,4 +12,7 @@ module.exports = {
     '^nestjs-verigator/testing$': '<rootDir>/lib/testing',
   },
   testTimeout: 20000,
+  // Jest's default leaves one core idle (one worker on a 2-core machine). The suites mostly wait on
+  // loopback servers, so a worker per core halves the wall time (167 s -> 87 s on 2 cores).
+  maxWorkers: '100%',
 };
