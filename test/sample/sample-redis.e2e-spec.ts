@@ -1,8 +1,9 @@
 import Redis from 'ioredis';
 import request from 'supertest';
-import { SampleApp, createSampleApp } from '../../sample/sample-bootstrap';
+import { SampleApp } from '../../sample/sample-bootstrap';
 import { readSampleSettings } from '../../sample/sample-settings';
 import { RedisServer, describeWithRedis } from '../utils/redis-server';
+import { startSample } from '../utils/sample-app';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -25,9 +26,8 @@ describeWithRedis('the sample app with REDIS_URL', () => {
   });
 
   async function start(env: NodeJS.ProcessEnv) {
-    const sample = await createSampleApp({ ...readSampleSettings(env), timeoutMs: 2000 }, false);
+    const sample = await startSample({ ...readSampleSettings(env), timeoutMs: 2000 });
     samples.push(sample);
-    await sample.app.init();
     return sample;
   }
 
