@@ -1,5 +1,5 @@
 import { HttpModule, HttpService } from '@nestjs/axios';
-import { Injectable, Module } from '@nestjs/common';
+import { DynamicModule, Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { firstValueFrom } from 'rxjs';
@@ -82,58 +82,50 @@ describe('VerigatorModule configuration', () => {
     ]);
   });
 
-  it('forRootAsync with useClass', async () => {
-    const url = () => upstream.url;
-    @Injectable()
-    class VerigatorConfig {
-      createVerigatorOptions(): VerigatorModuleOptions {
-        return { username: TEST_USERNAME, password: TEST_PASSWORD, endpoint: url() };
-      }
+  /** An options factory class, as an app writes one. */
+  @Injectable()
+  class VerigatorConfig {
+    createVerigatorOptions(): VerigatorModuleOptions {
+      return options();
     }
-    await expectWorking([VerigatorModule.forRootAsync({ useClass: VerigatorConfig })]);
-  });
+  }
+
+  it('forRootAsync with useClass', () =>
+    expectWorking([VerigatorModule.forRootAsync({ useClass: VerigatorConfig })]));
 
   it('forRootAsync with useExisting', async () => {
-    const url = () => upstream.url;
-    @Injectable()
-    class SharedConfig {
-      createVerigatorOptions(): VerigatorModuleOptions {
-        return { username: TEST_USERNAME, password: TEST_PASSWORD, endpoint: url() };
-      }
-    }
-    @Module({ providers: [SharedConfig], exports: [SharedConfig] })
+    @Module({ providers: [VerigatorConfig], exports: [VerigatorConfig] })
     class SharedConfigModule {}
     await expectWorking([
-      VerigatorModule.forRootAsync({ imports: [SharedConfigModule], useExisting: SharedConfig }),
+      VerigatorModule.forRootAsync({ imports: [SharedConfigModule], useExisting: VerigatorConfig }),
     ]);
   });
 
-  it('isGlobal makes the services injectable in modules that do not import it', async () => {
+  describe('in a module that does not import it', () => {
     @Injectable()
     class Consumer {
       constructor(readonly services: ServicesService) {}
     }
     @Module({ providers: [Consumer] })
     class FeatureModule {}
-    const moduleRef = await Test.createTestingModule({
-      imports: [VerigatorModule.forRoot({ ...options(), isGlobal: true }), FeatureModule],
-    }).compile();
-    await expect(moduleRef.get(Consumer).services.get('svc')).resolves.toMatchObject({ id: 'svc' });
-    await moduleRef.close();
-  });
+    const compileBeside = (verigator: DynamicModule) =>
+      Test.createTestingModule({ imports: [verigator, FeatureModule] }).compile();
 
-  it('without isGlobal, a module that does not import it cannot inject the services', async () => {
-    @Injectable()
-    class Consumer {
-      constructor(readonly services: ServicesService) {}
-    }
-    @Module({ providers: [Consumer] })
-    class FeatureModule {}
-    await expect(
-      Test.createTestingModule({
-        imports: [VerigatorModule.forRoot(options()), FeatureModule],
-      }).compile(),
-    ).rejects.toThrow(/ServicesService/);
+    it('isGlobal makes the services injectable in modules that do not import it', async () => {
+      const moduleRef = await compileBeside(
+        VerigatorModule.forRoot({ ...options(), isGlobal: true }),
+      );
+      await expect(moduleRef.get(Consumer).services.get('svc')).resolves.toMatchObject({
+        id: 'svc',
+      });
+      await moduleRef.close();
+    });
+
+    it('without isGlobal, a module that does not import it cannot inject the services', async () => {
+      await expect(compileBeside(VerigatorModule.forRoot(options()))).rejects.toThrow(
+        /ServicesService/,
+      );
+    });
   });
 
   it("neither inherits nor changes the host app's HttpService", async () => {

@@ -1,5 +1,5 @@
 import { HttpService } from '@nestjs/axios';
-import { Test } from '@nestjs/testing';
+import { Test, TestingModule } from '@nestjs/testing';
 import axios from 'axios';
 import { Server, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -192,19 +192,18 @@ describe("The module's HttpService stays the transport seam", () => {
     const refused = await onNodeHttp(closed);
     const { url, server } = await serve(() => undefined);
     const hanging = await onNodeHttp(url);
-    try {
-      const failed = await refused
+    const failureOf = (moduleRef: TestingModule) =>
+      moduleRef
         .get(ServicesService)
         .get('s')
         .catch((e: unknown) => e);
+    try {
+      const failed = await failureOf(refused);
       expect(failed).toBeInstanceOf(ConnectionError);
       expect((failed as Error).message).toBe(
         `Verigator at ${new URL(closed).host} could not be reached (ECONNREFUSED)`,
       );
-      const error = await hanging
-        .get(ServicesService)
-        .get('s')
-        .catch((e: unknown) => e);
+      const error = await failureOf(hanging);
       expect(error).toBeInstanceOf(RequestTimeoutError);
       expect((error as Error).message).toBe(
         `Verigator at ${new URL(url).host} did not answer in time`,

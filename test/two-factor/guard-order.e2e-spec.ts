@@ -7,6 +7,7 @@ import {
   Injectable,
   NestInterceptor,
   Post,
+  Provider,
   Type,
   UnauthorizedException,
   UseGuards,
@@ -168,25 +169,29 @@ const SAFE_ROUTES = [
 describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => {
   const bed = useTestBed({ services: ['svc-tenant'] });
 
+  /** Boots the test's app with `controllers` and app-wide `providers`; answers its agent. */
+  async function boot(
+    controllers: Type[],
+    providers: Provider[] = [],
+    options: Partial<VerigatorModuleOptions> = {},
+  ) {
+    await bed.boot(options, { adapter, controllers, providers });
+    return () => bed.http();
+  }
+
   describe('with @RequireTwoFactor(), whatever the decorator order', () => {
-    beforeEach(async () => {
-      await bed.boot(
-        {},
-        {
-          adapter,
-          controllers: [
-            MethodLevelController,
-            ClassLoginAboveController,
-            ClassLoginBelowController,
-            ClassTwoFactorMethodLoginController,
-            MethodTwoFactorClassLoginController,
-            ComposedController,
-            BaseController,
-            DerivedController,
-          ],
-        },
-      );
-    });
+    beforeEach(() =>
+      boot([
+        MethodLevelController,
+        ClassLoginAboveController,
+        ClassLoginBelowController,
+        ClassTwoFactorMethodLoginController,
+        MethodTwoFactorClassLoginController,
+        ComposedController,
+        BaseController,
+        DerivedController,
+      ]),
+    );
 
     it.each(SAFE_ROUTES)('%s: the login guard answers first', async (_what, path) => {
       const anonymous = await bed.http().post(path);
@@ -222,13 +227,6 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
   describe('with a global TwoFactorGuard', () => {
     @Controller('global')
     class GlobalController {
-      @Post('decorated')
-      @UseGuards(LoginGuard)
-      @RequireTwoFactor()
-      decorated() {
-        return { done: true };
-      }
-
       @Post('skipped')
       @SkipTwoFactor()
       @UseGuards(LoginGuard)
@@ -238,18 +236,14 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
     }
 
     it('steps aside for @RequireTwoFactor() routes, so their login guard answers first', async () => {
-      await bed.boot(
-        {},
-        {
-          adapter,
-          controllers: [GlobalController],
-          providers: [{ provide: APP_GUARD, useClass: TwoFactorGuard }],
-        },
+      // /method/login-above: @UseGuards(LoginGuard) above @RequireTwoFactor().
+      const http = await boot(
+        [MethodLevelController, GlobalController],
+        [{ provide: APP_GUARD, useClass: TwoFactorGuard }],
       );
-      const http = () => bed.http();
-      expect((await http().post('/global/decorated')).body.message).toBe('Log in first');
+      expect((await http().post('/method/login-above')).body.message).toBe('Log in first');
       expect((await http().post('/global/skipped')).body.message).toBe('Log in first');
-      const loggedIn = await http().post('/global/decorated').set('x-user', 'u-1');
+      const loggedIn = await http().post('/method/login-above').set('x-user', 'u-1');
       expect(loggedIn.body.code).toBe('TWO_FACTOR_REQUIRED');
       const skipped = await http().post('/global/skipped').set('x-user', 'u-1');
       expect(skipped.status).toBe(201);
@@ -258,15 +252,10 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
   });
 
   it('a global interceptor cannot answer a protected route before the second factor', async () => {
-    await bed.boot(
-      {},
-      {
-        adapter,
-        controllers: [StatementController],
-        providers: [{ provide: APP_INTERCEPTOR, useClass: UrlCacheInterceptor }],
-      },
+    const http = await boot(
+      [StatementController],
+      [{ provide: APP_INTERCEPTOR, useClass: UrlCacheInterceptor }],
     );
-    const http = () => bed.http();
     const first = await http()
       .get('/statement')
       .set('x-user', 'u-1')
@@ -324,10 +313,10 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
 
     async function bootFails(
       controllers: Type[],
-      providers: { provide: string; useClass: Type }[] = [],
+      providers: Provider[] = [],
       options: Partial<VerigatorModuleOptions> = {},
     ): Promise<string> {
-      const error = await bed.boot(options, { adapter, controllers, providers }).then(
+      const error = await boot(controllers, providers, options).then(
         () => {
           throw new Error('the app started');
         },
@@ -430,8 +419,8 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
         @RequireTwoFactor({ guard: TenantGuard })
         act() {}
       }
-      await bed.boot({ serviceId: undefined }, { adapter, controllers: [TenantController] });
-      const http = () => bed.http().post('/tenant').set('x-user', 'u-1');
+      const agent = await boot([TenantController], [], { serviceId: undefined });
+      const http = () => agent().post('/tenant').set('x-user', 'u-1');
       const resolved = await http().set('x-tenant-service', 'svc-tenant');
       expect(resolved.body.code).toBe('TWO_FACTOR_REQUIRED');
       expect(initiates(bed.sim)[0].path).toContain('/svc-tenant/users/u-1/auth');
@@ -482,18 +471,14 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
     });
 
     it('but starts with the global login guard registered first', async () => {
-      await bed.boot(
-        {},
-        {
-          adapter,
-          controllers: [PublicController],
-          providers: [
-            { provide: APP_GUARD, useClass: LoginGuard },
-            { provide: APP_GUARD, useClass: TwoFactorGuard },
-          ],
-        },
+      const http = await boot(
+        [PublicController],
+        [
+          { provide: APP_GUARD, useClass: LoginGuard },
+          { provide: APP_GUARD, useClass: TwoFactorGuard },
+        ],
       );
-      const res = await bed.http().post('/public').set('x-user', 'u-1');
+      const res = await http().post('/public').set('x-user', 'u-1');
       expect(res.body.code).toBe('TWO_FACTOR_REQUIRED');
     });
   });
