@@ -12,7 +12,7 @@ import {
   WrongCredentialsError,
 } from '../../lib';
 import { Reply, closedPortUrl } from '../utils/recording-server';
-import { useRecordedClient } from '../utils/test-bed';
+import { useRecordedClient, useTestBed } from '../utils/test-bed';
 import { TEST_PASSWORD, VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
 
 const SERVICE_ID = 'svc-1';
@@ -227,5 +227,31 @@ describe('Verigator failures become typed errors', () => {
     } finally {
       await misspelt.app.close();
     }
+  });
+});
+
+/** The simulator's faults (what a test of an app injects) become the same errors. */
+describe("the simulator's faults become typed errors", () => {
+  const bed = useTestBed();
+
+  it.each([
+    [{ status: 400 }, InvalidDataError],
+    [{ status: 403, body: '' }, ResourceForbiddenError],
+    [{ status: 404, body: '' }, NoSuchResourceError],
+    [{ status: 418 }, VerigatorError],
+    [{ status: 422, body: { message: 'phone_number is invalid' } }, InvalidDataError],
+    [{ status: 429 }, RateLimitedError],
+    [{ status: 500, body: '<html>oops</html>' }, InternalError],
+    [{ status: 503 }, InternalError],
+    [{ status: 200, body: 'not json' }, InvalidResponseError],
+    [{ reset: true }, ConnectionError],
+    [{ delayMs: 1000 }, RequestTimeoutError],
+  ])('the fault %p becomes %p', async (fault, ErrorClass) => {
+    bed.sim.injectFault({ path: '/**/users', ...fault });
+    const client = await bed.boot({ timeout: 300, retries: 0, circuitBreaker: false });
+    const service = await client.services.create({ fqdn: 'shop.com', name: 'Shop' });
+    const error = await client.users.getAll(service.id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ErrorClass);
+    if (ErrorClass === VerigatorError) expect((error as Error).constructor).toBe(VerigatorError);
   });
 });

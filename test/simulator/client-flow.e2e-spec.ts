@@ -1,16 +1,8 @@
 import { VerigatorSimulator } from '../../lib/testing';
 import {
   AuthMethod,
-  ConnectionError,
-  InternalError,
-  InvalidDataError,
-  InvalidResponseError,
   NoSuchResourceError,
-  RateLimitedError,
-  RequestTimeoutError,
   ResourceAlreadyExistsError,
-  ResourceForbiddenError,
-  VerigatorError,
   WrongCredentialsError,
 } from '../../lib';
 import { VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
@@ -108,25 +100,5 @@ describe('the client against the simulator', () => {
     } finally {
       await wrong.app.close();
     }
-  });
-
-  it.each([
-    [{ status: 400 }, InvalidDataError],
-    [{ status: 403, body: '' }, ResourceForbiddenError],
-    [{ status: 404, body: '' }, NoSuchResourceError],
-    [{ status: 418 }, VerigatorError],
-    [{ status: 422, body: { message: 'phone_number is invalid' } }, InvalidDataError],
-    [{ status: 429 }, RateLimitedError],
-    [{ status: 500, body: '<html>oops</html>' }, InternalError],
-    [{ status: 503 }, InternalError],
-    [{ status: 200, body: 'not json' }, InvalidResponseError],
-    [{ reset: true }, ConnectionError],
-    [{ delayMs: 1000 }, RequestTimeoutError],
-  ])('the fault %p becomes %p', async (fault, ErrorClass) => {
-    sim.injectFault({ path: '/**/users', ...fault });
-    const service = await client.services.create({ fqdn: 'shop.com', name: 'Shop' });
-    const error = await client.users.getAll(service.id).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ErrorClass);
-    if (ErrorClass === VerigatorError) expect((error as Error).constructor).toBe(VerigatorError);
   });
 });

@@ -1,26 +1,15 @@
-import {
-  CanActivate,
-  Controller,
-  ExecutionContext,
-  Injectable,
-  Post,
-  UseGuards,
-} from '@nestjs/common';
+import { Controller, Injectable, Post, UseGuards } from '@nestjs/common';
 import { RequireTwoFactor, VerigatorModuleOptions } from '../../lib';
 import { VERIGATOR_ERROR_MESSAGES } from '../../lib/filters/verigator-error-response';
-import { ADAPTERS, AdapterFactory } from '../utils/create-verigator-app';
+import { ADAPTERS, AdapterFactory, FakeLoginGuard } from '../utils/create-verigator-app';
 import { failEveryRequest } from '../utils/simulator';
 import { useTestBed } from '../utils/test-bed';
 
 /** A login guard reading the Verigator id from a JSON-encoded claim, as from a decoded token. */
 @Injectable()
-class JsonClaimLoginGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
-    const req = context
-      .switchToHttp()
-      .getRequest<{ headers: Record<string, string>; user?: object }>();
-    req.user = { verigatorId: JSON.parse(req.headers['x-claim']) as unknown };
-    return true;
+class JsonClaimLoginGuard extends FakeLoginGuard {
+  protected override verigatorId(headers: Record<string, unknown>): unknown {
+    return JSON.parse(headers['x-claim'] as string) as unknown;
   }
 }
 

@@ -1,6 +1,5 @@
 import {
   CallHandler,
-  CanActivate,
   Controller,
   ExecutionContext,
   Get,
@@ -9,7 +8,6 @@ import {
   Post,
   Provider,
   Type,
-  UnauthorizedException,
   UseGuards,
   applyDecorators,
 } from '@nestjs/common';
@@ -22,22 +20,14 @@ import {
   TwoFactorGuard,
   VerigatorModuleOptions,
 } from '../../lib';
-import { ADAPTERS, AdapterFactory } from '../utils/create-verigator-app';
+import { ADAPTERS, AdapterFactory, FakeLoginGuard } from '../utils/create-verigator-app';
 import { VALID_TOKEN, initiates, verifies } from '../utils/simulator';
 import { useTestBed } from '../utils/test-bed';
 
 /** An app's login guard: 401 without `x-user`, else sets `request.user`. */
 @Injectable()
-class LoginGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
-    const req = context
-      .switchToHttp()
-      .getRequest<{ headers: Record<string, unknown>; user?: unknown }>();
-    const id = req.headers['x-user'];
-    if (typeof id !== 'string') throw new UnauthorizedException('Log in first');
-    req.user = { verigatorId: id };
-    return true;
-  }
+class LoginGuard extends FakeLoginGuard {
+  protected override readonly required = true;
 }
 
 @Controller('method')

@@ -7,6 +7,7 @@ import {
   LoggerService,
   ModuleMetadata,
   Post,
+  UnauthorizedException,
   UseGuards,
 } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -35,15 +36,29 @@ export const ADAPTERS = [
 
 export type AdapterFactory = (typeof ADAPTERS)[number][1];
 
-/** Sets `request.user` from the `x-user` header, like an app's login guard would. */
+/**
+ * Sets `request.user` from the `x-user` header, like an app's login guard would; a request without
+ * it goes on anonymous. A subclass reads the id elsewhere (`verigatorId()`) or refuses anonymous
+ * requests (`required`).
+ */
 @Injectable()
 export class FakeLoginGuard implements CanActivate {
+  /** Refuses a request without an id with 401 `Log in first`, as a real login guard does. */
+  protected readonly required: boolean = false;
+
+  /** The Verigator id the request's headers carry, if any. */
+  protected verigatorId(headers: Record<string, unknown>): unknown {
+    const id = headers['x-user'];
+    return typeof id === 'string' ? id : undefined;
+  }
+
   canActivate(context: ExecutionContext): boolean {
     const request = context
       .switchToHttp()
       .getRequest<{ headers: Record<string, unknown>; user?: unknown }>();
-    const id = request.headers['x-user'];
-    if (typeof id === 'string') request.user = { verigatorId: id };
+    const id = this.verigatorId(request.headers);
+    if (id !== undefined) request.user = { verigatorId: id };
+    else if (this.required) throw new UnauthorizedException('Log in first');
     return true;
   }
 }
