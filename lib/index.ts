@@ -52,11 +52,7 @@ export { TwoFactorGuard } from './two-factor/two-factor.guard';
 export { TwoFactorException } from './two-factor/two-factor.exception';
 export { RequireTwoFactor } from './two-factor/decorators/require-two-factor.decorator';
 export { SkipTwoFactor } from './two-factor/decorators/skip-two-factor.decorator';
-export {
-  TwoFactorStore,
-  type TwoFactorStoreCounter,
-  type TwoFactorStoreRecord,
-} from './stores/two-factor.store';
+export { TwoFactorStore } from './stores/two-factor.store';
 export { TwoFactorStoreError } from './stores/two-factor-store.error';
 export { InMemoryTwoFactorStore } from './stores/in-memory-two-factor.store';
 export { RedisTwoFactorStore } from './stores/redis-two-factor.store';
@@ -64,16 +60,13 @@ export { TrustedDevicesService } from './trusted-devices/trusted-devices.service
 
 // Recovery codes
 export { RecoveryCodesService } from './recovery-codes/recovery-codes.service';
-export type { RecoveryCodeOwner, RecoveryCodeStore } from './recovery-codes/recovery-code.store';
+export type { RecoveryCodeStore } from './recovery-codes/recovery-code.store';
 export { InMemoryRecoveryCodeStore } from './recovery-codes/in-memory-recovery-code.store';
 export { RedisRecoveryCodeStore } from './recovery-codes/redis-recovery-code.store';
 
 // The audit trail
 export { VERIGATOR_CHANNELS } from './events/verigator-channels';
 export type { VerigatorEvent } from './events/verigator-event';
-export type { TwoFactorEvent } from './events/two-factor-event';
-export type { VerigatorCallEvent } from './events/verigator-call-event';
-export type { VerigatorResilienceEvent } from './events/verigator-resilience-event';
 
 // Health
 export { VerigatorHealthIndicator } from './health/verigator-health.indicator';

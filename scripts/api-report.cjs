@@ -32,8 +32,17 @@ function kindOf(symbol) {
     [ts.SymbolFlags.Variable, 'const'],
     [ts.SymbolFlags.Interface, 'interface'],
     [ts.SymbolFlags.TypeAlias, 'type'],
+    [ts.SymbolFlags.NamespaceModule, 'namespace'],
   ].filter(([flag]) => target.flags & flag);
   return kinds.map(([, kind]) => kind).join('+') || 'other';
+}
+
+/** The names a namespace merged into an export carries (`TwoFactorStore.Record`), reviewed too. */
+function membersOf(symbol) {
+  const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  if (!(target.flags & ts.SymbolFlags.NamespaceModule)) return '';
+  const names = checker.getExportsOfModule(target).map((member) => member.getName());
+  return ` { ${names.sort().join(', ')} }`;
 }
 
 const lines = [];
@@ -41,7 +50,7 @@ for (const [entry, file] of Object.entries(entries)) {
   const source = program.getSourceFile(path.join(root, file));
   const moduleSymbol = checker.getSymbolAtLocation(source);
   for (const symbol of checker.getExportsOfModule(moduleSymbol)) {
-    lines.push(`${entry} ${kindOf(symbol)} ${symbol.getName()}`);
+    lines.push(`${entry} ${kindOf(symbol)} ${symbol.getName()}${membersOf(symbol)}`);
   }
 }
 lines.sort();

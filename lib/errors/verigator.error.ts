@@ -5,6 +5,8 @@
  * NoSuchResourceError, 409 ResourceAlreadyExistsError, 429 RateLimitedError, 5xx InternalError,
  * a 2xx that is not the expected JSON InvalidResponseError, any other status the base class.
  * Without an answer: RequestTimeoutError, ConnectionError, and its subclass CircuitOpenError.
+ * Refused by the `sms` defences before any call: SmsRefusedError, or RateLimitedError when a
+ * budget is spent.
  */
 
 /** What a `VerigatorError` is built from. */
@@ -105,14 +107,21 @@ export class ResourceAlreadyExistsError extends VerigatorError {
   override readonly code = 'RESOURCE_ALREADY_EXISTS';
 }
 
-/** Verigator answered 429: too many requests. */
+/**
+ * Too many requests: Verigator answered 429 (`RATE_LIMITED`), or an SMS budget of the `sms`
+ * defences is spent (`SMS_LIMITED`; nothing reached Verigator). Answered 429 with `Retry-After`.
+ */
 export class RateLimitedError extends VerigatorError {
-  override readonly code = 'RATE_LIMITED';
-  /** Seconds to wait before trying again, from the `Retry-After` header, when it had one. */
+  override readonly code: 'RATE_LIMITED' | 'SMS_LIMITED';
+  /** Seconds to wait before trying again: Verigator's `Retry-After`, or the budget window's end. */
   readonly retryAfter?: number;
 
-  constructor(message: string, details: VerigatorErrorDetails & { retryAfter?: number } = {}) {
+  constructor(
+    message: string,
+    details: VerigatorErrorDetails & { retryAfter?: number; code?: 'SMS_LIMITED' } = {},
+  ) {
     super(message, details);
+    this.code = details.code ?? 'RATE_LIMITED';
     this.retryAfter = details.retryAfter;
   }
 
@@ -149,27 +158,15 @@ export class CircuitOpenError extends ConnectionError {
   override readonly code = 'CIRCUIT_OPEN';
 }
 
-/** Why an SMS was refused, as the `smsRefused` event says. */
-export type SmsRefusalReason = 'country' | 'unknownNumber' | 'prefix' | 'budget';
-
 /**
- * No SMS was sent: the number is outside `sms.allowedCountries` or unknown under
- * `unknownNumbers: 'refuse'` (`SMS_NOT_ALLOWED`, answered 403), or an SMS budget is spent
- * (`SMS_LIMITED`, answered 429 with `Retry-After`). Nothing reached Verigator.
+ * No SMS was sent to this number: it is outside `sms.allowedCountries`, or unknown under
+ * `unknownNumbers: 'refuse'`. Answered 403; nothing reached Verigator. (A spent SMS budget is a
+ * `RateLimitedError` with the code `SMS_LIMITED`.)
  */
 export class SmsRefusedError extends VerigatorError {
-  override readonly code: 'SMS_NOT_ALLOWED' | 'SMS_LIMITED';
-  /** Seconds until the budget's window ends (with `SMS_LIMITED`). */
-  readonly retryAfter?: number;
+  override readonly code = 'SMS_NOT_ALLOWED';
 
-  constructor(reason: SmsRefusalReason, retryAfterMs?: number) {
-    const limited = reason === 'prefix' || reason === 'budget';
-    super(limited ? `SMS refused: the ${reason} budget is spent` : `SMS refused: ${reason}`);
-    this.code = limited ? 'SMS_LIMITED' : 'SMS_NOT_ALLOWED';
-    if (retryAfterMs !== undefined) this.retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), retryAfter: this.retryAfter };
+  constructor(reason: 'country' | 'unknownNumber') {
+    super(`SMS refused: ${reason}`);
   }
 }

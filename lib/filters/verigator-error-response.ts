@@ -92,10 +92,8 @@ const FALLBACK_CODE_BY_STATUS: Readonly<Record<number, VerigatorErrorCode>> = {
  * 403 would make a browser client log its user out).
  */
 export function httpStatusForVerigatorError(error: VerigatorError): number {
-  if (error instanceof SmsRefusedError) {
-    return error.code === 'SMS_LIMITED' ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.FORBIDDEN;
-  }
   if (error instanceof InvalidDataError) return HttpStatus.BAD_REQUEST;
+  if (error instanceof SmsRefusedError) return HttpStatus.FORBIDDEN;
   if (error instanceof NoSuchResourceError) return HttpStatus.NOT_FOUND;
   if (error instanceof ResourceAlreadyExistsError) return HttpStatus.CONFLICT;
   if (error instanceof RateLimitedError) return HttpStatus.TOO_MANY_REQUESTS;
@@ -130,9 +128,6 @@ export function toVerigatorErrorResponse(
     code: error.code,
   };
   if (error instanceof InvalidDataError) body.fields = error.fields;
-  const retryAfter =
-    error instanceof RateLimitedError || error instanceof SmsRefusedError
-      ? error.retryAfter
-      : undefined;
+  const retryAfter = error instanceof RateLimitedError ? error.retryAfter : undefined;
   return { statusCode, body, ...(retryAfter !== undefined && { retryAfter }) };
 }

@@ -68,8 +68,8 @@ export interface VerigatorModuleOptions {
    */
   sms?: VerigatorSmsOptions;
   /**
-   * Receives the audit trail: every guard decision (`TwoFactorEvent`), every Verigator call
-   * (`VerigatorCallEvent`) and every retry, failover or breaker change (`VerigatorResilienceEvent`).
+   * Receives the audit trail, one `VerigatorEvent` at a time (narrow it by `type`): every guard
+   * decision, every Verigator call, every retry, failover or breaker change, and the SMS defences'.
    * The same events go to the `node:diagnostics_channel` channels in `VERIGATOR_CHANNELS`. Events
    * never carry a token, a credential or a phone number; what the listener throws is logged and
    * never fails the request.

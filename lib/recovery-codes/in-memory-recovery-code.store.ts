@@ -1,5 +1,4 @@
-import { isProduction } from '../options/is-production';
-import { RecoveryCodeOwner, RecoveryCodeStore } from './recovery-code.store';
+import { RecoveryCodeStore } from './recovery-code.store';
 
 /** Options of `InMemoryRecoveryCodeStore`. */
 export interface InMemoryRecoveryCodeStoreOptions {
@@ -30,32 +29,44 @@ export class InMemoryRecoveryCodeStore implements RecoveryCodeStore {
     }
   }
 
-  async replace(owner: RecoveryCodeOwner, hashes: readonly string[]): Promise<void> {
+  async replace(owner: RecoveryCodeStore.Owner, hashes: readonly string[]): Promise<void> {
     if (hashes.length === 0) this.hashes.delete(keyOf(owner));
     else this.hashes.set(keyOf(owner), new Set(hashes));
   }
 
-  async consume(owner: RecoveryCodeOwner, candidates: readonly string[]): Promise<boolean> {
+  async consume(owner: RecoveryCodeStore.Owner, candidates: readonly string[]): Promise<boolean> {
     const held = this.hashes.get(keyOf(owner));
     const found = held !== undefined && candidates.some((hash) => held.delete(hash));
     if (held?.size === 0) this.hashes.delete(keyOf(owner));
     return found;
   }
 
-  async count(owner: RecoveryCodeOwner): Promise<number> {
+  async count(owner: RecoveryCodeStore.Owner): Promise<number> {
     return this.hashes.get(keyOf(owner))?.size ?? 0;
   }
 
-  async list(owner: RecoveryCodeOwner): Promise<string[]> {
+  async list(owner: RecoveryCodeStore.Owner): Promise<string[]> {
     return [...(this.hashes.get(keyOf(owner)) ?? [])];
   }
 
-  async clear(owner: RecoveryCodeOwner): Promise<void> {
+  async clear(owner: RecoveryCodeStore.Owner): Promise<void> {
     this.hashes.delete(keyOf(owner));
   }
 }
 
 /** One string per owner; JSON keeps `a:b` + `c` apart from `a` + `b:c`. */
-function keyOf(owner: RecoveryCodeOwner): string {
+function keyOf(owner: RecoveryCodeStore.Owner): string {
   return JSON.stringify([owner.serviceId, owner.userId]);
+}
+
+/** `NODE_ENV` values that are not production, compared trimmed and case-insensitively. */
+const NOT_PRODUCTION: readonly string[] = ['', 'development', 'test'];
+
+/**
+ * Whether `NODE_ENV` means production: any value but unset, empty, `development` or `test`
+ * (trimmed, any case), so that `Production`, ` production`, `prod` or `staging` count as
+ * production. (The sample applies the same rule in sample/sample-settings.ts.)
+ */
+function isProduction(nodeEnv: string | undefined = process.env.NODE_ENV): boolean {
+  return !NOT_PRODUCTION.includes((nodeEnv ?? '').trim().toLowerCase());
 }

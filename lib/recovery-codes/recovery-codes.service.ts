@@ -3,7 +3,7 @@ import { UserRefArgs } from '../dto/verigator.dto';
 import { VerigatorConfigurationError } from '../errors/verigator-configuration.error';
 import { validateInput } from '../validation/validate-input';
 import { VERIGATOR_TWO_FACTOR_OPTIONS } from '../verigator.constants';
-import { RecoveryCodeOwner } from './recovery-code.store';
+import { RecoveryCodeStore } from './recovery-code.store';
 import { RecoveryCodes } from './recovery-codes';
 import { ResolvedRecoveryCodesOptions } from './recovery-codes-options';
 
@@ -84,7 +84,7 @@ export class RecoveryCodesService {
     await this.codes?.move(from, to);
   }
 
-  private ownerOf(userId: string, serviceId = this.options.serviceId): RecoveryCodeOwner {
+  private ownerOf(userId: string, serviceId = this.options.serviceId): RecoveryCodeStore.Owner {
     const valid = validateInput(UserRefArgs, { serviceId, userId });
     return { serviceId: valid.serviceId, userId: valid.userId };
   }

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
 import { InMemoryRecoveryCodeStore } from './in-memory-recovery-code.store';
-import { RecoveryCodeOwner } from './recovery-code.store';
+import { RecoveryCodeStore } from './recovery-code.store';
 import { RecoveryCodes, normalise } from './recovery-codes';
 
 const V1 = 'first-secret-of-at-least-32-characters';
 const V2 = 'second-secret-of-at-least-32-characters';
-const alice: RecoveryCodeOwner = { serviceId: 'svc', userId: 'alice' };
+const alice: RecoveryCodeStore.Owner = { serviceId: 'svc', userId: 'alice' };
 
 describe('normalise', () => {
   it.each([

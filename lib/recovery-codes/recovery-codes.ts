@@ -1,5 +1,5 @@
 import { createHmac, randomInt } from 'node:crypto';
-import { RecoveryCodeOwner } from './recovery-code.store';
+import { RecoveryCodeStore } from './recovery-code.store';
 import { ResolvedRecoveryCodesOptions } from './recovery-codes-options';
 
 /*
@@ -31,7 +31,7 @@ export class RecoveryCodes {
   constructor(private readonly options: ResolvedRecoveryCodesOptions) {}
 
   /** Makes a new set of `count` codes for `owner`, replacing any earlier set. */
-  async generate(owner: RecoveryCodeOwner): Promise<string[]> {
+  async generate(owner: RecoveryCodeStore.Owner): Promise<string[]> {
     const codes = new Set<string>();
     while (codes.size < this.options.count) codes.add(randomCode());
     const [newest] = this.options.secrets;
@@ -43,7 +43,7 @@ export class RecoveryCodes {
   }
 
   /** True when `typed` was one of `owner`'s codes; it is then used up. */
-  async consume(owner: RecoveryCodeOwner, typed: string): Promise<boolean> {
+  async consume(owner: RecoveryCodeStore.Owner, typed: string): Promise<boolean> {
     const code = normalise(typed);
     if (code === undefined) return false;
     const candidates = this.options.secrets.map(({ version, secret }) =>
@@ -53,7 +53,7 @@ export class RecoveryCodes {
   }
 
   /** How many unused codes `owner` has. */
-  remaining(owner: RecoveryCodeOwner): Promise<number> {
+  remaining(owner: RecoveryCodeStore.Owner): Promise<number> {
     return this.options.store.count(owner);
   }
 
@@ -61,13 +61,13 @@ export class RecoveryCodes {
    * Gives `to` the codes of `from` (which then has none): read, replace, clear, so not atomic:
    * a code used on `from` meanwhile may pass once more on `to`.
    */
-  async move(from: RecoveryCodeOwner, to: RecoveryCodeOwner): Promise<void> {
+  async move(from: RecoveryCodeStore.Owner, to: RecoveryCodeStore.Owner): Promise<void> {
     await this.options.store.replace(to, await this.options.store.list(from));
     await this.options.store.clear(from);
   }
 
   /** Removes every code of `owner`. */
-  clear(owner: RecoveryCodeOwner): Promise<void> {
+  clear(owner: RecoveryCodeStore.Owner): Promise<void> {
     return this.options.store.clear(owner);
   }
 }

@@ -2,7 +2,7 @@ import { OnApplicationShutdown } from '@nestjs/common';
 import { IoredisClient, createIoredisClient } from '../stores/load-ioredis';
 import { RedisCommands } from '../stores/redis-commands';
 import { twoFactorStoreKey } from '../stores/two-factor-store-keys';
-import { RecoveryCodeOwner, RecoveryCodeStore } from './recovery-code.store';
+import { RecoveryCodeStore } from './recovery-code.store';
 
 /** Options of `RedisRecoveryCodeStore`. */
 export interface RedisRecoveryCodeStoreOptions {
@@ -87,13 +87,13 @@ export class RedisRecoveryCodeStore implements RecoveryCodeStore, OnApplicationS
     return store;
   }
 
-  async replace(owner: RecoveryCodeOwner, hashes: readonly string[]): Promise<void> {
+  async replace(owner: RecoveryCodeStore.Owner, hashes: readonly string[]): Promise<void> {
     await this.commands.run('REPLACE', () =>
       this.script.verigatorRecoveryCodesReplace(this.keyOf(owner), ...hashes),
     );
   }
 
-  async consume(owner: RecoveryCodeOwner, candidates: readonly string[]): Promise<boolean> {
+  async consume(owner: RecoveryCodeStore.Owner, candidates: readonly string[]): Promise<boolean> {
     if (candidates.length === 0) return false;
     const removed = await this.commands.run('SREM', () =>
       this.client.srem(this.keyOf(owner), ...candidates),
@@ -101,15 +101,15 @@ export class RedisRecoveryCodeStore implements RecoveryCodeStore, OnApplicationS
     return removed > 0;
   }
 
-  count(owner: RecoveryCodeOwner): Promise<number> {
+  count(owner: RecoveryCodeStore.Owner): Promise<number> {
     return this.commands.run('SCARD', () => this.client.scard(this.keyOf(owner)));
   }
 
-  list(owner: RecoveryCodeOwner): Promise<string[]> {
+  list(owner: RecoveryCodeStore.Owner): Promise<string[]> {
     return this.commands.run('SMEMBERS', () => this.client.smembers(this.keyOf(owner)));
   }
 
-  async clear(owner: RecoveryCodeOwner): Promise<void> {
+  async clear(owner: RecoveryCodeStore.Owner): Promise<void> {
     await this.commands.run('DEL', () => this.client.del(this.keyOf(owner)));
   }
 
@@ -118,7 +118,7 @@ export class RedisRecoveryCodeStore implements RecoveryCodeStore, OnApplicationS
     if (this.ownsClient) this.client.disconnect();
   }
 
-  private keyOf(owner: RecoveryCodeOwner): string {
+  private keyOf(owner: RecoveryCodeStore.Owner): string {
     return this.prefix + twoFactorStoreKey('recovery', owner.serviceId, owner.userId);
   }
 }

@@ -21,8 +21,8 @@ export class AuthService {
    * the Verigator app's code, or gets an SMS when they have no device.
    * With the `sms` module option, the SMS defences check and count it first.
    * @returns the method Verigator actually used.
-   * @throws InvalidDataError for bad arguments and `SmsRefusedError` when the SMS defences refuse
-   * (nothing is sent), and any `VerigatorError`.
+   * @throws InvalidDataError for bad arguments; when the SMS defences refuse (nothing is sent)
+   * `SmsRefusedError`, or `RateLimitedError` (`SMS_LIMITED`) for a spent budget; any `VerigatorError`.
    * @example const used = await auth.initiate(serviceId, userId, AuthMethod.TOTP); // 'totp' | 'sms'
    */
   async initiate(serviceId: string, userId: string, method: AuthMethod): Promise<AuthMethod> {

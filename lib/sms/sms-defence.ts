@@ -1,12 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { InvalidDataError, SmsRefusalReason, SmsRefusedError } from '../errors/verigator.error';
+import { InvalidDataError, RateLimitedError, SmsRefusedError } from '../errors/verigator.error';
+import type { SmsDefenceEvent } from '../events/sms-defence-event';
 import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
 import { VerigatorEventPublisher } from '../events/verigator-event-publisher';
 import type { AuthMethod } from '../models/verigator.models';
 import { twoFactorStoreKey } from '../stores/two-factor-store-keys';
 import { TwoFactorStore } from '../stores/two-factor.store';
 import { VERIGATOR_OPTIONS } from '../verigator.constants';
+
+/** Why an SMS was refused, as the `smsRefused` event says. */
+type SmsRefusalReason = Extract<SmsDefenceEvent, { type: 'smsRefused' }>['reason'];
 
 /** The SMS defences' settings, as `options/` resolves the `sms` module option. */
 export interface SmsDefenceSettings {
@@ -86,7 +90,8 @@ export class SmsDefence {
   /**
    * Checks and counts an SMS about to be started (a `totp` initiation counts unless the user is
    * known to have the app: Verigator may fall back to SMS).
-   * @throws SmsRefusedError when it may not be sent; nothing is counted then.
+   * @throws SmsRefusedError when the number may get no SMS, RateLimitedError (`SMS_LIMITED`) when
+   *   a budget is spent; nothing is counted then.
    */
   async beforeSend(serviceId: string, userId: string, method: AuthMethod): Promise<SmsSend> {
     const options = this.options;
@@ -196,7 +201,13 @@ export class SmsDefence {
         ...(info && { prefix: info.prefix }),
       });
     }
-    throw new SmsRefusedError(reason, retryAfterMs);
+    if (reason === 'country' || reason === 'unknownNumber') throw new SmsRefusedError(reason);
+    throw new RateLimitedError(`SMS refused: the ${reason} budget is spent`, {
+      code: 'SMS_LIMITED',
+      ...(retryAfterMs !== undefined && {
+        retryAfter: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+      }),
+    });
   }
 }
 

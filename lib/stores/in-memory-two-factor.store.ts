@@ -1,6 +1,6 @@
 import { Logger, LoggerService } from '@nestjs/common';
 import { isTwoFactorSecurityKey } from './two-factor-store-keys';
-import { TwoFactorStore, TwoFactorStoreCounter, TwoFactorStoreRecord } from './two-factor.store';
+import { TwoFactorStore } from './two-factor.store';
 
 /** Default cap on the entries the store holds. */
 const DEFAULT_MAX_ENTRIES = 100_000;
@@ -69,7 +69,7 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
     return this.entries.size;
   }
 
-  async get(key: string): Promise<TwoFactorStoreRecord | undefined> {
+  async get(key: string): Promise<TwoFactorStore.Record | undefined> {
     const now = this.now();
     const entry = this.live(key, now);
     return entry && { value: entry.value, ttlMs: entry.expiresAt - now };
@@ -86,7 +86,7 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
     return true;
   }
 
-  async increment(key: string, ttlMs: number): Promise<TwoFactorStoreCounter> {
+  async increment(key: string, ttlMs: number): Promise<TwoFactorStore.Counter> {
     const now = this.now();
     const entry = this.live(key, now);
     if (!entry) {

@@ -3,7 +3,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { IoredisClient, createIoredisClient } from './load-ioredis';
 import { RedisCommands } from './redis-commands';
 import { REDIS_TWO_FACTOR_SCRIPTS, RedisTwoFactorScript } from './redis-two-factor.scripts';
-import { TwoFactorStore, TwoFactorStoreCounter, TwoFactorStoreRecord } from './two-factor.store';
+import { TwoFactorStore } from './two-factor.store';
 
 /** Options of `RedisTwoFactorStore`. */
 export interface RedisTwoFactorStoreOptions {
@@ -107,7 +107,7 @@ export class RedisTwoFactorStore implements TwoFactorStore, OnApplicationShutdow
     return store;
   }
 
-  async get(key: string): Promise<TwoFactorStoreRecord | undefined> {
+  async get(key: string): Promise<TwoFactorStore.Record | undefined> {
     const [value, ttlMs] = (await this.run('GET', () =>
       this.scripts.verigatorTwoFactorGet(this.toRedisKey(key)),
     )) as [string | null, number];
@@ -125,7 +125,7 @@ export class RedisTwoFactorStore implements TwoFactorStore, OnApplicationShutdow
     return reply === 'OK';
   }
 
-  async increment(key: string, ttlMs: number): Promise<TwoFactorStoreCounter> {
+  async increment(key: string, ttlMs: number): Promise<TwoFactorStore.Counter> {
     const [count, ttl] = (await this.run('INCR', () =>
       this.scripts.verigatorTwoFactorIncrement(this.toRedisKey(key), toPx(ttlMs)),
     )) as [number, number];

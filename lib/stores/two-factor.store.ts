@@ -1,17 +1,3 @@
-/** A live value and how long it has left. */
-export interface TwoFactorStoreRecord {
-  value: string;
-  /** Milliseconds until the record expires. */
-  ttlMs: number;
-}
-
-/** A counter after an increment. */
-export interface TwoFactorStoreCounter {
-  count: number;
-  /** Milliseconds until the counter expires (its window ends). */
-  ttlMs: number;
-}
-
 /**
  * Where `TwoFactorGuard` keeps failure counters, send cooldowns and remembered successes.
  * Implementations shared by several app instances (Redis, a database) must make every method
@@ -20,7 +6,8 @@ export interface TwoFactorStoreCounter {
  * tag, `{service:user}`, so one user's keys share a Cluster slot); values are short strings.
  *
  * A store that cannot answer (unreachable, too slow) rejects with `TwoFactorStoreError`, so that
- * the guard answers 503; it must never resolve with a guess. `RedisTwoFactorStore` is one for
+ * the guard answers 503; it must never resolve with a guess. What `get` and `increment` resolve
+ * with is typed `TwoFactorStore.Record` and `TwoFactorStore.Counter`. `RedisTwoFactorStore` is one for
  * several instances. Provide yours through the `twoFactor.store` module option.
  * @example
  * VerigatorModule.forRootAsync({
@@ -30,7 +17,7 @@ export interface TwoFactorStoreCounter {
  */
 export interface TwoFactorStore {
   /** The live record under `key`, or `undefined` when absent or expired. */
-  get(key: string): Promise<TwoFactorStoreRecord | undefined>;
+  get(key: string): Promise<TwoFactorStore.Record | undefined>;
   /** Stores `value` under `key` for `ttlMs`, replacing any record (SET PX). */
   set(key: string, value: string, ttlMs: number): Promise<void>;
   /**
@@ -42,7 +29,7 @@ export interface TwoFactorStore {
    * Adds one to the counter under `key`. A new (or expired) counter starts at 1 and lives
    * `ttlMs`; later increments keep its expiry, so the window is fixed from the first hit.
    */
-  increment(key: string, ttlMs: number): Promise<TwoFactorStoreCounter>;
+  increment(key: string, ttlMs: number): Promise<TwoFactorStore.Counter>;
   /** Subtracts one from a live counter, keeping its expiry; does nothing when it is absent. */
   decrement(key: string): Promise<void>;
   /** Removes the record under `key`, if any. */
@@ -51,3 +38,21 @@ export interface TwoFactorStore {
 
 /** Injection token of the `TwoFactorStore` the guard uses. */
 export const TwoFactorStore = Symbol('TwoFactorStore');
+
+/** The types a `TwoFactorStore` implementation writes in its signatures. */
+// eslint-disable-next-line @typescript-eslint/no-namespace -- types only: no code is emitted
+export declare namespace TwoFactorStore {
+  /** A live value and how long it has left (what `get` resolves with). */
+  interface Record {
+    value: string;
+    /** Milliseconds until the record expires. */
+    ttlMs: number;
+  }
+
+  /** A counter after an increment (what `increment` resolves with). */
+  interface Counter {
+    count: number;
+    /** Milliseconds until the counter expires (its window ends). */
+    ttlMs: number;
+  }
+}

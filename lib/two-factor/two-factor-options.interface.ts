@@ -49,6 +49,7 @@ export interface TwoFactorRouteOptions {
   /**
    * Whether a recovery code (header `X-Verigator-Recovery-Code`) passes in place of a Verigator
    * code. `false` for routes that need a fresh second factor, such as generating new codes.
+   * `true` without `twoFactor.recoveryCodes` fails start-up, naming the route.
    * @default true when `twoFactor.recoveryCodes` is set
    */
   recoveryCodes?: boolean;
@@ -56,6 +57,7 @@ export interface TwoFactorRouteOptions {
    * Whether a trusted device (`twoFactor.trustedDevices`) passes this route without a code, and
    * whether a verification here may trust one. `false` demands a fresh code every time, e.g. to
    * list or revoke devices.
+   * `true` without `twoFactor.trustedDevices` fails start-up, naming the route.
    * @default true when `twoFactor.trustedDevices` is configured
    */
   trustedDevices?: boolean;

@@ -51,6 +51,8 @@ interface RouteGuards {
  *    decorator applies (a class decorator reaches the methods its class has when declared).
  * 3. Every route that requires a second factor has a Verigator service id, unless its guard
  *    class overrides `getServiceId()` to resolve one per request.
+ * 4. A route that asks for an opt-in feature (`recoveryCodes: true`, `trustedDevices: true`) has
+ *    it: the module configures it, or the route would silently go without.
  * Sees `@UseGuards()` and `APP_GUARD` providers, not guards added with `app.useGlobalGuards()`.
  */
 @Injectable()
@@ -62,7 +64,8 @@ export class TwoFactorRoutesCheck implements OnModuleInit {
 
   /**
    * @throws TwoFactorGuardOrderError naming every route where the order is unsafe.
-   * @throws VerigatorConfigurationError naming every route without a service id.
+   * @throws VerigatorConfigurationError naming every route without a service id, or every route
+   *   that asks for a feature the module does not configure.
    * @throws Error naming WebSocket and microservice handlers under `@RequireTwoFactor()`.
    */
   onModuleInit(): void {
@@ -84,6 +87,20 @@ export class TwoFactorRoutesCheck implements OnModuleInit {
           'TwoFactorGuard subclass to resolve it per request.',
       );
     }
+    for (const feature of OPT_IN_FEATURES) {
+      if (this.options[feature] !== undefined) continue;
+      const asking = routes.filter(
+        ({ nearest }) => nearest?.skip === false && nearest.options[feature] === true,
+      );
+      if (asking.length === 0) continue;
+      throw new VerigatorConfigurationError(
+        `twoFactor.${feature}`,
+        `is not set, so these routes would ignore their \`${feature}: true\`:\n` +
+          asking.map((route) => `  - ${route.name}\n`).join('') +
+          `Set \`twoFactor.${feature}\` in the module options (see docs/guard.md), or remove ` +
+          `\`${feature}: true\` from the route (where the feature is set, routes take it by default).`,
+      );
+    }
   }
 
   private lacksServiceId({ guards, nearest }: RouteGuards): boolean {
@@ -96,6 +113,9 @@ export class TwoFactorRoutesCheck implements OnModuleInit {
     });
   }
 }
+
+/** The route switches that need their module option (`twoFactor.recoveryCodes`, ...) to mean anything. */
+const OPT_IN_FEATURES = ['recoveryCodes', 'trustedDevices'] as const;
 
 /** `getServiceId` as a class has it: another one than the default resolves it per request. */
 const serviceIdReader = (guardClass: Type): unknown =>

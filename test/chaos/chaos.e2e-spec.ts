@@ -1,13 +1,8 @@
 import { Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSampleApp } from '../../sample/sample-bootstrap';
+import { SAMPLE_RATE_LIMITS } from '../../sample/sample-settings';
+import { NO_RATE_LIMITS, startSample } from '../utils/sample-app';
 import { sendRequest } from '../utils/send-request';
-
-/** The sample's per-IP throttling would answer most of this one client's requests with 429. */
-const NO_RATE_LIMITS = {
-  signUp: { limit: 1_000_000, ttlMs: 60_000 },
-  twoFactor: { limit: 1_000_000, ttlMs: 60_000 },
-};
 
 /**
  * Requests the chaos run sends, at this many at a time. The users' send budgets bound the run: on
@@ -42,11 +37,12 @@ interface Outcome {
 describe('the sample app under injected Verigator faults', () => {
   it('lets only valid codes through, answers only known statuses, sends one code per request and leaks nothing', async () => {
     const resourcesBefore = countResources();
-    const sample = await createSampleApp(
-      { port: 0, timeoutMs: TIMEOUT_MS, rateLimits: NO_RATE_LIMITS },
-      false,
+    // Per-client limits off (one client sends it all); the app-wide SMS limits as shipped.
+    const { sms, smsPerPrefix } = SAMPLE_RATE_LIMITS;
+    const sample = await startSample(
+      { timeoutMs: TIMEOUT_MS, rateLimits: { ...NO_RATE_LIMITS, sms, smsPerPrefix } },
+      { listen: true },
     );
-    await sample.app.listen(0, '127.0.0.1');
     const { port } = sample.app.getHttpServer().address() as AddressInfo;
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const sim = sample.simulator!;

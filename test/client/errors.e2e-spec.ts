@@ -11,39 +11,28 @@ import {
   VerigatorError,
   WrongCredentialsError,
 } from '../../lib';
-import { RecordingServer, Reply, closedPortUrl } from '../utils/recording-server';
+import { Reply, closedPortUrl } from '../utils/recording-server';
+import { useRecordedClient } from '../utils/test-bed';
 import { TEST_PASSWORD, VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
 
 const SERVICE_ID = 'svc-1';
 
 describe('Verigator failures become typed errors', () => {
-  let upstream: RecordingServer;
-  let client: VerigatorTestApp;
+  // One answer, one error: no retry, no breaker (resilience has its own suites).
+  const bed = useRecordedClient({ timeout: 300, retries: 0, circuitBreaker: false });
+  const { upstream } = bed;
   /** For 1 MB bodies: room to read them on a loaded machine. */
   let roomy: VerigatorTestApp;
-
   beforeAll(async () => {
-    upstream = await new RecordingServer().start();
     roomy = await createVerigatorApp(upstream.url, {
       timeout: 5000,
       retries: 0,
       circuitBreaker: false,
     });
-    // One answer, one error: no retry, no breaker (resilience has its own suites).
-    client = await createVerigatorApp(upstream.url, {
-      timeout: 300,
-      retries: 0,
-      circuitBreaker: false,
-    });
   });
-  afterEach(() => upstream.clear());
-  afterAll(async () => {
-    await client.app.close();
-    await roomy.app.close();
-    await upstream.close();
-  });
+  afterAll(() => roomy.app.close());
 
-  async function failureOf(reply: Reply, on = client): Promise<VerigatorError> {
+  async function failureOf(reply: Reply, on = bed.client): Promise<VerigatorError> {
     upstream.reply(reply);
     const error = await on.services.get(SERVICE_ID).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VerigatorError);
@@ -183,14 +172,14 @@ describe('Verigator failures become typed errors', () => {
 
   it('initiate answered with an unknown method is InvalidResponseError', async () => {
     upstream.reply({ status: 200, body: { method: 'carrier-pigeon' } });
-    await expect(client.auth.initiate('s', 'u', 'sms')).rejects.toBeInstanceOf(
+    await expect(bed.client.auth.initiate('s', 'u', 'sms')).rejects.toBeInstanceOf(
       InvalidResponseError,
     );
   });
 
   it('verify answered without a boolean "verified" is InvalidResponseError', async () => {
     upstream.reply({ status: 200, body: { verified: 'yes' } });
-    await expect(client.auth.verify('s', 'u', '123456')).rejects.toBeInstanceOf(
+    await expect(bed.client.auth.verify('s', 'u', '123456')).rejects.toBeInstanceOf(
       InvalidResponseError,
     );
   });

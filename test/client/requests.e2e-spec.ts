@@ -1,11 +1,6 @@
 import { AuthMethod } from '../../lib';
-import { RecordingServer } from '../utils/recording-server';
-import {
-  TEST_PASSWORD,
-  TEST_USERNAME,
-  VerigatorTestApp,
-  createVerigatorApp,
-} from '../utils/create-verigator-app';
+import { useRecordedClient } from '../utils/test-bed';
+import { TEST_PASSWORD, TEST_USERNAME, createVerigatorApp } from '../utils/create-verigator-app';
 
 const SERVICE_ID = '402339fa-624a-11e7-907b-a6006ad3dba0';
 const USER_ID = '57166678-624a-11e7-907b-a6006ad3dba0';
@@ -13,18 +8,8 @@ const CTIME = '2017-07-06T13:12:03.141Z';
 const BASE = '/v1/service/service';
 
 describe('requests sent to Verigator and models returned', () => {
-  let upstream: RecordingServer;
-  let client: VerigatorTestApp;
-
-  beforeAll(async () => {
-    upstream = await new RecordingServer().start();
-    client = await createVerigatorApp(upstream.url);
-  });
-  afterEach(() => upstream.clear());
-  afterAll(async () => {
-    await client.app.close();
-    await upstream.close();
-  });
+  const bed = useRecordedClient();
+  const { upstream } = bed;
 
   function lastRequest() {
     expect(upstream.requests).toHaveLength(1);
@@ -33,7 +18,7 @@ describe('requests sent to Verigator and models returned', () => {
 
   it('sends the authentication, accept and user-agent headers on every request', async () => {
     upstream.reply({ status: 200, body: { id: SERVICE_ID, name: 'CoffeeShop', ctime: CTIME } });
-    await client.services.get(SERVICE_ID);
+    await bed.client.services.get(SERVICE_ID);
     const { headers } = lastRequest();
     expect(headers['x-service-auth']).toBe(`${TEST_USERNAME}:${TEST_PASSWORD}`);
     expect(headers.accept).toBe('application/json');
@@ -46,7 +31,10 @@ describe('requests sent to Verigator and models returned', () => {
       status: 201,
       body: { id: SERVICE_ID, name: 'CoffeeShop', ctime: CTIME, extra: 'ignored' },
     });
-    const service = await client.services.create({ fqdn: 'coffeeshop.com', name: 'CoffeeShop' });
+    const service = await bed.client.services.create({
+      fqdn: 'coffeeshop.com',
+      name: 'CoffeeShop',
+    });
     const request = lastRequest();
     expect(request.method).toBe('POST');
     expect(request.url).toBe(BASE);
@@ -57,7 +45,7 @@ describe('requests sent to Verigator and models returned', () => {
 
   it('services.get fetches by id', async () => {
     upstream.reply({ status: 200, body: { id: SERVICE_ID, name: 'CoffeeShop', ctime: CTIME } });
-    await expect(client.services.get(SERVICE_ID)).resolves.toEqual({
+    await expect(bed.client.services.get(SERVICE_ID)).resolves.toEqual({
       id: SERVICE_ID,
       name: 'CoffeeShop',
       creationTime: CTIME,
@@ -71,7 +59,7 @@ describe('requests sent to Verigator and models returned', () => {
     [200, 'not json, ignored by a delete'],
   ])('services.delete accepts %i with body %p', async (status, body) => {
     upstream.reply({ status, body });
-    await expect(client.services.delete(SERVICE_ID)).resolves.toBeUndefined();
+    await expect(bed.client.services.delete(SERVICE_ID)).resolves.toBeUndefined();
     expect(lastRequest()).toMatchObject({ method: 'DELETE', url: `${BASE}/${SERVICE_ID}` });
   });
 
@@ -80,7 +68,7 @@ describe('requests sent to Verigator and models returned', () => {
       status: 201,
       body: { id: USER_ID, ctime: CTIME, id_in_service: 'john.doe@example.com' },
     });
-    const user = await client.users.create(SERVICE_ID, {
+    const user = await bed.client.users.create(SERVICE_ID, {
       username: 'john.doe@example.com',
       phoneNumber: '+372 (5555) 555',
     });
@@ -96,14 +84,14 @@ describe('requests sent to Verigator and models returned', () => {
 
   it('users.create accepts the API documentation example number +4401234567', async () => {
     upstream.reply({ status: 200, body: { id: USER_ID, ctime: CTIME, id_in_service: 'j' } });
-    await client.users.create(SERVICE_ID, { username: 'j', phoneNumber: '+4401234567' });
+    await bed.client.users.create(SERVICE_ID, { username: 'j', phoneNumber: '+4401234567' });
     expect(JSON.parse(lastRequest().body).phone_number).toBe('+4401234567');
   });
 
   it('users.get and users.getAll map users', async () => {
     const apiUser = { id: USER_ID, ctime: CTIME, id_in_service: 'john' };
     upstream.reply({ status: 200, body: apiUser });
-    await expect(client.users.get(SERVICE_ID, USER_ID)).resolves.toEqual({
+    await expect(bed.client.users.get(SERVICE_ID, USER_ID)).resolves.toEqual({
       id: USER_ID,
       username: 'john',
       creationTime: CTIME,
@@ -115,14 +103,14 @@ describe('requests sent to Verigator and models returned', () => {
     upstream.clear();
 
     upstream.reply({ status: 200, body: { users: [apiUser, { ...apiUser, id: 'u2' }], count: 2 } });
-    const all = await client.users.getAll(SERVICE_ID);
+    const all = await bed.client.users.getAll(SERVICE_ID);
     expect(all.map((u) => u.id)).toEqual([USER_ID, 'u2']);
     expect(lastRequest()).toMatchObject({ method: 'GET', url: `${BASE}/${SERVICE_ID}/users` });
   });
 
   it('users.delete sends DELETE to the user', async () => {
     upstream.reply({ status: 202 });
-    await expect(client.users.delete(SERVICE_ID, USER_ID)).resolves.toBeUndefined();
+    await expect(bed.client.users.delete(SERVICE_ID, USER_ID)).resolves.toBeUndefined();
     expect(lastRequest()).toMatchObject({
       method: 'DELETE',
       url: `${BASE}/${SERVICE_ID}/users/${USER_ID}`,
@@ -137,7 +125,7 @@ describe('requests sent to Verigator and models returned', () => {
     'auth.initiate(%s) resolves to the method used when Verigator answers %s: %s',
     async (method, used, _label) => {
       upstream.reply({ status: 201, body: { method: used, auth_id: 'ignored' } });
-      await expect(client.auth.initiate(SERVICE_ID, USER_ID, method)).resolves.toBe(used);
+      await expect(bed.client.auth.initiate(SERVICE_ID, USER_ID, method)).resolves.toBe(used);
       const request = lastRequest();
       expect(request.method).toBe('POST');
       expect(request.url).toBe(`${BASE}/${SERVICE_ID}/users/${USER_ID}/auth`);
@@ -147,7 +135,7 @@ describe('requests sent to Verigator and models returned', () => {
 
   it('auth.verify puts the token without spaces and resolves verified', async () => {
     upstream.reply({ status: 200, body: { verified: true } });
-    await expect(client.auth.verify(SERVICE_ID, USER_ID, '123 456')).resolves.toEqual({
+    await expect(bed.client.auth.verify(SERVICE_ID, USER_ID, '123 456')).resolves.toEqual({
       verified: true,
     });
     const request = lastRequest();
@@ -164,7 +152,7 @@ describe('requests sent to Verigator and models returned', () => {
         status: { throttled: true, expired: false, invalid: false, result: 'THROTTLED' },
       },
     });
-    await expect(client.auth.verify(SERVICE_ID, USER_ID, '000000')).resolves.toEqual({
+    await expect(bed.client.auth.verify(SERVICE_ID, USER_ID, '000000')).resolves.toEqual({
       verified: false,
       status: { throttled: true, expired: false, invalid: false, result: 'THROTTLED' },
     });
@@ -177,7 +165,7 @@ describe('requests sent to Verigator and models returned', () => {
     ['50%', '50%25'],
   ])('encodes the id %p as one path segment', async (id, encoded) => {
     upstream.reply({ status: 200, body: { id, name: 'n', ctime: CTIME } });
-    await client.services.get(id);
+    await bed.client.services.get(id);
     expect(lastRequest().url).toBe(`${BASE}/${encoded}`);
   });
 

@@ -6,29 +6,16 @@ import {
   VerigatorExceptionFilter,
   VerigatorHealthIndicator,
 } from '../../lib';
-import { RecordingServer, Reply, closedPortUrl } from '../utils/recording-server';
-import {
-  TEST_PASSWORD,
-  TEST_USERNAME,
-  VerigatorTestApp,
-  createVerigatorApp,
-} from '../utils/create-verigator-app';
+import { Reply, closedPortUrl } from '../utils/recording-server';
+import { useRecordedClient } from '../utils/test-bed';
+import { TEST_PASSWORD, TEST_USERNAME, createVerigatorApp } from '../utils/create-verigator-app';
 
 /** An upstream that echoes the credentials it received, the worst case for a leak. */
 const echo = `echo of X-Service-Auth: ${TEST_USERNAME}:${TEST_PASSWORD}`;
 
 describe('the API password never appears in an error', () => {
-  let upstream: RecordingServer;
-  let client: VerigatorTestApp;
-
-  beforeAll(async () => {
-    upstream = await new RecordingServer().start();
-    client = await createVerigatorApp(upstream.url, { timeout: 200 });
-  });
-  afterAll(async () => {
-    await client.app.close();
-    await upstream.close();
-  });
+  const bed = useRecordedClient({ timeout: 200 });
+  const { upstream } = bed;
 
   function expectNoSecret(error: unknown): void {
     expect(error).toBeInstanceOf(VerigatorError);
@@ -62,7 +49,7 @@ describe('the API password never appears in an error', () => {
 
   it.each(replies)('%s', async (_case, reply) => {
     upstream.reply(reply);
-    const error = await client.services.get('svc').catch((e: unknown) => e);
+    const error = await bed.client.services.get('svc').catch((e: unknown) => e);
     expectNoSecret(error);
   });
 
@@ -74,7 +61,7 @@ describe('the API password never appears in an error', () => {
     ['base64', `Authorization: Basic ${Buffer.from(credentials).toString('base64')}`],
   ])('a %s echo in a page that is not JSON is not kept at all', async (_form, page) => {
     upstream.reply({ status: 500, body: page });
-    const error = (await client.services.get('svc').catch((e: unknown) => e)) as VerigatorError;
+    const error = (await bed.client.services.get('svc').catch((e: unknown) => e)) as VerigatorError;
     expect(error.body).toBeUndefined();
     expect(error.message).toBe(
       `Verigator answered 500: a non-JSON body (text/html, ${Buffer.byteLength(page)} bytes)`,
@@ -84,7 +71,7 @@ describe('the API password never appears in an error', () => {
 
   it('the echoed password is masked in the kept body, the rest of it kept', async () => {
     upstream.reply({ status: 401, body: { message: echo } });
-    const error = (await client.services.get('svc').catch((e: unknown) => e)) as VerigatorError;
+    const error = (await bed.client.services.get('svc').catch((e: unknown) => e)) as VerigatorError;
     expect(error.body).toEqual({ message: 'echo of X-Service-Auth: ***' });
   });
 
@@ -98,23 +85,14 @@ describe('the API password never appears in an error', () => {
   });
 
   it('local validation', async () => {
-    expectNoSecret(await client.auth.verify('svc', 'usr', 'abc').catch((e: unknown) => e));
+    expectNoSecret(await bed.client.auth.verify('svc', 'usr', 'abc').catch((e: unknown) => e));
   });
 });
 
 describe('the API password never appears, even echoed JSON-escaped or in an inspected service', () => {
   const password = 'Pa55"w0rd/with\\esc';
-  let upstream: RecordingServer;
-  let client: VerigatorTestApp;
-
-  beforeAll(async () => {
-    upstream = await new RecordingServer().start();
-    client = await createVerigatorApp(upstream.url, { password });
-  });
-  afterAll(async () => {
-    await client.app.close();
-    await upstream.close();
-  });
+  const bed = useRecordedClient({ password });
+  const { upstream } = bed;
 
   /** The 404 body as a server echoing the header would write it: `"`, `\\`, `/` escaped. */
   const escapedEchoes = [
@@ -124,7 +102,7 @@ describe('the API password never appears, even echoed JSON-escaped or in an insp
 
   it.each(escapedEchoes)('a 404 echoing %s', async (body) => {
     upstream.reply({ status: 404, body, headers: { 'Content-Type': 'application/json' } });
-    const error = (await client.users
+    const error = (await bed.client.users
       .get('svc', 'nope')
       .catch((e: unknown) => e)) as VerigatorError;
     expect(error).toBeInstanceOf(VerigatorError);
@@ -159,9 +137,9 @@ describe('the API password never appears, even echoed JSON-escaped or in an insp
   });
 
   it('is not shown by inspecting or serialising a service', () => {
-    const guard = client.app.get(TwoFactorGuard);
-    const health = client.app.get(VerigatorHealthIndicator);
-    for (const service of [client.services, client.users, client.auth, guard, health]) {
+    const guard = bed.client.app.get(TwoFactorGuard);
+    const health = bed.client.app.get(VerigatorHealthIndicator);
+    for (const service of [bed.client.services, bed.client.users, bed.client.auth, guard, health]) {
       expect(inspect(service)).not.toContain(password);
       expect(inspect(service, { depth: 6 })).not.toContain(password);
       expect(inspect(service, { depth: 6 })).not.toContain('Pa55');
@@ -171,7 +149,7 @@ describe('the API password never appears, even echoed JSON-escaped or in an insp
 
   it('still sends it, unaltered, in X-Service-Auth', async () => {
     upstream.reply({ status: 200, body: { id: 'svc', name: 'n', ctime: 't' } });
-    await client.services.get('svc');
+    await bed.client.services.get('svc');
     expect(upstream.requests.at(-1)?.headers['x-service-auth']).toBe(
       `${TEST_USERNAME}:${password}`,
     );

@@ -1,20 +1,10 @@
 import { InvalidDataError } from '../../lib';
-import { RecordingServer } from '../utils/recording-server';
-import { VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
+import { useRecordedClient } from '../utils/test-bed';
 
 describe('bad input is refused locally, naming each field, and nothing is sent', () => {
-  let upstream: RecordingServer;
-  let client: VerigatorTestApp;
-
-  beforeAll(async () => {
-    upstream = await new RecordingServer().start();
-    client = await createVerigatorApp(upstream.url);
-  });
+  const bed = useRecordedClient();
+  const { upstream } = bed;
   afterEach(() => expect(upstream.requests).toHaveLength(0));
-  afterAll(async () => {
-    await client.app.close();
-    await upstream.close();
-  });
 
   async function fieldsOf(call: () => Promise<unknown>): Promise<string[]> {
     const error = await call().catch((e: unknown) => e);
@@ -32,13 +22,13 @@ describe('bad input is refused locally, naming each field, and nothing is sent',
     ['name not a string', { fqdn: 'shop.com', name: 42 }, ['name']],
     ['a blank name', { fqdn: 'shop.com', name: ' \t ' }, ['name']],
   ])('services.create with %s', async (_case, input, fields) => {
-    expect(await fieldsOf(() => client.services.create(input as never))).toEqual(fields);
+    expect(await fieldsOf(() => bed.client.services.create(input as never))).toEqual(fields);
   });
 
   it.each([undefined, null, 'coffeeshop.com', ['x'], new Set(['x']), new Date(0)])(
     'services.create(%p) names both fields',
     async (input) => {
-      expect(await fieldsOf(() => client.services.create(input as never))).toEqual([
+      expect(await fieldsOf(() => bed.client.services.create(input as never))).toEqual([
         'fqdn',
         'name',
       ]);
@@ -46,7 +36,7 @@ describe('bad input is refused locally, naming each field, and nothing is sent',
   );
 
   it('users.create without a user object names both fields', async () => {
-    expect(await fieldsOf(() => client.users.create('svc', undefined as never))).toEqual([
+    expect(await fieldsOf(() => bed.client.users.create('svc', undefined as never))).toEqual([
       'phoneNumber',
       'username',
     ]);
@@ -60,7 +50,7 @@ describe('bad input is refused locally, naming each field, and nothing is sent',
     ['not a string', 3725555555],
   ])('users.create with a phone number with %s', async (_case, phoneNumber) => {
     const fields = await fieldsOf(() =>
-      client.users.create('svc', { username: 'john', phoneNumber: phoneNumber as string }),
+      bed.client.users.create('svc', { username: 'john', phoneNumber: phoneNumber as string }),
     );
     expect(fields).toEqual(['phoneNumber']);
   });
@@ -68,21 +58,23 @@ describe('bad input is refused locally, naming each field, and nothing is sent',
   it('users.create with a blank username names it', async () => {
     expect(
       await fieldsOf(() =>
-        client.users.create('svc', { username: '  ', phoneNumber: '+3725555555' }),
+        bed.client.users.create('svc', { username: '  ', phoneNumber: '+3725555555' }),
       ),
     ).toEqual(['username']);
   });
 
   it('users.create with an empty username and an empty service id lists both', async () => {
     expect(
-      await fieldsOf(() => client.users.create('', { username: '', phoneNumber: '+3725555555' })),
+      await fieldsOf(() =>
+        bed.client.users.create('', { username: '', phoneNumber: '+3725555555' }),
+      ),
     ).toEqual(['serviceId', 'username']);
   });
 
   it.each(['', '.', '..', 'x'.repeat(256), 7, undefined])('the id %p is refused', async (id) => {
-    expect(await fieldsOf(() => client.services.get(id as string))).toEqual(['serviceId']);
-    expect(await fieldsOf(() => client.users.get('svc', id as string))).toEqual(['userId']);
-    expect(await fieldsOf(() => client.users.delete(id as string, id as string))).toEqual([
+    expect(await fieldsOf(() => bed.client.services.get(id as string))).toEqual(['serviceId']);
+    expect(await fieldsOf(() => bed.client.users.get('svc', id as string))).toEqual(['userId']);
+    expect(await fieldsOf(() => bed.client.users.delete(id as string, id as string))).toEqual([
       'serviceId',
       'userId',
     ]);
@@ -91,41 +83,43 @@ describe('bad input is refused locally, naming each field, and nothing is sent',
   it.each(['\ud800', 'x\udfff', '\udc00\ud800'])(
     'an id with a lone surrogate %p is InvalidDataError from every id-taking method',
     async (id) => {
-      expect(await fieldsOf(() => client.services.get(id))).toEqual(['serviceId']);
-      expect(await fieldsOf(() => client.services.delete(id))).toEqual(['serviceId']);
-      expect(await fieldsOf(() => client.users.get('svc', id))).toEqual(['userId']);
-      expect(await fieldsOf(() => client.users.getAll(id))).toEqual(['serviceId']);
-      expect(await fieldsOf(() => client.users.delete(id, 'usr'))).toEqual(['serviceId']);
+      expect(await fieldsOf(() => bed.client.services.get(id))).toEqual(['serviceId']);
+      expect(await fieldsOf(() => bed.client.services.delete(id))).toEqual(['serviceId']);
+      expect(await fieldsOf(() => bed.client.users.get('svc', id))).toEqual(['userId']);
+      expect(await fieldsOf(() => bed.client.users.getAll(id))).toEqual(['serviceId']);
+      expect(await fieldsOf(() => bed.client.users.delete(id, 'usr'))).toEqual(['serviceId']);
       expect(
         await fieldsOf(() =>
-          client.users.create(id, { username: 'a', phoneNumber: '+3725555555' }),
+          bed.client.users.create(id, { username: 'a', phoneNumber: '+3725555555' }),
         ),
       ).toEqual(['serviceId']);
-      expect(await fieldsOf(() => client.auth.initiate('svc', id, 'sms'))).toEqual(['userId']);
-      expect(await fieldsOf(() => client.auth.verify(id, 'usr', '123456'))).toEqual(['serviceId']);
+      expect(await fieldsOf(() => bed.client.auth.initiate('svc', id, 'sms'))).toEqual(['userId']);
+      expect(await fieldsOf(() => bed.client.auth.verify(id, 'usr', '123456'))).toEqual([
+        'serviceId',
+      ]);
     },
   );
 
   it('text with a lone surrogate is InvalidDataError naming the field', async () => {
     expect(
       await fieldsOf(() =>
-        client.users.create('svc', { username: 'a\ud800', phoneNumber: '+3725555555' }),
+        bed.client.users.create('svc', { username: 'a\ud800', phoneNumber: '+3725555555' }),
       ),
     ).toEqual(['username']);
     expect(
-      await fieldsOf(() => client.services.create({ fqdn: 'shop.com', name: '\udfffx' })),
+      await fieldsOf(() => bed.client.services.create({ fqdn: 'shop.com', name: '\udfffx' })),
     ).toEqual(['name']);
   });
 
   it('a well-formed surrogate pair (an emoji) is accepted', async () => {
     upstream.reply({ status: 200, body: { id: 'svc', name: 'n', ctime: 't' } });
-    await expect(client.services.get('svc-\ud83d\ude00')).resolves.toMatchObject({ id: 'svc' });
+    await expect(bed.client.services.get('svc-\ud83d\ude00')).resolves.toMatchObject({ id: 'svc' });
     expect(upstream.requests[0].url).toContain('svc-%F0%9F%98%80');
     upstream.clear();
   });
 
   it('auth.initiate with an unknown method names method', async () => {
-    expect(await fieldsOf(() => client.auth.initiate('svc', 'usr', 'email' as never))).toEqual([
+    expect(await fieldsOf(() => bed.client.auth.initiate('svc', 'usr', 'email' as never))).toEqual([
       'method',
     ]);
   });
@@ -133,7 +127,7 @@ describe('bad input is refused locally, naming each field, and nothing is sent',
   it.each(['12a456', '123', '1234567890123', '', 123456])(
     'auth.verify with the token %p names token but never shows it',
     async (token) => {
-      const error = (await client.auth
+      const error = (await bed.client.auth
         .verify('svc', 'usr', token as string)
         .catch((e) => e)) as Error;
       expect(error).toBeInstanceOf(InvalidDataError);

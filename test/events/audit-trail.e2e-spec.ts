@@ -2,10 +2,8 @@ import { INestApplication } from '@nestjs/common';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import request from 'supertest';
 import {
-  TwoFactorEvent,
   UsersService,
   VERIGATOR_CHANNELS,
-  VerigatorCallEvent,
   VerigatorEvent,
   VerigatorModuleOptions,
 } from '../../lib';
@@ -65,8 +63,11 @@ describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory)
     return req;
   }
 
-  const guardEvents = () => events.filter((e): e is TwoFactorEvent => 'route' in e);
-  const calls = () => events.filter((e): e is VerigatorCallEvent => e.type === 'call');
+  // What a user writes to name one kind: the guard's decisions carry `route`, calls are `call`.
+  type GuardEvent = Extract<VerigatorEvent, { route: string }>;
+  type CallEvent = Extract<VerigatorEvent, { type: 'call' }>;
+  const guardEvents = () => events.filter((e): e is GuardEvent => 'route' in e);
+  const calls = () => events.filter((e): e is CallEvent => e.type === 'call');
 
   it('records a sent code, a refused send, a wrong code, a right code and a remembered pass', async () => {
     await start();

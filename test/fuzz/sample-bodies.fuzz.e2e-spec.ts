@@ -1,19 +1,8 @@
 import fc from 'fast-check';
 import type { AddressInfo } from 'node:net';
-import { SampleApp, createSampleApp } from '../../sample/sample-bootstrap';
+import { useSample } from '../utils/sample-app';
 import { sendRequest } from '../utils/send-request';
 import { contractViolation } from './verigator-request-contract';
-
-/** The sample's per-IP throttling would answer most of this one client's requests with 429. */
-const NO_LIMIT = { limit: 1_000_000, ttlMs: 60_000 };
-const NO_RATE_LIMITS = {
-  signUp: NO_LIMIT,
-  twoFactor: NO_LIMIT,
-  reads: NO_LIMIT,
-  health: NO_LIMIT,
-  sms: NO_LIMIT,
-  smsPerPrefix: NO_LIMIT,
-};
 
 const RUNS = 80;
 
@@ -56,6 +45,11 @@ const bigJson = fc
     if (kind === 'array') return `[${'0,'.repeat(size / 2)}0]`;
     return `{${Array.from({ length: size / 10 }, (_, i) => `"k${i}":0`).join(',')}}`;
   });
+/** A body too deep or too big, with its nesting. */
+const tooDeepOrBig = fc.oneof(
+  deepJson,
+  bigJson.map((text) => ({ text, nesting: 0 })),
+);
 
 /**
  * Property-based fuzz of the sample's request bodies (and the code header): every answer is a
@@ -65,21 +59,10 @@ const bigJson = fc
 describe.each(['express', 'fastify'] as const)(
   'the sample app on %s under fuzzed request bodies',
   (platform) => {
-    let sample: SampleApp;
-    let port: number;
+    const bed = useSample({ platform }, { listen: true });
     let signUps = 0;
 
-    beforeAll(async () => {
-      sample = await createSampleApp(
-        { port: 0, timeoutMs: 2000, rateLimits: NO_RATE_LIMITS, platform },
-        false,
-      );
-      await sample.app.listen(0, '127.0.0.1');
-      port = (sample.app.getHttpServer().address() as AddressInfo).port;
-    });
-    afterAll(() => sample.close());
-
-    const sim = () => sample.simulator!;
+    const sim = () => bed.sim;
 
     function expectContractKept(): void {
       for (const sent of sim().requests()) {
@@ -95,7 +78,7 @@ describe.each(['express', 'fastify'] as const)(
 
     function postText(path: string, text: string, headers: Record<string, string> = {}) {
       return sendRequest(
-        port,
+        (bed.http.address() as AddressInfo).port,
         'POST',
         path,
         { ...headers, 'Content-Type': 'application/json' },
@@ -188,49 +171,37 @@ describe.each(['express', 'fastify'] as const)(
 
     it('POST /users answers 400 to any nesting past the limit, 4xx to any size, never a 5xx', () =>
       fc.assert(
-        fc.asyncProperty(
-          fc.oneof(
-            deepJson,
-            bigJson.map((text) => ({ text, nesting: 0 })),
-          ),
-          async ({ text, nesting }) => {
-            sim().reset();
-            const res = await postText('/users', text);
-            expect(res.status).toBeGreaterThanOrEqual(200);
-            expect(res.status).toBeLessThan(500);
-            if (nesting > MAX_DEPTH) expect([400, 413]).toContain(res.status);
-            if (res.status >= 400) expect(sim().requests()).toEqual([]);
-          },
-        ),
+        fc.asyncProperty(tooDeepOrBig, async ({ text, nesting }) => {
+          sim().reset();
+          const res = await postText('/users', text);
+          expect(res.status).toBeGreaterThanOrEqual(200);
+          expect(res.status).toBeLessThan(500);
+          if (nesting > MAX_DEPTH) expect([400, 413]).toContain(res.status);
+          if (res.status >= 400) expect(sim().requests()).toEqual([]);
+        }),
         { numRuns: RUNS },
       ));
 
     it('POST /transfers with the code refuses a body too deep or too big, never using the code', () =>
       fc.assert(
-        fc.asyncProperty(
-          fc.oneof(
-            deepJson,
-            bigJson.map((text) => ({ text, nesting: 0 })),
-          ),
-          async ({ text, nesting }) => {
-            const account = await signUp();
-            const headers = { Authorization: `Bearer ${account.apiKey}` };
-            expect((await postJson('/transfers', { to: 'bob', amount: 1 }, headers)).status).toBe(
-              401,
-            );
-            const code = sim().lastCode(account.verigatorId)!;
-            const withCode = { ...headers, 'X-Verigator-Token': code };
-            const res = await postText('/transfers', text, withCode);
-            expect(res.status).toBeGreaterThanOrEqual(200);
-            expect(res.status).toBeLessThan(500);
-            if (nesting > MAX_DEPTH) expect([400, 413]).toContain(res.status);
-            // refused while read, before the guard; a body the pipe refuses comes after the code
-            if (nesting > MAX_DEPTH || res.status === 413) {
-              const retry = await postJson('/transfers', { to: 'bob', amount: 1 }, withCode);
-              expect(retry.status).toBe(201);
-            }
-          },
-        ),
+        fc.asyncProperty(tooDeepOrBig, async ({ text, nesting }) => {
+          const account = await signUp();
+          const headers = { Authorization: `Bearer ${account.apiKey}` };
+          expect((await postJson('/transfers', { to: 'bob', amount: 1 }, headers)).status).toBe(
+            401,
+          );
+          const code = sim().lastCode(account.verigatorId)!;
+          const withCode = { ...headers, 'X-Verigator-Token': code };
+          const res = await postText('/transfers', text, withCode);
+          expect(res.status).toBeGreaterThanOrEqual(200);
+          expect(res.status).toBeLessThan(500);
+          if (nesting > MAX_DEPTH) expect([400, 413]).toContain(res.status);
+          // refused while read, before the guard; a body the pipe refuses comes after the code
+          if (nesting > MAX_DEPTH || res.status === 413) {
+            const retry = await postJson('/transfers', { to: 'bob', amount: 1 }, withCode);
+            expect(retry.status).toBe(201);
+          }
+        }),
         { numRuns: RUNS },
       ));
   },

@@ -11,7 +11,8 @@ import { PNG } from 'pngjs';
 import puppeteer from 'puppeteer-core';
 import type { Browser, Page } from 'puppeteer-core';
 import { currentTotp } from '../../lib/testing/totp-device';
-import { SAMPLE_SERVICE_ID, SampleApp, createSampleApp } from '../../sample/sample-bootstrap';
+import { SAMPLE_SERVICE_ID, SampleApp } from '../../sample/sample-bootstrap';
+import { startSample } from '../utils/sample-app';
 
 /** Debian's Chromium (`.ci/debian-packages`); puppeteer-core never downloads a browser. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -31,8 +32,7 @@ const MARKUP_NAME = '<img src=x onerror="window.__injected = true">';
   let page: Page;
 
   beforeAll(async () => {
-    sample = await createSampleApp({ port: 0, timeoutMs: 2000 }, false);
-    await sample.app.listen(0, '127.0.0.1');
+    sample = await startSample({}, { listen: true });
     appUrl = (await sample.app.getUrl()).replace('[::1]', '127.0.0.1');
     browser = await puppeteer.launch({
       executablePath: CHROMIUM,

@@ -12,6 +12,7 @@ import {
 type RetryEvent = Extract<VerigatorEvent, { type: 'retry' }>;
 import { RecordingServer, Reply } from '../utils/recording-server';
 import { VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
+import { useRecordedClient } from '../utils/test-bed';
 
 /** Records when each request arrived, to check waits between attempts. */
 class TimedServer extends RecordingServer {
@@ -20,6 +21,11 @@ class TimedServer extends RecordingServer {
     this.arrivals.push(Date.now());
     return 0;
   }
+
+  override clear(): void {
+    super.clear();
+    this.arrivals.length = 0;
+  }
 }
 
 const SERVICE = { id: 'svc-1', name: 'Shop', ctime: '2024-01-01T00:00:00Z' };
@@ -27,27 +33,17 @@ const SERVICE = { id: 'svc-1', name: 'Shop', ctime: '2024-01-01T00:00:00Z' };
 describe('retries follow what is safe to repeat', () => {
   /** The `retry` events `onEvent` received. */
   const retries: RetryEvent[] = [];
-  let upstream: TimedServer;
-  let client: VerigatorTestApp;
-
-  beforeAll(async () => {
-    upstream = await new TimedServer().start();
-    // No breaker here: each case is about one call's retries (the breaker has its own suite).
-    client = await createVerigatorApp(upstream.url, {
+  // No breaker here: each case is about one call's retries (the breaker has its own suite).
+  const bed = useRecordedClient(
+    {
       timeout: 400,
       circuitBreaker: false,
       onEvent: (event) => void (event.type === 'retry' && retries.push(event)),
-    });
-  });
-  beforeEach(() => {
-    upstream.clear();
-    upstream.arrivals.length = 0;
-    upstream.replyByDefault({ status: 200, body: SERVICE });
-  });
-  afterAll(async () => {
-    await client.app.close();
-    await upstream.close();
-  });
+    },
+    new TimedServer(),
+  );
+  const { upstream } = bed;
+  beforeEach(() => upstream.replyByDefault({ status: 200, body: SERVICE }));
 
   describe.each([
     ['503', { status: 503, body: {} }],
@@ -58,13 +54,13 @@ describe('retries follow what is safe to repeat', () => {
   ] as [string, Reply][])('a read answered %s', (_, failure) => {
     it('is retried and succeeds when the next attempt does', async () => {
       upstream.reply(failure);
-      await expect(client.services.get('svc-1')).resolves.toMatchObject({ id: 'svc-1' });
+      await expect(bed.client.services.get('svc-1')).resolves.toMatchObject({ id: 'svc-1' });
       expect(upstream.requests).toHaveLength(2);
     });
 
     it('gives up after `retries` (2) retries with the last error', async () => {
       upstream.replyByDefault(failure);
-      const error = await client.services.get('svc-1').catch((e: unknown) => e);
+      const error = await bed.client.services.get('svc-1').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(VerigatorError);
       expect(upstream.requests).toHaveLength(3);
     });
@@ -73,7 +69,7 @@ describe('retries follow what is safe to repeat', () => {
   it('publishes each retry: operation, path template, endpoint, attempt, wait and error', async () => {
     retries.length = 0;
     upstream.reply({ status: 503, body: {} }, { reset: true });
-    await expect(client.services.get('svc-1')).resolves.toMatchObject({ id: 'svc-1' });
+    await expect(bed.client.services.get('svc-1')).resolves.toMatchObject({ id: 'svc-1' });
     expect(retries).toEqual([
       expect.objectContaining({ type: 'retry', operation: 'services.get', attempt: 1 }),
       expect.objectContaining({ type: 'retry', operation: 'services.get', attempt: 2 }),
@@ -92,7 +88,7 @@ describe('retries follow what is safe to repeat', () => {
 
   it('a delete is retried like a read', async () => {
     upstream.reply({ status: 503, body: {} }, { status: 202 });
-    await expect(client.services.delete('svc-1')).resolves.toBeUndefined();
+    await expect(bed.client.services.delete('svc-1')).resolves.toBeUndefined();
     expect(upstream.requests.map((r) => r.method)).toEqual(['DELETE', 'DELETE']);
   });
 
@@ -103,13 +99,13 @@ describe('retries follow what is safe to repeat', () => {
     [500, 'INTERNAL_ERROR'],
   ])('a read answered %i is not retried', async (status, code) => {
     upstream.replyByDefault({ status, body: {} });
-    await expect(client.services.get('svc-1')).rejects.toMatchObject({ code });
+    await expect(bed.client.services.get('svc-1')).rejects.toMatchObject({ code });
     expect(upstream.requests).toHaveLength(1);
   });
 
   it('a read that timed out is not retried: the deadline is spent', async () => {
     upstream.replyByDefault({ hang: true });
-    const error = await client.services.get('svc-1').catch((e: unknown) => e);
+    const error = await bed.client.services.get('svc-1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RequestTimeoutError);
     expect(upstream.requests).toHaveLength(1);
   });
@@ -131,7 +127,7 @@ describe('retries follow what is safe to repeat', () => {
 
   it('does not retry a 429 whose Retry-After passes the deadline', async () => {
     upstream.reply({ status: 429, body: {}, headers: { 'Retry-After': '5' } });
-    const error = await client.services.get('svc-1').catch((e: unknown) => e);
+    const error = await bed.client.services.get('svc-1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect((error as RateLimitedError).retryAfter).toBe(5);
     expect(upstream.requests).toHaveLength(1);
@@ -181,7 +177,7 @@ describe('retries follow what is safe to repeat', () => {
       'is sent once when answered %s',
       async (__, failure, ErrorClass) => {
         upstream.replyByDefault(failure);
-        await expect(call(client)).rejects.toBeInstanceOf(ErrorClass);
+        await expect(call(bed.client)).rejects.toBeInstanceOf(ErrorClass);
         expect(upstream.requests).toHaveLength(1);
       },
     );

@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import { App } from 'supertest/types';
 import { SampleApp, createSampleApp } from '../../sample/sample-bootstrap';
+import { SAMPLE_RATE_LIMITS } from '../../sample/sample-settings';
+import { startSample, useSample } from '../utils/sample-app';
 
 /** A Nest logger that keeps its lines, by level. */
 class KeepingLogger extends Logger {
@@ -46,8 +48,7 @@ describe('the sample app cannot run open', () => {
     let phone = 10;
 
     beforeEach(async () => {
-      sample = await createSampleApp({ port: 0, timeoutMs: 2000 }, false);
-      await sample.app.init();
+      sample = await startSample({ rateLimits: SAMPLE_RATE_LIMITS });
       http = sample.app.getHttpServer();
     });
     afterEach(() => sample.close());
@@ -77,30 +78,14 @@ describe('the sample app cannot run open', () => {
   });
 
   describe('accounts', () => {
-    let sample: SampleApp;
-    let http: App;
-    const limits = { limit: 1_000, ttlMs: 60_000 };
-
-    beforeAll(async () => {
-      sample = await createSampleApp(
-        {
-          port: 0,
-          timeoutMs: 2000,
-          rateLimits: { signUp: limits, twoFactor: limits, reads: limits },
-        },
-        false,
-      );
-      await sample.app.init();
-      http = sample.app.getHttpServer();
-    });
-    afterAll(() => sample.close());
+    const bed = useSample();
 
     const signUp = (username: string, phoneNumber: string) =>
-      request(http).post('/users').send({ username, phoneNumber });
+      request(bed.http).post('/users').send({ username, phoneNumber });
 
     it('refuses a phone number already registered, however it is written', async () => {
       await signUp('first@example.com', '+372 5557 0001').expect(201);
-      const creates = () => sample.simulator!.requests().filter((r) => r.method === 'POST');
+      const creates = () => bed.sim.requests().filter((r) => r.method === 'POST');
       expect(creates()).toHaveLength(1);
       const again = await signUp('second@example.com', '+37255570001').expect(409);
       expect(again.body).toEqual({
@@ -113,31 +98,31 @@ describe('the sample app cannot run open', () => {
     });
 
     it('frees the phone number when Verigator refuses the sign-up', async () => {
-      sample.simulator!.injectFault({ method: 'POST', path: '/**/users', status: 500 });
+      bed.sim.injectFault({ method: 'POST', path: '/**/users', status: 500 });
       await signUp('failed@example.com', '+372 5557 0002').expect(502);
-      sample.simulator!.reset();
+      bed.sim.reset();
       await signUp('failed@example.com', '+372 5557 0002').expect(201);
     });
 
     it('GET /users answers only the caller, and only with an API key', async () => {
       const alice = (await signUp('alice@example.com', '+372 5557 0003').expect(201)).body;
       const bob = (await signUp('bob@example.com', '+372 5557 0004').expect(201)).body;
-      await request(http).get('/users').expect(401);
-      const mine = await request(http)
+      await request(bed.http).get('/users').expect(401);
+      const mine = await request(bed.http)
         .get('/users')
         .set('Authorization', `Bearer ${alice.apiKey}`)
         .expect(200);
       expect(mine.body).toEqual([
         expect.objectContaining({ id: alice.verigatorId, username: 'alice@example.com' }),
       ]);
-      const before = sample.simulator!.requests().length;
-      await request(http)
+      const before = bed.sim.requests().length;
+      await request(bed.http)
         .get(`/users/${bob.verigatorId}`)
         .set('Authorization', `Bearer ${alice.apiKey}`)
         .expect(404);
-      await request(http).get(`/users/${bob.verigatorId}`).expect(401);
-      expect(sample.simulator!.requests()).toHaveLength(before);
-      const own = await request(http)
+      await request(bed.http).get(`/users/${bob.verigatorId}`).expect(401);
+      expect(bed.sim.requests()).toHaveLength(before);
+      const own = await request(bed.http)
         .get(`/users/${alice.verigatorId}`)
         .set('Authorization', `Bearer ${alice.apiKey}`)
         .expect(200);

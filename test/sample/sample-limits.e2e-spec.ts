@@ -1,7 +1,8 @@
 import { Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SampleApp, createSampleApp } from '../../sample/sample-bootstrap';
+import { SampleApp } from '../../sample/sample-bootstrap';
 import { SAMPLE_RATE_LIMITS } from '../../sample/sample-settings';
+import { startSample } from '../utils/sample-app';
 import { RawAnswer, sendRequest } from '../utils/send-request';
 
 /** How many requests of a flood are in flight at once. */
@@ -19,8 +20,7 @@ describe.each(['express', 'fastify'] as const)('the sample on %s, under load', (
   let agent: Agent;
 
   beforeEach(async () => {
-    sample = await createSampleApp({ port: 0, timeoutMs: 2000, platform }, false);
-    await sample.app.listen(0, '127.0.0.1');
+    sample = await startSample({ platform, rateLimits: SAMPLE_RATE_LIMITS }, { listen: true });
     port = (sample.app.getHttpServer().address() as AddressInfo).port;
     agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   });

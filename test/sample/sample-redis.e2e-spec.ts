@@ -1,8 +1,9 @@
 import Redis from 'ioredis';
 import request from 'supertest';
-import { SampleApp, createSampleApp } from '../../sample/sample-bootstrap';
+import { SampleApp } from '../../sample/sample-bootstrap';
 import { readSampleSettings } from '../../sample/sample-settings';
 import { RedisServer, describeWithRedis } from '../utils/redis-server';
+import { startSample } from '../utils/sample-app';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -25,9 +26,8 @@ describeWithRedis('the sample app with REDIS_URL', () => {
   });
 
   async function start(env: NodeJS.ProcessEnv) {
-    const sample = await createSampleApp({ ...readSampleSettings(env), timeoutMs: 2000 }, false);
+    const sample = await startSample({ ...readSampleSettings(env), timeoutMs: 2000 });
     samples.push(sample);
-    await sample.app.init();
     return sample;
   }
 
@@ -57,7 +57,7 @@ describeWithRedis('the sample app with REDIS_URL', () => {
     expect(await clients()).toBe(3); // this test's, the two-factor store's, the recovery codes'
     await sample.close();
     samples.length = 0;
-    for (let i = 0; i < 20 && (await clients()) > 1; i++) await sleep(25);
+    while ((await clients()) > 1) await sleep(25); // until Redis has seen the sample's clients go
     expect(await clients()).toBe(1);
   });
 

@@ -1,6 +1,5 @@
 import request from 'supertest';
-import { App } from 'supertest/types';
-import { SampleApp, createSampleApp } from '../../sample/sample-bootstrap';
+import { useSample } from '../utils/sample-app';
 
 /**
  * The walkthrough's steps 5 to 10, as a user of the sample sees them: a trusted device, recovery
@@ -9,30 +8,8 @@ import { SampleApp, createSampleApp } from '../../sample/sample-bootstrap';
 describe.each(['express', 'fastify'] as const)(
   'the sample on %s: devices, codes, phone',
   (platform) => {
-    let sample: SampleApp;
-    let http: App;
-
-    beforeAll(async () => {
-      const limits = { limit: 1_000, ttlMs: 60_000 };
-      sample = await createSampleApp(
-        {
-          port: 0,
-          timeoutMs: 2000,
-          platform,
-          rateLimits: { signUp: limits, twoFactor: limits, reads: limits },
-        },
-        false,
-      );
-      await sample.app.init();
-      if (platform === 'fastify') {
-        await (sample.app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
-      }
-      http = sample.app.getHttpServer();
-    });
-    afterEach(() => sample.simulator!.reset());
-    afterAll(() => sample.close());
-
-    const sim = () => sample.simulator!;
+    const bed = useSample({ platform });
+    const sim = () => bed.sim;
     let phoneSuffix = 100;
     const transferBody = { to: 'bob', amount: 100 };
 
@@ -43,7 +20,7 @@ describe.each(['express', 'fastify'] as const)(
 
     async function signUp(): Promise<Account & { phoneNumber: string }> {
       const phoneNumber = `+37255556${phoneSuffix++}`;
-      const res = await request(http)
+      const res = await request(bed.http)
         .post('/users')
         .send({ username: `user${phoneSuffix}@example.com`, phoneNumber })
         .expect(201);
@@ -58,7 +35,7 @@ describe.each(['express', 'fastify'] as const)(
       headers: Record<string, string | undefined> = {},
       body: object = path === '/transfers' ? transferBody : {},
     ) {
-      const req = request(http)[method](path).set('Authorization', `Bearer ${account.apiKey}`);
+      const req = request(bed.http)[method](path).set('Authorization', `Bearer ${account.apiKey}`);
       for (const [name, value] of Object.entries(headers)) if (value) req.set(name, value);
       return req.send(body);
     }
@@ -89,28 +66,31 @@ describe.each(['express', 'fastify'] as const)(
       return token;
     }
 
-    it('trusts a device: the next transfer with its token needs no code and sends no SMS', async () => {
+    it.each([
+      [
+        'trusts a device: the next transfer with its token needs no code and sends no SMS',
+        'own',
+        201,
+        { status: 'sent', to: 'bob' },
+      ],
+      [
+        "refuses a device token with another account's API key: 401 and an SMS to that account",
+        'another',
+        401,
+        { code: 'TWO_FACTOR_REQUIRED', method: 'sms' },
+      ],
+    ] as const)('%s', async (_title, key, status, body) => {
       const alice = await signUp();
+      const caller = key === 'own' ? alice : await signUp();
       const device = await trustDevice(alice);
       expect(sms(alice)).toBe(1);
 
-      const res = await call('post', '/transfers', alice, { 'X-Verigator-Device-Token': device });
+      const res = await call('post', '/transfers', caller, { 'X-Verigator-Device-Token': device });
 
-      expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ status: 'sent', to: 'bob' });
+      expect(res.status).toBe(status);
+      expect(res.body).toMatchObject(body);
       expect(sms(alice)).toBe(1);
-    });
-
-    it("refuses a device token with another account's API key: 401 and an SMS to that account", async () => {
-      const alice = await signUp();
-      const bob = await signUp();
-      const device = await trustDevice(alice);
-
-      const res = await call('post', '/transfers', bob, { 'X-Verigator-Device-Token': device });
-
-      expect(res.status).toBe(401);
-      expect(res.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', method: 'sms' });
-      expect(sms(bob)).toBe(1);
+      expect(sms(caller)).toBe(1);
     });
 
     it('revokes every device behind a fresh code: the device token no longer passes', async () => {
@@ -226,7 +206,7 @@ describe.each(['express', 'fastify'] as const)(
       });
       expect(recovered.status).toBe(201);
       // the old number is free for a new account
-      await request(http)
+      await request(bed.http)
         .post('/users')
         .send({ username: 'carol@example.com', phoneNumber: alice.phoneNumber })
         .expect(201);

@@ -1,33 +1,15 @@
 import request from 'supertest';
-import { App } from 'supertest/types';
-import { SAMPLE_SERVICE_ID, SampleApp, createSampleApp } from '../../sample/sample-bootstrap';
+import { SAMPLE_SERVICE_ID } from '../../sample/sample-bootstrap';
+import { useSample } from '../utils/sample-app';
 
 /** The README walkthrough and the sample's failure answers, on its embedded simulator. */
 describe('the sample app', () => {
-  let sample: SampleApp;
-  let http: App;
-
-  beforeAll(async () => {
-    const limits = { limit: 1_000, ttlMs: 60_000 };
-    sample = await createSampleApp(
-      {
-        port: 0,
-        timeoutMs: 2000,
-        rateLimits: { signUp: limits, twoFactor: limits, reads: limits },
-      },
-      false,
-    );
-    await sample.app.init();
-    http = sample.app.getHttpServer();
-  });
-  afterEach(() => sample.simulator!.reset());
-  afterAll(() => sample.close());
-
-  const sim = () => sample.simulator!;
+  const bed = useSample();
+  const sim = () => bed.sim;
   let phoneSuffix = 100;
 
   async function signUp(username = `user${phoneSuffix}@example.com`) {
-    const res = await request(http)
+    const res = await request(bed.http)
       .post('/users')
       .send({ username, phoneNumber: `+372 5555 5${phoneSuffix++}` })
       .expect(201);
@@ -35,7 +17,7 @@ describe('the sample app', () => {
   }
 
   function transfer(apiKey: string, token?: string) {
-    const req = request(http).post('/transfers').set('Authorization', `Bearer ${apiKey}`);
+    const req = request(bed.http).post('/transfers').set('Authorization', `Bearer ${apiKey}`);
     if (token !== undefined) req.set('X-Verigator-Token', token);
     return req.send({ to: 'bob', amount: 100 });
   }
@@ -83,7 +65,7 @@ describe('the sample app', () => {
     const userUrl = `${sim().url}/_simulator/service/${SAMPLE_SERVICE_ID}/users/${account.verigatorId}`;
     expect((await fetch(`${userUrl}/devices`, { method: 'POST' })).status).toBe(201);
 
-    const challenge = await request(http)
+    const challenge = await request(bed.http)
       .post('/account/recovery-codes')
       .set('Authorization', `Bearer ${account.apiKey}`)
       .expect(401);
@@ -91,7 +73,7 @@ describe('the sample app', () => {
     expect(sim().messages()).toHaveLength(0);
 
     const { code } = (await fetch(`${userUrl}/totp`).then((r) => r.json())) as { code: string };
-    const codes = await request(http)
+    const codes = await request(bed.http)
       .post('/account/recovery-codes')
       .set('Authorization', `Bearer ${account.apiKey}`)
       .set('X-Verigator-Token', code)
@@ -101,7 +83,7 @@ describe('the sample app', () => {
 
   it('falls back to SMS on the TOTP route when the user has no device', async () => {
     const account = await signUp();
-    const challenge = await request(http)
+    const challenge = await request(bed.http)
       .post('/account/recovery-codes')
       .set('Authorization', `Bearer ${account.apiKey}`)
       .expect(401);
@@ -142,36 +124,38 @@ describe('the sample app', () => {
   });
 
   it('answers 401 without a first factor, before any second factor', async () => {
-    await request(http).post('/transfers').send({ to: 'bob', amount: 1 }).expect(401);
+    await request(bed.http).post('/transfers').send({ to: 'bob', amount: 1 }).expect(401);
     expect(sim().requests()).toHaveLength(0);
   });
 
-  it('rejects a bad sign-up body naming the fields, sending nothing to Verigator', async () => {
-    const res = await request(http)
-      .post('/users')
-      .send({ username: '', phoneNumber: '12' })
-      .expect(400);
-    expect(res.body.message.join(' ')).toMatch(/username.*phoneNumber/);
+  /** A sign-up the sample refuses with 400, sending nothing to Verigator. */
+  async function refusedSignUp(body: object) {
+    const res = await request(bed.http).post('/users').send(body).expect(400);
     expect(sim().requests()).toHaveLength(0);
+    return res;
+  }
+
+  it('rejects a bad sign-up body naming the fields, sending nothing to Verigator', async () => {
+    const res = await refusedSignUp({ username: '', phoneNumber: '12' });
+    expect(res.body.message.join(' ')).toMatch(/username.*phoneNumber/);
   });
 
   it('refuses a sign-up with a number outside the countries it serves, sending nothing', async () => {
-    const res = await request(http)
-      .post('/users')
-      .send({ username: 'eve@example.com', phoneNumber: '+1 202 555 0143' })
-      .expect(400);
+    const res = await refusedSignUp({
+      username: 'eve@example.com',
+      phoneNumber: '+1 202 555 0143',
+    });
     expect(res.body).toMatchObject({ code: 'INVALID_DATA', fields: [{ field: 'phoneNumber' }] });
     expect(res.text).not.toContain('555 0143');
-    expect(sim().requests()).toHaveLength(0);
   });
 
   it('GET /health reports Verigator up, then down (unreachable) without credentials', async () => {
-    const up = await request(http).get('/health').expect(200);
+    const up = await request(bed.http).get('/health').expect(200);
     expect(up.body.info.verigator).toMatchObject({ status: 'up' });
     sim().injectFault({ reset: true });
     // Within the indicator's 5 s cache, the outcome is reused: nothing is sent.
     const calls = sim().requests().length;
-    await request(http).get('/health').expect(200);
+    await request(bed.http).get('/health').expect(200);
     expect(sim().requests()).toHaveLength(calls);
     // Only the clock moves on (timers stay real): the next check probes again.
     jest.useFakeTimers({
@@ -183,9 +167,9 @@ describe('the sample app', () => {
       ],
     });
     try {
-      const down = await request(http).get('/health').expect(503);
+      const down = await request(bed.http).get('/health').expect(503);
       expect(down.body.error.verigator).toMatchObject({ status: 'down', reason: 'unreachable' });
-      expect(down.text).not.toContain(sample.config.VERIGATOR_PASSWORD);
+      expect(down.text).not.toContain(bed.sample.config.VERIGATOR_PASSWORD);
     } finally {
       jest.useRealTimers();
     }
@@ -196,7 +180,8 @@ describe('the sample app', () => {
     const USER_PATH = '/**/users/*';
     let caller: { apiKey: string };
     beforeAll(async () => (caller = await signUp()));
-    const me = () => request(http).get('/users').set('Authorization', `Bearer ${caller.apiKey}`);
+    const me = () =>
+      request(bed.http).get('/users').set('Authorization', `Bearer ${caller.apiKey}`);
 
     it('fails closed when Verigator fails while sending the code', async () => {
       const account = await signUp();
@@ -209,34 +194,37 @@ describe('the sample app', () => {
       expect(sim().messages({ userId: account.verigatorId })).toHaveLength(1);
     });
 
-    it('InvalidDataError from Verigator (422) -> 400', async () => {
-      sim().injectFault({ method: 'POST', path: '/**/users', status: 422 });
-      const res = await request(http)
-        .post('/users')
-        .send({ username: 'x@example.com', phoneNumber: '+3725555599' })
-        .expect(400);
-      expect(res.body.code).toBe('INVALID_DATA');
+    it.each([
+      [
+        'InvalidDataError from Verigator (422) -> 400',
+        () => sim().injectFault({ method: 'POST', path: '/**/users', status: 422 }),
+        { username: 'x@example.com', phoneNumber: '+3725555599' },
+        400,
+        'INVALID_DATA',
+      ],
+      [
+        'ResourceAlreadyExistsError -> 409',
+        () => signUp('taken@example.com'),
+        { username: 'taken@example.com', phoneNumber: '+3725555598' },
+        409,
+        'RESOURCE_ALREADY_EXISTS',
+      ],
+    ])('%s', async (_title, before, body, status, code) => {
+      await before();
+      const res = await request(bed.http).post('/users').send(body).expect(status);
+      expect(res.body.code).toBe(code);
     });
 
-    it('NoSuchResourceError -> 404', async () => {
-      sim().injectFault({ method: 'GET', path: USER_PATH, status: 404 });
-      const res = await me().expect(404);
-      expect(res.body).toMatchObject({ statusCode: 404, code: 'NO_SUCH_RESOURCE' });
-    });
-
-    it('ResourceAlreadyExistsError -> 409', async () => {
-      await signUp('taken@example.com');
-      const res = await request(http)
-        .post('/users')
-        .send({ username: 'taken@example.com', phoneNumber: '+3725555598' })
-        .expect(409);
-      expect(res.body.code).toBe('RESOURCE_ALREADY_EXISTS');
-    });
-
-    it('RateLimitedError -> 429', async () => {
-      sim().injectFault({ method: 'GET', path: USER_PATH, status: 429, times: 3 });
-      const res = await me().expect(429);
-      expect(res.body.code).toBe('RATE_LIMITED');
+    it.each([
+      ['NoSuchResourceError', 404, { status: 404 }, 'NO_SUCH_RESOURCE'],
+      ['RateLimitedError', 429, { status: 429, times: 3 }, 'RATE_LIMITED'],
+      ['InvalidResponseError', 502, { status: 200, body: 'not json' }, 'INVALID_RESPONSE'],
+      ['ConnectionError', 503, { reset: true, times: 3 }, 'CONNECTION_ERROR'],
+      ['RequestTimeoutError', 504, { delayMs: 2500 }, 'REQUEST_TIMEOUT'],
+    ])('%s -> %i', async (_error, status, fault, code) => {
+      sim().injectFault({ method: 'GET', path: USER_PATH, ...fault });
+      const res = await me().expect(status);
+      expect(res.body).toMatchObject({ statusCode: status, code });
     });
 
     it.each([
@@ -253,25 +241,7 @@ describe('the sample app', () => {
       const res = await me().expect(502);
       expect(res.body.code).toBe(code);
       expect(JSON.stringify(res.body)).not.toContain('upstream detail');
-      expect(JSON.stringify(res.body)).not.toContain(sample.config.VERIGATOR_PASSWORD);
-    });
-
-    it('InvalidResponseError -> 502', async () => {
-      sim().injectFault({ method: 'GET', path: USER_PATH, status: 200, body: 'not json' });
-      const res = await me().expect(502);
-      expect(res.body.code).toBe('INVALID_RESPONSE');
-    });
-
-    it('ConnectionError -> 503', async () => {
-      sim().injectFault({ method: 'GET', path: USER_PATH, reset: true, times: 3 });
-      const res = await me().expect(503);
-      expect(res.body.code).toBe('CONNECTION_ERROR');
-    });
-
-    it('RequestTimeoutError -> 504', async () => {
-      sim().injectFault({ method: 'GET', path: USER_PATH, delayMs: 2500 });
-      const res = await me().expect(504);
-      expect(res.body.code).toBe('REQUEST_TIMEOUT');
+      expect(JSON.stringify(res.body)).not.toContain(bed.sample.config.VERIGATOR_PASSWORD);
     });
   });
 });

@@ -5,6 +5,7 @@ import {
   AuthMethod,
   AuthService,
   CreateUserDto,
+  RateLimitedError,
   RedisTwoFactorStore,
   RequireTwoFactor,
   SmsRefusedError,
@@ -218,6 +219,27 @@ describe.each(ADAPTERS)('SMS pumping defences (%s, in-memory store)', (_name, ad
         }),
       ),
     );
+  });
+
+  it('a spent budget rejects AuthService.initiate with the RateLimitedError a 429 from Verigator gives', async () => {
+    const http = await boot({ budget: { max: 1, window: 60_000, reservedForVerified: 0 } });
+    const signup = async (i: number) =>
+      (
+        await http()
+          .post('/signup')
+          .send({ username: `r${i}`, phoneNumber: eePhone(i) })
+      ).body.id as string;
+    const [first, second] = [await signup(1), await signup(2)];
+    const auth = app!.get(AuthService);
+    await auth.initiate(SERVICE, first, AuthMethod.SMS);
+    const refused = auth.initiate(SERVICE, second, AuthMethod.SMS);
+    await expect(refused).rejects.toBeInstanceOf(RateLimitedError);
+    const error = (await refused.catch((e: unknown) => e)) as RateLimitedError;
+    expect(error.code).toBe('SMS_LIMITED');
+    expect(error.retryAfter).toBeGreaterThan(0);
+    expect(error.retryAfter).toBeLessThanOrEqual(60);
+    expect(error.toJSON()).toMatchObject({ code: 'SMS_LIMITED', retryAfter: error.retryAfter });
+    expect(sim.messages()).toHaveLength(1);
   });
 
   it('keeps TOTP working for users known to have the app once the budget is spent', async () => {

@@ -14,7 +14,13 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { Observable, of, tap } from 'rxjs';
-import { RequireTwoFactor, SkipTwoFactor, TwoFactorGuard, VerigatorModuleOptions } from '../../lib';
+import {
+  InMemoryRecoveryCodeStore,
+  RequireTwoFactor,
+  SkipTwoFactor,
+  TwoFactorGuard,
+  VerigatorModuleOptions,
+} from '../../lib';
 import { ADAPTERS, AdapterFactory } from '../utils/create-verigator-app';
 import { VALID_TOKEN, initiates, verifies } from '../utils/simulator';
 import { useTestBed } from '../utils/test-bed';
@@ -436,6 +442,43 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
         'TenantGuard.getServiceId() resolved no service id for TenantController.act',
       );
       expect(initiates(bed.sim)).toHaveLength(1);
+    });
+
+    it('a route that asks for recovery codes or trusted devices the module does not have', async () => {
+      @Controller('opt-in')
+      class OptInController {
+        @Post('codes')
+        @RequireTwoFactor({ recoveryCodes: true })
+        codes() {}
+
+        @Post('devices')
+        @RequireTwoFactor({ trustedDevices: true })
+        devices() {}
+
+        @Post('default')
+        @RequireTwoFactor()
+        byDefault() {}
+      }
+
+      const message = await bootFails([OptInController]);
+      expect(message).toContain('"twoFactor.recoveryCodes"');
+      expect(message).toContain('POST /opt-in/codes (OptInController.codes)');
+      expect(message).not.toContain('/opt-in/devices');
+      expect(message).not.toContain('/opt-in/default');
+      expect(message).toContain('or remove `recoveryCodes: true` from the route');
+
+      const codesOnly = await bootFails([OptInController], [], {
+        twoFactor: {
+          recoveryCodes: {
+            store: new InMemoryRecoveryCodeStore(),
+            secrets: { v1: 'a-test-secret-of-at-least-32-characters' },
+          },
+        },
+      });
+      expect(codesOnly).toContain('"twoFactor.trustedDevices"');
+      expect(codesOnly).toContain('POST /opt-in/devices (OptInController.devices)');
+      expect(codesOnly).not.toContain('/opt-in/codes');
+      expect(codesOnly).toContain('or remove `trustedDevices: true` from the route');
     });
 
     it('but starts with the global login guard registered first', async () => {

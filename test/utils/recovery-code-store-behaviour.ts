@@ -1,4 +1,4 @@
-import { RecoveryCodeOwner, RecoveryCodeStore } from '../../lib';
+import { RecoveryCodeStore } from '../../lib';
 
 /**
  * The `RecoveryCodeStore` contract as one suite, run against every implementation (in memory,
@@ -9,7 +9,7 @@ export function behavesLikeARecoveryCodeStore(createStore: () => RecoveryCodeSto
   let store: RecoveryCodeStore;
   let serial = 0;
   /** An owner of its own for each call. */
-  const owner = (): RecoveryCodeOwner => ({
+  const owner = (): RecoveryCodeStore.Owner => ({
     serviceId: 'svc',
     userId: `user-${process.pid}-${++serial}`,
   });
@@ -124,7 +124,7 @@ export function behavesLikeARecoveryCodeStore(createStore: () => RecoveryCodeSto
 
     it('keeps owners apart: users, services, and ids with separators and braces', async () => {
       const id = `${process.pid}-${++serial}`;
-      const owners: RecoveryCodeOwner[] = [
+      const owners: RecoveryCodeStore.Owner[] = [
         { serviceId: 'svc', userId: `a:${id}` },
         { serviceId: 'svc:a', userId: id },
         { serviceId: 'svc', userId: `{a}${id}` },

@@ -8,6 +8,7 @@ import {
   VerigatorTestApp,
   createVerigatorApp,
 } from './create-verigator-app';
+import { RecordingServer } from './recording-server';
 import { TestSimulatorOptions, startSimulator } from './simulator';
 
 /** What a suite's tests reach through {@link useTestBed}. */
@@ -63,6 +64,42 @@ export function useTestBed(simulator: TestSimulatorOptions = {}): TestBed {
     },
     http() {
       return request(last().app.getHttpServer());
+    },
+  };
+}
+
+/** What a suite's tests reach through {@link useRecordedClient}. */
+export interface RecordedClientBed<S extends RecordingServer> {
+  /** The suite's upstream; its record and queued replies are cleared before every test. */
+  readonly upstream: S;
+  /** The suite's app on `upstream`. */
+  readonly client: VerigatorTestApp;
+}
+
+/**
+ * Registers the hooks of a suite whose tests call a scripted upstream: `server` (a plain
+ * `RecordingServer` by default) started for the suite, and one app on it (see
+ * `createVerigatorApp()`, module `options`), both closed after the suite. Call it inside `describe`.
+ */
+export function useRecordedClient<S extends RecordingServer = RecordingServer>(
+  options: TestModuleOptions = {},
+  server: S = new RecordingServer() as S,
+): RecordedClientBed<S> {
+  let client: VerigatorTestApp | undefined;
+  beforeAll(async () => {
+    await server.start();
+    client = await createVerigatorApp(server.url, options);
+  });
+  beforeEach(() => server.clear());
+  afterAll(async () => {
+    await client?.app.close();
+    await server.close();
+  });
+  return {
+    upstream: server,
+    get client() {
+      if (!client) throw new Error('The client starts in beforeAll');
+      return client;
     },
   };
 }

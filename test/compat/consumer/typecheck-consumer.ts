@@ -7,6 +7,8 @@ import {
   InMemoryTwoFactorStore,
   RedisTwoFactorStore,
   RequireTwoFactor,
+  TwoFactorStore,
+  type RecoveryCodeStore,
   VerifyTokenDto,
   VerigatorError,
   VerigatorHealthIndicator,
@@ -54,3 +56,10 @@ export const isVerigatorError = (error: unknown) => error instanceof VerigatorEr
 export const startSimulator = () =>
   VerigatorSimulator.start({ username: 'u', password: 'p', seed });
 export const env: NodeJS.ProcessEnv = validateVerigatorEnv(process.env);
+
+/** A store of one's own writes the types the store's name carries. */
+export const lookUp = async (store: TwoFactorStore): Promise<TwoFactorStore.Record | undefined> =>
+  store.get('key');
+export const count = (store: TwoFactorStore): Promise<TwoFactorStore.Counter> =>
+  store.increment('key', 1000);
+export const owner: RecoveryCodeStore.Owner = { serviceId: 's', userId: 'u' };
