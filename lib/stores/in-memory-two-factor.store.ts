@@ -148,7 +148,6 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
     this.tiers[entry.tier].delete(key);
   }
 
-
   /**
    * Sweeps expired records, then drops the least recently written records, lowest tier first,
    * until a share is free; warns when live security records had to go.
