@@ -53,6 +53,9 @@ async function main() {
     guard.inProcess = await benchGuardInProcess({
       rounds: quick ? 3 : 21,
       calls: quick ? 2_000 : 20_000,
+      upstreamUrl: upstream.url,
+      upstreamRounds: quick ? 3 : 30,
+      upstreamCalls: quick ? 400 : 800,
       log,
     });
     sections.guard = Math.round((Date.now() - started) / 1000);

@@ -94,7 +94,7 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
       return { count: 1, ttlMs };
     }
     const count = (Number.parseInt(entry.value, 10) || 0) + 1;
-    this.write(key, String(count), entry.expiresAt);
+    this.write(key, String(count), entry.expiresAt, entry);
     return { count, ttlMs: entry.expiresAt - now };
   }
 
@@ -123,20 +123,20 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
 
   /**
    * Stores a record as the most recently written of its tier. A key already held keeps its entry
-   * (updated in place, moved to the end of its tier): no new object, no room check.
+   * (updated in place, moved to the end of its tier, its kind known from its tier): no new
+   * object, no room check.
    */
-  private write(key: string, value: string, expiresAt: number): void {
-    const held = this.entries.get(key);
+  private write(key: string, value: string, expiresAt: number, held = this.entries.get(key)): void {
     if (held) {
       this.tiers[held.tier].delete(key);
       held.value = value;
       held.expiresAt = expiresAt;
-      held.tier = this.tierOf(key, value);
+      held.tier = held.tier === 0 ? 0 : counterTier(value);
       this.tiers[held.tier].set(key, held);
       return;
     }
     if (this.entries.size >= this.maxEntries) this.makeRoom();
-    const entry = { value, expiresAt, tier: this.tierOf(key, value) };
+    const entry = { value, expiresAt, tier: this.isSecurityKey(key) ? counterTier(value) : 0 };
     this.entries.set(key, entry);
     this.tiers[entry.tier].set(key, entry);
   }
@@ -146,12 +146,6 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
     if (!entry) return;
     this.entries.delete(key);
     this.tiers[entry.tier].delete(key);
-  }
-
-  /** 0 for ordinary records; a security counter's count, from 1 up to `TOP_TIER`. */
-  private tierOf(key: string, value: string): number {
-    if (!this.isSecurityKey(key)) return 0;
-    return Math.min(TOP_TIER, Math.max(1, Number.parseInt(value, 10) || 1));
   }
 
   /**
@@ -181,4 +175,9 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
       );
     }
   }
+}
+
+/** A security record's tier: its count, from 1 up to `TOP_TIER` (0 is for ordinary records). */
+function counterTier(value: string): number {
+  return Math.min(TOP_TIER, Math.max(1, Number.parseInt(value, 10) || 1));
 }

@@ -46,8 +46,12 @@ export abstract class TwoFactorIdentity {
       const { request = {}, response = { header() {} } } = graphQLRequestResponse(context);
       return { request, response };
     }
-    const http = context.switchToHttp();
-    return { request: http.getRequest(), response: http.getResponse() };
+    const held = context as ExecutionContext & { [EXCHANGE]?: TwoFactorExchange };
+    if (held[EXCHANGE] === undefined) {
+      const http = context.switchToHttp();
+      held[EXCHANGE] = { request: http.getRequest(), response: http.getResponse() };
+    }
+    return held[EXCHANGE];
   }
 
   /**
@@ -100,6 +104,17 @@ export abstract class TwoFactorIdentity {
     return typeof key === 'string' && isWellFormedText(key) ? key : undefined;
   }
 }
+
+interface TwoFactorExchange {
+  request: TwoFactorRequest;
+  response: TwoFactorRequest;
+}
+
+/**
+ * Where an HTTP context keeps its request and response once read: the guard asks for them several
+ * times a request, and every `switchToHttp()` assigns three new closures to the context.
+ */
+const EXCHANGE = Symbol('verigator.twoFactorExchange');
 
 /** A request header's (first) value, unless empty. */
 function header(request: TwoFactorRequest, name: string): string | undefined {
