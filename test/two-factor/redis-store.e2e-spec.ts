@@ -13,6 +13,7 @@ import {
   CapturingLogger,
   FakeLoginGuard,
   SERVICE_ID,
+  asUser,
   createVerigatorApp,
 } from '../utils/create-verigator-app';
 import {
@@ -122,14 +123,11 @@ describeWithRedisAndCluster('TwoFactorGuard on Redis, two instances', (redisServ
 
   it('honours on one instance a success remembered (maxAge) by the other', async () => {
     const [a, b] = await bootInstances();
-    const verified = await a()
-      .post('/account/remembered')
-      .set('x-user', 'alice')
-      .set('x-verigator-token', VALID_TOKEN);
+    const verified = await asUser(a().post('/account/remembered'), 'alice', { token: VALID_TOKEN });
     expect(verified.status).toBe(201);
-    const remembered = await b().post('/account/remembered').set('x-user', 'alice');
+    const remembered = await asUser(b().post('/account/remembered'), 'alice');
     expect(remembered.status).toBe(201);
-    const otherUser = await b().post('/account/remembered').set('x-user', 'bob');
+    const otherUser = await asUser(b().post('/account/remembered'), 'bob');
     expect(otherUser.body.code).toBe('TWO_FACTOR_REQUIRED');
     expect(verifies(sim)).toHaveLength(1);
   });
@@ -137,39 +135,30 @@ describeWithRedisAndCluster('TwoFactorGuard on Redis, two instances', (redisServ
   it("keeps a route's method across instances: a pending SMS, per-method cooldowns, ranked successes", async () => {
     const [a, b] = await bootInstances();
     sim.enrolDevice(SERVICE_ID, 'alice');
-    expect((await a().post('/account/transfer').set('x-user', 'alice')).body.method).toBe('sms');
-    const pending = await b()
-      .post('/account/totp')
-      .set('x-user', 'alice')
-      .set('x-verigator-token', VALID_TOKEN);
+    expect((await asUser(a().post('/account/transfer'), 'alice')).body.method).toBe('sms');
+    const pending = await asUser(b().post('/account/totp'), 'alice', { token: VALID_TOKEN });
     expect(pending.body.code).toBe('TWO_FACTOR_SMS_PENDING');
     expect(Number(pending.headers['retry-after'])).toBeGreaterThan(0);
-    expect((await b().post('/account/totp').set('x-user', 'alice')).body.method).toBe('totp');
+    expect((await asUser(b().post('/account/totp'), 'alice')).body.method).toBe('totp');
     expect(initiates(sim).map((r) => r.body.method)).toEqual(['sms', 'totp']);
 
-    const viaSms = await a()
-      .post('/account/remembered')
-      .set('x-user', 'alice')
-      .set('x-verigator-token', VALID_TOKEN);
+    const viaSms = await asUser(a().post('/account/remembered'), 'alice', { token: VALID_TOKEN });
     expect(viaSms.status).toBe(201);
-    const notTotp = await b().post('/account/totp').set('x-user', 'alice');
+    const notTotp = await asUser(b().post('/account/totp'), 'alice');
     expect(notTotp.body.code).toBe('TWO_FACTOR_REQUIRED');
-    const viaApp = await b()
-      .post('/account/totp')
-      .set('x-user', 'alice')
-      .set('x-verigator-token', VALID_TOKEN);
+    const viaApp = await asUser(b().post('/account/totp'), 'alice', { token: VALID_TOKEN });
     expect(viaApp.status).toBe(201);
-    expect((await a().post('/account/totp').set('x-user', 'alice')).status).toBe(201);
+    expect((await asUser(a().post('/account/totp'), 'alice')).status).toBe(201);
     expect(verifies(sim)).toHaveLength(2);
   });
 
   it('stores neither tokens nor user ids in Redis, and gives every key a TTL', async () => {
     const [a, b] = await bootInstances();
     const user = 'carol@example.com';
-    await a().post('/account/transfer').set('x-user', user);
-    await b().post('/account/transfer').set('x-user', user).set('x-verigator-token', '987654');
-    await a().post('/account/remembered').set('x-user', user).set('x-verigator-token', VALID_TOKEN);
-    await b().post('/account/transfer').set('x-user', user).set('x-verigator-token', '876543');
+    await asUser(a().post('/account/transfer'), user);
+    await asUser(b().post('/account/transfer'), user, { token: '987654' });
+    await asUser(a().post('/account/remembered'), user, { token: VALID_TOKEN });
+    await asUser(b().post('/account/transfer'), user, { token: '876543' });
     const [{ redis: admin }] = running;
     const keys = await everyKey(admin);
     expect(keys.length).toBeGreaterThanOrEqual(2);

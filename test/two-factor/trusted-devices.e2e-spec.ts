@@ -18,6 +18,7 @@ import {
   AdapterFactory,
   FakeLoginGuard,
   SERVICE_ID,
+  asUser,
   createVerigatorApp,
 } from '../utils/create-verigator-app';
 import { startSimulator } from '../utils/simulator';
@@ -101,12 +102,10 @@ describe.each(ADAPTERS)(
       ask: { headers?: Record<string, string>; body?: object } = { headers: REMEMBER },
       path = '/account/transfer',
     ) {
-      await http().post(path).set('x-user', user).expect(401);
-      const req = http()
-        .post(path)
-        .set('x-user', user)
-        .set('x-verigator-token', sim.lastCode(user)!)
-        .set(ask.headers ?? {});
+      await asUser(http().post(path), user).expect(401);
+      const req = asUser(http().post(path), user, { token: sim.lastCode(user)! }).set(
+        ask.headers ?? {},
+      );
       return (ask.body ? req.send(ask.body) : req).expect(201);
     }
 
@@ -119,11 +118,9 @@ describe.each(ADAPTERS)(
         expect(trusted.headers['set-cookie']).toBeUndefined();
         expect(smsTo('alice')).toBe(1);
 
-        const again = await http()
-          .post('/account/transfer')
-          .set('x-user', 'alice')
-          .set('x-verigator-device-token', token)
-          .expect(201);
+        const again = await asUser(http().post('/account/transfer'), 'alice', {
+          deviceToken: token,
+        }).expect(201);
         expect(again.body).toEqual({ done: true });
         expect(again.headers['x-verigator-device-token']).toBeUndefined();
         expect(smsTo('alice')).toBe(1);
@@ -138,11 +135,10 @@ describe.each(ADAPTERS)(
         const http = await boot({ transport: 'header' });
         const unasked = await verify(http, 'alice', {});
         expect(unasked.headers['x-verigator-device-token']).toBeUndefined();
-        await http().get('/account/trusted-devices').set('x-user', 'alice').expect(401);
-        const fresh = await http()
-          .get('/account/trusted-devices')
-          .set('x-user', 'alice')
-          .set('x-verigator-token', sim.lastCode('alice')!)
+        await asUser(http().get('/account/trusted-devices'), 'alice').expect(401);
+        const fresh = await asUser(http().get('/account/trusted-devices'), 'alice', {
+          token: sim.lastCode('alice')!,
+        })
           .set(REMEMBER)
           .expect(200);
         expect(fresh.headers['x-verigator-device-token']).toBeUndefined();
@@ -152,11 +148,9 @@ describe.each(ADAPTERS)(
       it("answers another user's request carrying the token with a normal 401 and their own SMS", async () => {
         const http = await boot({ transport: 'header' });
         const token = (await verify(http, 'alice')).headers['x-verigator-device-token'];
-        const res = await http()
-          .post('/account/transfer')
-          .set('x-user', 'bob')
-          .set('x-verigator-device-token', token)
-          .expect(401);
+        const res = await asUser(http().post('/account/transfer'), 'bob', {
+          deviceToken: token,
+        }).expect(401);
         expect(res.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', method: 'sms' });
         expect(smsTo('bob')).toBe(1);
       });
@@ -165,27 +159,19 @@ describe.each(ADAPTERS)(
         const http = await boot({ transport: 'header' });
         const bySms = (await verify(http, 'alice')).headers['x-verigator-device-token'];
         const totpRoute = () =>
-          http()
-            .post('/account/totp')
-            .set('x-user', 'alice')
-            .set('x-verigator-device-token', bySms);
+          asUser(http().post('/account/totp'), 'alice', { deviceToken: bySms });
         expect((await totpRoute().expect(401)).body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED' });
 
         sim.enrolDevice(SERVICE_ID, 'alice');
         clock += 5 * 60_000; // the SMS code's lifetime: a TOTP route may verify again
-        const byApp = await http()
-          .post('/account/totp')
-          .set('x-user', 'alice')
-          .set('x-verigator-token', sim.totp(SERVICE_ID, 'alice'))
+        const byApp = await asUser(http().post('/account/totp'), 'alice', {
+          token: sim.totp(SERVICE_ID, 'alice'),
+        })
           .set('x-verigator-remember-device', 'true')
           .expect(201);
         const totpToken = byApp.headers['x-verigator-device-token'];
         for (const path of ['/account/totp', '/account/transfer']) {
-          await http()
-            .post(path)
-            .set('x-user', 'alice')
-            .set('x-verigator-device-token', totpToken)
-            .expect(201);
+          await asUser(http().post(path), 'alice', { deviceToken: totpToken }).expect(201);
         }
       });
 
@@ -202,42 +188,26 @@ describe.each(ADAPTERS)(
           'x'.repeat(5_000),
         ];
         for (const bad of hostile) {
-          const res = await http()
-            .post('/account/transfer')
-            .set('x-user', 'alice')
-            .set('x-verigator-device-token', bad)
-            .expect(401);
+          const res = await asUser(http().post('/account/transfer'), 'alice', {
+            deviceToken: bad,
+          }).expect(401);
           expect(res.body.code).toBe('TWO_FACTOR_REQUIRED');
         }
         clock += 60_000;
-        await http()
-          .post('/account/transfer')
-          .set('x-user', 'alice')
-          .set('x-verigator-device-token', token)
-          .expect(401);
+        await asUser(http().post('/account/transfer'), 'alice', { deviceToken: token }).expect(401);
         // Not locked out (maxAttempts 1): the user's code still passes.
-        await http()
-          .post('/account/transfer')
-          .set('x-user', 'alice')
-          .set('x-verigator-token', sim.lastCode('alice')!)
-          .expect(201);
+        await asUser(http().post('/account/transfer'), 'alice', {
+          token: sim.lastCode('alice')!,
+        }).expect(201);
       });
 
       it('lets a trusted device through while the user is locked out of guessing codes', async () => {
         const http = await boot({ transport: 'header' }, { maxAttempts: 1 });
         const token = (await verify(http, 'alice')).headers['x-verigator-device-token'];
-        const guess = () =>
-          http()
-            .post('/account/transfer')
-            .set('x-user', 'alice')
-            .set('x-verigator-token', '000000');
+        const guess = () => asUser(http().post('/account/transfer'), 'alice', { token: '000000' });
         await guess().expect(401);
         expect((await guess().expect(429)).body.code).toBe('TWO_FACTOR_LOCKED');
-        await http()
-          .post('/account/transfer')
-          .set('x-user', 'alice')
-          .set('x-verigator-device-token', token)
-          .expect(201);
+        await asUser(http().post('/account/transfer'), 'alice', { deviceToken: token }).expect(201);
       });
 
       it('stops trusting every device of the user on revokeAll, and lists them before', async () => {
@@ -253,24 +223,17 @@ describe.each(ADAPTERS)(
         ]);
         expect(await service.revoke('alice', listed[0].id)).toBe(true);
         const use = (user: string, token: string) =>
-          http()
-            .post('/account/transfer')
-            .set('x-user', user)
-            .set('x-verigator-device-token', token);
+          asUser(http().post('/account/transfer'), user, { deviceToken: token });
         await use('alice', first).expect(401);
         await use('alice', second).expect(201);
 
         // Revoking all demands a fresh code, not the device.
-        await http()
-          .delete('/account/trusted-devices')
-          .set('x-user', 'alice')
-          .set('x-verigator-device-token', second)
-          .expect(401);
-        await http()
-          .delete('/account/trusted-devices')
-          .set('x-user', 'alice')
-          .set('x-verigator-token', sim.lastCode('alice')!)
-          .expect(200);
+        await asUser(http().delete('/account/trusted-devices'), 'alice', {
+          deviceToken: second,
+        }).expect(401);
+        await asUser(http().delete('/account/trusted-devices'), 'alice', {
+          token: sim.lastCode('alice')!,
+        }).expect(200);
         await use('alice', second).expect(401);
         await use('bob', bobs).expect(201);
       });
@@ -283,10 +246,9 @@ describe.each(ADAPTERS)(
         }
         const statuses = [];
         for (const token of tokens) {
-          const res = await http()
-            .post('/account/transfer')
-            .set('x-user', 'alice')
-            .set('x-verigator-device-token', token);
+          const res = await asUser(http().post('/account/transfer'), 'alice', {
+            deviceToken: token,
+          });
           statuses.push(res.status);
         }
         expect(statuses).toEqual([401, 201, 201]);
@@ -299,7 +261,7 @@ describe.each(ADAPTERS)(
         ([] as string[]).concat(res.headers['set-cookie'] ?? []);
       const tokenOf = (res: request.Response) => /=([^;]+);/.exec(setCookie(res)[0])![1];
       const withCookie = (http: Http, user: string, token: string) =>
-        http().post('/account/transfer').set('x-user', user).set('cookie', `a=1; ${NAME}=${token}`);
+        asUser(http().post('/account/transfer'), user).set('cookie', `a=1; ${NAME}=${token}`);
 
       it('sets a Secure HttpOnly SameSite=Lax host cookie when a form asks, read back same-origin', async () => {
         const http = await boot({ transport: 'cookie' });
@@ -320,11 +282,7 @@ describe.each(ADAPTERS)(
         expect(setCookie(plain)).toEqual([]);
         expect(smsTo('alice')).toBe(sent);
         // The header form is not read in the cookie form.
-        await http()
-          .post('/account/transfer')
-          .set('x-user', 'alice')
-          .set('x-verigator-device-token', token)
-          .expect(401);
+        await asUser(http().post('/account/transfer'), 'alice', { deviceToken: token }).expect(401);
       });
 
       it.each(['same-site', 'cross-site', 'none'])(
@@ -393,21 +351,15 @@ describeWithRedisAndCluster('Trusted devices on Redis, two instances', (redisSer
 
   it('trusts a device on one instance for the other, until revokeAll on either', async () => {
     const [a, b] = await bootInstances({ transport: 'header', maxPerUser: 2 });
-    await a.http().post('/account/transfer').set('x-user', 'alice').expect(401);
-    const trusted = await a
-      .http()
-      .post('/account/transfer')
-      .set('x-user', 'alice')
-      .set('x-verigator-token', sim.lastCode('alice')!)
+    await asUser(a.http().post('/account/transfer'), 'alice').expect(401);
+    const trusted = await asUser(a.http().post('/account/transfer'), 'alice', {
+      token: sim.lastCode('alice')!,
+    })
       .set(REMEMBER)
       .expect(201);
     const token = trusted.headers['x-verigator-device-token'];
     const use = (instance: typeof a, user = 'alice') =>
-      instance
-        .http()
-        .post('/account/transfer')
-        .set('x-user', user)
-        .set('x-verigator-device-token', token);
+      asUser(instance.http().post('/account/transfer'), user, { deviceToken: token });
     await use(b).expect(201);
     expect(sim.messages({ userId: 'alice' })).toHaveLength(1);
     expect(await b.app.get(TrustedDevicesService).list('alice')).toHaveLength(1);

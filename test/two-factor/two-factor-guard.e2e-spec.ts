@@ -22,6 +22,7 @@ import {
   FakeLoginGuard,
   SERVICE_ID,
   TEST_PASSWORD,
+  asUser,
 } from '../utils/create-verigator-app';
 import {
   NO_ANSWER,
@@ -146,7 +147,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
 
     it('reads them through an overriding subclass', async () => {
       const http = await boot();
-      const missing = await http().post('/custom').set('x-user', 'u-1');
+      const missing = await asUser(http().post('/custom'), 'u-1');
       expect(missing.body.code).toBe('TWO_FACTOR_USER_UNKNOWN');
       const ok = await http().post(`/custom?code=${VALID_TOKEN}`).set('x-account', 'u-2');
       expect(ok.status).toBe(201);
@@ -159,8 +160,8 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
   describe('without token', () => {
     it('sends one code per cooldown and answers 401 TWO_FACTOR_REQUIRED with the method', async () => {
       const http = await boot();
-      const first = await http().post('/account/transfer').set('x-user', 'u-1');
-      const second = await http().post('/account/transfer').set('x-user', 'u-1');
+      const first = await asUser(http().post('/account/transfer'), 'u-1');
+      const second = await asUser(http().post('/account/transfer'), 'u-1');
       for (const res of [first, second]) {
         expect(res.status).toBe(401);
         expect(res.body).toEqual({
@@ -180,7 +181,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       const http = await boot();
       bed.sim.injectFault({ method: 'POST', path: '/**/auth', delayMs: 100, times: 100 });
       const answers = await Promise.all(
-        Array.from({ length: 6 }, () => http().post('/account/transfer').set('x-user', 'u-1')),
+        Array.from({ length: 6 }, () => asUser(http().post('/account/transfer'), 'u-1')),
       );
       expect(answers.map((r) => r.body.code)).toEqual(Array(6).fill('TWO_FACTOR_REQUIRED'));
       expect(initiates(bed.sim)).toHaveLength(1);
@@ -188,49 +189,46 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
 
     it('keeps cooldowns per user', async () => {
       const http = await boot();
-      await http().post('/account/transfer').set('x-user', 'u-1');
-      await http().post('/account/transfer').set('x-user', 'u-2');
+      await asUser(http().post('/account/transfer'), 'u-1');
+      await asUser(http().post('/account/transfer'), 'u-2');
       expect(initiates(bed.sim)).toHaveLength(2);
     });
 
     it('answers the method Verigator used (TOTP falling back to SMS), also on repeats', async () => {
       const http = await boot();
-      const first = await http().post('/account/totp').set('x-user', 'no-app');
-      const repeat = await http().post('/account/totp').set('x-user', 'no-app');
+      const first = await asUser(http().post('/account/totp'), 'no-app');
+      const repeat = await asUser(http().post('/account/totp'), 'no-app');
       expect([first.body.method, repeat.body.method]).toEqual(['sms', 'sms']);
       bed.sim.enrolDevice(SERVICE_ID, 'has-app');
-      const app = await http().post('/account/totp').set('x-user', 'has-app');
+      const app = await asUser(http().post('/account/totp'), 'has-app');
       expect(app.body.method).toBe('totp');
       expect(initiates(bed.sim).map((r) => r.body.method)).toEqual(['totp', 'totp']);
     });
 
     it('sends a new code once the cooldown has passed', async () => {
       const http = await boot({ cooldown: 150 });
-      await http().post('/account/transfer').set('x-user', 'u-1');
+      await asUser(http().post('/account/transfer'), 'u-1');
       advance(200);
-      await http().post('/account/transfer').set('x-user', 'u-1');
+      await asUser(http().post('/account/transfer'), 'u-1');
       expect(initiates(bed.sim)).toHaveLength(2);
     });
 
     it('releases the cooldown when sending fails, so the next request sends again', async () => {
       const http = await boot();
       failEveryRequest(bed.sim, { status: 500, body: { message: 'boom' } });
-      const failed = await http().post('/account/transfer').set('x-user', 'u-1');
+      const failed = await asUser(http().post('/account/transfer'), 'u-1');
       expect(failed.status).toBe(502);
       bed.sim.clearFaults();
-      const retried = await http().post('/account/transfer').set('x-user', 'u-1');
+      const retried = await asUser(http().post('/account/transfer'), 'u-1');
       expect(retried.body.code).toBe('TWO_FACTOR_REQUIRED');
       expect(initiates(bed.sim)).toHaveLength(2);
     });
 
     it('frees the cooldown after a success, so the next protected action sends a code', async () => {
       const http = await boot();
-      await http().post('/account/transfer').set('x-user', 'u-1');
-      await http()
-        .post('/account/transfer')
-        .set('x-user', 'u-1')
-        .set('x-verigator-token', VALID_TOKEN);
-      await http().post('/account/transfer').set('x-user', 'u-1');
+      await asUser(http().post('/account/transfer'), 'u-1');
+      await asUser(http().post('/account/transfer'), 'u-1', { token: VALID_TOKEN });
+      await asUser(http().post('/account/transfer'), 'u-1');
       expect(initiates(bed.sim)).toHaveLength(2);
     });
   });
@@ -238,10 +236,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
   describe('with a token', () => {
     it('lets a verified request through and sends the token to Verigator', async () => {
       const http = await boot();
-      const res = await http()
-        .post('/account/transfer')
-        .set('x-user', 'u-1')
-        .set('x-verigator-token', VALID_TOKEN);
+      const res = await asUser(http().post('/account/transfer'), 'u-1', { token: VALID_TOKEN });
       expect(res.status).toBe(201);
       expect(res.body).toEqual({ done: true });
       expect(verifies(bed.sim).map((r) => r.body)).toEqual([{ token: VALID_TOKEN }]);
@@ -255,10 +250,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
     ] as const)('answers %s with %i %s', async (_what, status, code, fault) => {
       const http = await boot();
       if (fault) bed.sim.injectFault(fault);
-      const res = await http()
-        .post('/account/transfer')
-        .set('x-user', 'u-1')
-        .set('x-verigator-token', '654321');
+      const res = await asUser(http().post('/account/transfer'), 'u-1', { token: '654321' });
       expect(res.status).toBe(status);
       expect(res.body).toMatchObject({ statusCode: status, code });
       expect(verifies(bed.sim)).toHaveLength(1);
@@ -266,10 +258,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
 
     it('answers a malformed token 401 TWO_FACTOR_INVALID without calling Verigator', async () => {
       const http = await boot();
-      const res = await http()
-        .post('/account/transfer')
-        .set('x-user', 'u-1')
-        .set('x-verigator-token', 'abc');
+      const res = await asUser(http().post('/account/transfer'), 'u-1', { token: 'abc' });
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('TWO_FACTOR_INVALID');
       expect(bed.sim.requests()).toHaveLength(0);
@@ -278,7 +267,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
     it('locks out after maxAttempts failures: 429 with Retry-After, Verigator not called', async () => {
       const http = await boot({ maxAttempts: 3, window: 700 });
       const send = (token: string) =>
-        http().post('/account/transfer').set('x-user', 'u-1').set('x-verigator-token', token);
+        asUser(http().post('/account/transfer'), 'u-1', { token: token });
       expect((await send('111111')).status).toBe(401);
       expect((await send('abc')).status).toBe(401);
       expect((await send('111112')).status).toBe(401);
@@ -287,10 +276,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       expect(locked.body).toMatchObject({ statusCode: 429, code: 'TWO_FACTOR_LOCKED' });
       expect(locked.headers['retry-after']).toBe('1');
       expect(verifies(bed.sim)).toHaveLength(2);
-      const other = await http()
-        .post('/account/transfer')
-        .set('x-user', 'u-2')
-        .set('x-verigator-token', VALID_TOKEN);
+      const other = await asUser(http().post('/account/transfer'), 'u-2', { token: VALID_TOKEN });
       expect(other.status).toBe(201);
       advance(750);
       expect((await send(VALID_TOKEN)).status).toBe(201);
@@ -300,7 +286,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       const http = await boot({ maxAttempts: 3 });
       const answers = await Promise.all(
         Array.from({ length: 8 }, () =>
-          http().post('/account/transfer').set('x-user', 'u-1').set('x-verigator-token', '999999'),
+          asUser(http().post('/account/transfer'), 'u-1', { token: '999999' }),
         ),
       );
       expect(answers.filter((r) => r.status === 429)).toHaveLength(5);
@@ -310,7 +296,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
     it('resets the failure count on success', async () => {
       const http = await boot({ maxAttempts: 2 });
       const send = (token: string) =>
-        http().post('/account/transfer').set('x-user', 'u-1').set('x-verigator-token', token);
+        asUser(http().post('/account/transfer'), 'u-1', { token: token });
       expect((await send('111111')).status).toBe(401);
       expect((await send(VALID_TOKEN)).status).toBe(201);
       expect((await send('111111')).status).toBe(401);
@@ -320,19 +306,13 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
 
     it('uses the route serviceId over the module one', async () => {
       const http = await boot();
-      await http()
-        .post('/account/other-service')
-        .set('x-user', 'u-1')
-        .set('x-verigator-token', VALID_TOKEN);
+      await asUser(http().post('/account/other-service'), 'u-1', { token: VALID_TOKEN });
       expect(verifies(bed.sim)[0].path).toBe('/v1/service/service/svc-other/users/u-1/auth');
     });
 
     it('uses overridden messages', async () => {
       const http = await boot({ messages: { TWO_FACTOR_INVALID: 'Nope' } });
-      const res = await http()
-        .post('/account/transfer')
-        .set('x-user', 'u-1')
-        .set('x-verigator-token', '111111');
+      const res = await asUser(http().post('/account/transfer'), 'u-1', { token: '111111' });
       expect(res.body).toMatchObject({ code: 'TWO_FACTOR_INVALID', message: 'Nope' });
     });
   });
@@ -340,62 +320,48 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
   describe('maxAge', () => {
     it('remembers a success for maxAge, then asks again', async () => {
       const http = await boot();
-      const ok = await http()
-        .post('/account/remembered')
-        .set('x-user', 'u-1')
-        .set('x-verigator-token', VALID_TOKEN);
+      const ok = await asUser(http().post('/account/remembered'), 'u-1', { token: VALID_TOKEN });
       expect(ok.status).toBe(201);
-      expect((await http().post('/account/remembered').set('x-user', 'u-1')).status).toBe(201);
-      expect((await http().post('/account/remembered').set('x-user', 'u-2')).status).toBe(401);
-      expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(401);
+      expect((await asUser(http().post('/account/remembered'), 'u-1')).status).toBe(201);
+      expect((await asUser(http().post('/account/remembered'), 'u-2')).status).toBe(401);
+      expect((await asUser(http().post('/account/transfer'), 'u-1')).status).toBe(401);
       advance(60_050);
-      const again = await http().post('/account/remembered').set('x-user', 'u-1');
+      const again = await asUser(http().post('/account/remembered'), 'u-1');
       expect(again.body.code).toBe('TWO_FACTOR_REQUIRED');
       expect(verifies(bed.sim)).toHaveLength(1);
     });
 
     it('binds the remembered success to the session key', async () => {
       const http = await boot({ sessionKey: (req) => req.headers['x-session'] });
-      await http()
-        .post('/account/remembered')
-        .set('x-user', 'u-1')
+      await asUser(http().post('/account/remembered'), 'u-1')
         .set('x-session', 's-1')
         .set('x-verigator-token', VALID_TOKEN);
-      const same = await http()
-        .post('/account/remembered')
-        .set('x-user', 'u-1')
-        .set('x-session', 's-1');
-      const other = await http()
-        .post('/account/remembered')
-        .set('x-user', 'u-1')
-        .set('x-session', 's-2');
-      const none = await http().post('/account/remembered').set('x-user', 'u-1');
+      const same = await asUser(http().post('/account/remembered'), 'u-1').set('x-session', 's-1');
+      const other = await asUser(http().post('/account/remembered'), 'u-1').set('x-session', 's-2');
+      const none = await asUser(http().post('/account/remembered'), 'u-1');
       expect([same.status, other.status, none.status]).toEqual([201, 401, 401]);
     });
 
     it('uses the module maxAge for routes without their own', async () => {
       const http = await boot({ maxAge: 60_000 });
-      await http()
-        .post('/account/transfer')
-        .set('x-user', 'u-1')
-        .set('x-verigator-token', VALID_TOKEN);
-      expect((await http().post('/account/plain').set('x-user', 'u-1')).status).toBe(201);
+      await asUser(http().post('/account/transfer'), 'u-1', { token: VALID_TOKEN });
+      expect((await asUser(http().post('/account/plain'), 'u-1')).status).toBe(201);
     });
   });
 
   describe('metadata', () => {
     it('lets method metadata beat class metadata', async () => {
       const http = await boot();
-      await http().post('/class/inherits').set('x-user', 'u-1');
-      await http().post('/class/overrides').set('x-user', 'u-2');
+      await asUser(http().post('/class/inherits'), 'u-1');
+      await asUser(http().post('/class/overrides'), 'u-2');
       expect(initiates(bed.sim).map((r) => r.body.method)).toEqual(['totp', 'sms']);
-      const skipped = await http().post('/class/skipped').set('x-user', 'u-3');
+      const skipped = await asUser(http().post('/class/skipped'), 'u-3');
       expect(skipped.status).toBe(201);
     });
 
     it('protects @UseGuards(TwoFactorGuard) routes with the module defaults', async () => {
       const http = await boot({ method: 'totp' });
-      const res = await http().post('/account/plain').set('x-user', 'u-1');
+      const res = await asUser(http().post('/account/plain'), 'u-1');
       expect(res.body.code).toBe('TWO_FACTOR_REQUIRED');
       expect(initiates(bed.sim)[0].body).toEqual({ method: 'totp' });
     });
@@ -454,24 +420,21 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
 
     it('protects undecorated routes and exempts @SkipTwoFactor ones', async () => {
       const http = await bootGlobal();
-      const undecorated = await http().post('/global/undecorated').set('x-user', 'u-1');
+      const undecorated = await asUser(http().post('/global/undecorated'), 'u-1');
       expect(undecorated.body).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', method: 'sms' });
       expect((await http().post('/global/public')).status).toBe(201);
       expect((await http().post('/public')).status).toBe(201);
-      const sensitive = await http().post('/public/sensitive').set('x-user', 'u-2');
+      const sensitive = await asUser(http().post('/public/sensitive'), 'u-2');
       expect(sensitive.body.code).toBe('TWO_FACTOR_REQUIRED');
       expect(initiates(bed.sim)).toHaveLength(2);
     });
 
     it('applies route options and verifies once despite the route guard', async () => {
       const http = await bootGlobal();
-      const required = await http().post('/global/decorated').set('x-user', 'u-1');
+      const required = await asUser(http().post('/global/decorated'), 'u-1');
       expect(initiates(bed.sim)[0].body).toEqual({ method: 'totp' });
       expect(required.body.method).toBe('sms');
-      const ok = await http()
-        .post('/global/decorated')
-        .set('x-user', 'u-1')
-        .set('x-verigator-token', VALID_TOKEN);
+      const ok = await asUser(http().post('/global/decorated'), 'u-1', { token: VALID_TOKEN });
       expect(ok.status).toBe(201);
       expect(verifies(bed.sim)).toHaveLength(1);
     });
@@ -489,11 +452,8 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
     it.each(cases)('fails closed when %s: %i %s', async (_what, status, code, fault) => {
       const http = await boot();
       failEveryRequest(bed.sim, fault);
-      const initiate = await http().post('/account/transfer').set('x-user', 'u-1');
-      const verify = await http()
-        .post('/account/transfer')
-        .set('x-user', 'u-1')
-        .set('x-verigator-token', VALID_TOKEN);
+      const initiate = await asUser(http().post('/account/transfer'), 'u-1');
+      const verify = await asUser(http().post('/account/transfer'), 'u-1', { token: VALID_TOKEN });
       for (const res of [initiate, verify]) {
         expect(res.status).toBe(status);
         expect(res.body).toMatchObject({ statusCode: status, code });
@@ -505,24 +465,18 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       const http = await boot({ maxAttempts: 2 });
       failEveryRequest(bed.sim, { status: 500, body: {} });
       for (let i = 0; i < 4; i++) {
-        const res = await http()
-          .post('/account/transfer')
-          .set('x-user', 'u-1')
-          .set('x-verigator-token', VALID_TOKEN);
+        const res = await asUser(http().post('/account/transfer'), 'u-1', { token: VALID_TOKEN });
         expect(res.status).toBe(502);
       }
       bed.sim.clearFaults();
-      const ok = await http()
-        .post('/account/transfer')
-        .set('x-user', 'u-1')
-        .set('x-verigator-token', VALID_TOKEN);
+      const ok = await asUser(http().post('/account/transfer'), 'u-1', { token: VALID_TOKEN });
       expect(ok.status).toBe(201);
     });
 
     it('passes Retry-After on when Verigator rate-limits us', async () => {
       const http = await boot();
       failEveryRequest(bed.sim, { status: 429, body: {}, headers: { 'Retry-After': '7' } });
-      const res = await http().post('/account/transfer').set('x-user', 'u-1');
+      const res = await asUser(http().post('/account/transfer'), 'u-1');
       expect(res.status).toBe(429);
       expect(res.body.code).toBe('RATE_LIMITED');
       expect(res.headers['retry-after']).toBe('7');
@@ -533,11 +487,8 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       async (_what, _status, _code, fault) => {
         const http = await boot({ failOpen: true });
         failEveryRequest(bed.sim, fault);
-        const initiate = await http().post('/account/transfer').set('x-user', 'u-7');
-        const verify = await http()
-          .post('/account/transfer')
-          .set('x-user', 'u-7')
-          .set('x-verigator-token', '987650');
+        const initiate = await asUser(http().post('/account/transfer'), 'u-7');
+        const verify = await asUser(http().post('/account/transfer'), 'u-7', { token: '987650' });
         expect([initiate.status, verify.status]).toEqual([201, 201]);
         const warnings = bed.logger.text('warn');
         expect(warnings).toContain('AccountController.transfer');
@@ -549,13 +500,13 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
     it('with failOpen still fails closed on a 500, a garbled answer, wrong credentials and rate limiting', async () => {
       const http = await boot({ failOpen: true });
       failEveryRequest(bed.sim, { status: 500, body: {} });
-      expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(502);
+      expect((await asUser(http().post('/account/transfer'), 'u-1')).status).toBe(502);
       failEveryRequest(bed.sim, { status: 200, body: 'not json' });
-      expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(502);
+      expect((await asUser(http().post('/account/transfer'), 'u-1')).status).toBe(502);
       failEveryRequest(bed.sim, { status: 401, body: {} });
-      expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(502);
+      expect((await asUser(http().post('/account/transfer'), 'u-1')).status).toBe(502);
       failEveryRequest(bed.sim, { status: 429, body: {} });
-      expect((await http().post('/account/transfer').set('x-user', 'u-1')).status).toBe(429);
+      expect((await asUser(http().post('/account/transfer'), 'u-1')).status).toBe(429);
     });
 
     it('never shows the token nor the API password in bodies or logs', async () => {
@@ -569,21 +520,11 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
         { reset: true as const },
       ]) {
         failEveryRequest(bed.sim, fault);
-        const res = await http()
-          .post('/account/transfer')
-          .set('x-user', 'u-1')
-          .set('x-verigator-token', token);
+        const res = await asUser(http().post('/account/transfer'), 'u-1', { token: token });
         bodies.push(res.text);
       }
       bed.sim.clearFaults();
-      bodies.push(
-        (
-          await http()
-            .post('/account/transfer')
-            .set('x-user', 'u-1')
-            .set('x-verigator-token', token)
-        ).text,
-      );
+      bodies.push((await asUser(http().post('/account/transfer'), 'u-1', { token: token })).text);
       expect(bodies[0]).toContain('INVALID_DATA');
       expect(bed.logger.text()).toContain('bad token');
       for (const text of [...bodies, bed.logger.text()]) {
@@ -598,7 +539,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       const store = new InMemoryTwoFactorStore();
       const setIfAbsent = jest.spyOn(store, 'setIfAbsent');
       const http = await boot({ store });
-      await http().post('/account/transfer').set('x-user', 'u-1');
+      await asUser(http().post('/account/transfer'), 'u-1');
       expect(setIfAbsent).toHaveBeenCalledTimes(1);
       expect(bed.app.get(TwoFactorStore)).toBe(store);
     });

@@ -13,6 +13,7 @@ import {
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test, TestingModule } from '@nestjs/testing';
+import request from 'supertest';
 import {
   AuthMethod,
   AuthService,
@@ -88,6 +89,25 @@ export class AccountController {
   totp() {
     return { done: true };
   }
+}
+
+/** The second factor a request carries, by the guard's default headers. */
+export interface SecondFactor {
+  /** The code the user received (`x-verigator-token`). */
+  token?: string;
+  /** A trusted device's token (`x-verigator-device-token`). */
+  deviceToken?: string;
+}
+
+/**
+ * Sends `req` as `user` (the `x-user` header {@link FakeLoginGuard} reads) with the second factor
+ * given, e.g. `asUser(http().post('/account/transfer'), 'alice', { token })`.
+ */
+export function asUser(req: request.Test, user: string, factor: SecondFactor = {}): request.Test {
+  req.set('x-user', user);
+  if (factor.token !== undefined) req.set('x-verigator-token', factor.token);
+  if (factor.deviceToken !== undefined) req.set('x-verigator-device-token', factor.deviceToken);
+  return req;
 }
 
 /** A logger that keeps every line, to search for leaks. */
