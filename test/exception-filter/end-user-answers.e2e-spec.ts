@@ -1,7 +1,12 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { VerigatorExceptionFilter } from '../../lib';
 import { VERIGATOR_ERROR_MESSAGES } from '../../lib/filters/verigator-error-response';
-import { ADAPTERS, AdapterFactory, TestModuleOptions } from '../utils/create-verigator-app';
+import {
+  ADAPTERS,
+  AdapterFactory,
+  TestModuleOptions,
+  expectAnswer,
+} from '../utils/create-verigator-app';
 import { failEveryRequest } from '../utils/simulator';
 import { useTestBed } from '../utils/test-bed';
 import { BareController } from './users-routes';
@@ -32,14 +37,13 @@ describe.each(ADAPTERS)('end users read only our words (%s)', (_name, adapter: A
     const http = await boot();
     failEveryRequest(bed.sim, { status: 429, headers: { 'Retry-After': '7' } });
     const limited = await http().get('/users/u-1');
-    expect(limited.status).toBe(429);
-    expect(limited.headers['retry-after']).toBe('7');
-    expect(limited.body).toEqual({
+    expectAnswer(limited, {
       statusCode: 429,
       error: 'Too Many Requests',
       message: VERIGATOR_ERROR_MESSAGES.RATE_LIMITED,
       code: 'RATE_LIMITED',
     });
+    expect(limited.headers['retry-after']).toBe('7');
     failEveryRequest(bed.sim, { reset: true });
     expect((await http().get('/users/u-1')).status).toBe(503);
   });
@@ -48,8 +52,7 @@ describe.each(ADAPTERS)('end users read only our words (%s)', (_name, adapter: A
     const http = await boot();
     failEveryRequest(bed.sim, { status: 404, body: { message: NOT_FOUND } });
     const res = await http().get('/users/nope');
-    expect(res.status).toBe(404);
-    expect(res.body).toEqual({
+    expectAnswer(res, {
       statusCode: 404,
       error: 'Not Found',
       message: VERIGATOR_ERROR_MESSAGES.NO_SUCH_RESOURCE,

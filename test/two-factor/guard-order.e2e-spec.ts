@@ -20,7 +20,12 @@ import {
   TwoFactorGuard,
   VerigatorModuleOptions,
 } from '../../lib';
-import { ADAPTERS, AdapterFactory, FakeLoginGuard } from '../utils/create-verigator-app';
+import {
+  ADAPTERS,
+  AdapterFactory,
+  FakeLoginGuard,
+  expectAnswer,
+} from '../utils/create-verigator-app';
 import { VALID_TOKEN, initiates, verifies } from '../utils/simulator';
 import { useTestBed } from '../utils/test-bed';
 
@@ -185,8 +190,7 @@ describe.each(ADAPTERS)('guard order (%s)', (_name, adapter: AdapterFactory) => 
 
     it.each(SAFE_ROUTES)('%s: the login guard answers first', async (_what, path) => {
       const anonymous = await bed.http().post(path);
-      expect(anonymous.status).toBe(401);
-      expect(anonymous.body).toEqual({
+      expectAnswer(anonymous, {
         statusCode: 401,
         error: 'Unauthorized',
         message: 'Log in first',

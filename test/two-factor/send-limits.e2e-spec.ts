@@ -1,6 +1,11 @@
 import { InMemoryTwoFactorStore } from '../../lib';
 import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
-import { ADAPTERS, AccountController, AdapterFactory } from '../utils/create-verigator-app';
+import {
+  ADAPTERS,
+  AccountController,
+  AdapterFactory,
+  expectAnswer,
+} from '../utils/create-verigator-app';
 import { closedPortUrl } from '../utils/recording-server';
 import {
   NO_ANSWER,
@@ -43,8 +48,7 @@ describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory)
         tick(5);
       }
       const refused = await ask();
-      expect(refused.status).toBe(429);
-      expect(refused.body).toEqual({
+      expectAnswer(refused, {
         statusCode: 429,
         error: 'Too Many Requests',
         code: 'TWO_FACTOR_SEND_LIMITED',

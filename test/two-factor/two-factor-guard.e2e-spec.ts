@@ -23,6 +23,7 @@ import {
   SERVICE_ID,
   TEST_PASSWORD,
   asUser,
+  expectAnswer,
 } from '../utils/create-verigator-app';
 import {
   NO_ANSWER,
@@ -163,8 +164,7 @@ describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) 
       const first = await asUser(http().post('/account/transfer'), 'u-1');
       const second = await asUser(http().post('/account/transfer'), 'u-1');
       for (const res of [first, second]) {
-        expect(res.status).toBe(401);
-        expect(res.body).toEqual({
+        expectAnswer(res, {
           statusCode: 401,
           error: 'Unauthorized',
           code: 'TWO_FACTOR_REQUIRED',

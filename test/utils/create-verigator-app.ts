@@ -110,6 +110,15 @@ export function asUser(req: request.Test, user: string, factor: SecondFactor = {
   return req;
 }
 
+/** Expects `res` to be exactly the JSON answer `body`, with `body.statusCode` as its status. */
+export function expectAnswer(
+  res: request.Response,
+  body: { statusCode: number } & Record<string, unknown>,
+): void {
+  expect(res.status).toBe(body.statusCode);
+  expect(res.body).toEqual(body);
+}
+
 /** A logger that keeps every line, to search for leaks. */
 export class CapturingLogger implements LoggerService {
   readonly lines: { level: string; text: string }[] = [];
