@@ -40,7 +40,7 @@ export function hasTwoFactorStep(handler: object): boolean {
  * that `@RequireTwoFactor()` guards leaves them to the route's step, which runs the guards
  * `deferred` to it first, in order, then its own; elsewhere a guard decides at once.
  */
-export async function decideInTurn<Guard extends object>(
+export function decideInTurn<Guard extends object>(
   guard: Guard,
   handler: object,
   deferred: Guard[],
@@ -49,8 +49,17 @@ export async function decideInTurn<Guard extends object>(
   if (stepGuardOf(guard.constructor) === undefined) {
     if (!hasTwoFactorStep(handler)) return decide(guard);
     deferred.push(guard);
-    return true;
+    return Promise.resolve(true);
   }
+  // Without guards deferred to it (the usual case), no extra async step on every request.
+  return deferred.length === 0 ? decide(guard) : decideDeferredFirst(guard, deferred, decide);
+}
+
+async function decideDeferredFirst<Guard extends object>(
+  guard: Guard,
+  deferred: Guard[],
+  decide: (guard: Guard) => Promise<boolean>,
+): Promise<boolean> {
   for (const earlier of deferred.splice(0)) {
     if (!(await decide(earlier))) return false;
   }
