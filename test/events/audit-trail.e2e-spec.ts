@@ -13,7 +13,6 @@ import {
   AccountController,
   AdapterFactory,
   CapturingLogger,
-  FakeLoginGuard,
   SERVICE_ID,
   TEST_PASSWORD,
   createVerigatorApp,
@@ -47,12 +46,7 @@ describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory)
     ({ app, logger } = await createVerigatorApp(
       sim.url,
       { onEvent: (event) => void events.push(event), ...options },
-      {
-        adapter,
-        controllers: [AccountController],
-        providers: [FakeLoginGuard],
-        beforeInit: (nest) => nest.useGlobalGuards(new FakeLoginGuard()),
-      },
+      { adapter, controllers: [AccountController] },
     ));
   }
 

@@ -21,7 +21,6 @@ import { instrumentVerigator } from '../../lib/opentelemetry';
 import { VerigatorSimulator } from '../../lib/testing';
 import {
   AccountController,
-  FakeLoginGuard,
   SERVICE_ID,
   TEST_PASSWORD,
   createVerigatorApp,
@@ -64,10 +63,7 @@ describe('instrumentVerigator: spans and metrics from the audit trail', () => {
     ({ app } = await createVerigatorApp(
       sim.url,
       { timeout: 2_000 },
-      {
-        controllers: [AccountController],
-        beforeInit: (nest) => nest.useGlobalGuards(new FakeLoginGuard()),
-      },
+      { controllers: [AccountController] },
     ));
   });
   afterAll(async () => {

@@ -55,6 +55,15 @@ type Sms = NonNullable<VerigatorModuleOptions['sms']>;
 /** An Estonian mobile number: `+372` `prefix` and five digits (the 6-digit prefix `372<prefix>`). */
 const eePhone = (i: number, prefix = '555') => `+372${prefix}${String(i).padStart(5, '0')}`;
 
+/** Signs a user up through the app's `POST /signup`; answers the new user's id. */
+async function signUp(
+  http: () => ReturnType<typeof request>,
+  username: string,
+  phoneNumber: string,
+): Promise<string> {
+  return (await http().post('/signup').send({ username, phoneNumber })).body.id as string;
+}
+
 describe.each(ADAPTERS)('SMS pumping defences (%s, in-memory store)', (_name, adapter) => {
   let sim: VerigatorSimulator;
   let app: INestApplication | undefined;
@@ -150,11 +159,7 @@ describe.each(ADAPTERS)('SMS pumping defences (%s, in-memory store)', (_name, ad
   it('stops a flood of new users at the app-wide budget, keeping the reserve for verified users', async () => {
     const http = await boot({ budget: { max: 10, window: 60_000, reservedForVerified: 0.3 } });
     // A user who verified before the flood.
-    const { id: known } = (
-      await http()
-        .post('/signup')
-        .send({ username: 'known', phoneNumber: eePhone(0) })
-    ).body;
+    const known = await signUp(http, 'known', eePhone(0));
     await http().post('/account/transfer').set('x-user', known).expect(401);
     await http()
       .post('/account/transfer')
@@ -164,13 +169,7 @@ describe.each(ADAPTERS)('SMS pumping defences (%s, in-memory store)', (_name, ad
     // The flood: 20 new accounts, one token-less request each.
     const ids: string[] = [];
     for (let i = 1; i <= 20; i++) {
-      ids.push(
-        (
-          await http()
-            .post('/signup')
-            .send({ username: `bot${i}`, phoneNumber: eePhone(i) })
-        ).body.id,
-      );
+      ids.push(await signUp(http, `bot${i}`, eePhone(i)));
     }
     const answers = await Promise.all(
       ids.map((id) => http().post('/account/transfer').set('x-user', id)),
@@ -195,12 +194,8 @@ describe.each(ADAPTERS)('SMS pumping defences (%s, in-memory store)', (_name, ad
 
   it('stops a burst into one prefix while another prefix still gets codes', async () => {
     const http = await boot({ prefixBudget: { max: 3, window: 60_000 } });
-    const signup = async (i: number, prefix: string) =>
-      (
-        await http()
-          .post('/signup')
-          .send({ username: `u${prefix}${i}`, phoneNumber: eePhone(i, prefix) })
-      ).body.id as string;
+    const signup = (i: number, prefix: string) =>
+      signUp(http, `u${prefix}${i}`, eePhone(i, prefix));
     const burst = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => signup(i, '555')));
     const other = await signup(1, '566');
     const answers = await Promise.all(
@@ -223,12 +218,7 @@ describe.each(ADAPTERS)('SMS pumping defences (%s, in-memory store)', (_name, ad
 
   it('a spent budget rejects AuthService.initiate with the RateLimitedError a 429 from Verigator gives', async () => {
     const http = await boot({ budget: { max: 1, window: 60_000, reservedForVerified: 0 } });
-    const signup = async (i: number) =>
-      (
-        await http()
-          .post('/signup')
-          .send({ username: `r${i}`, phoneNumber: eePhone(i) })
-      ).body.id as string;
+    const signup = (i: number) => signUp(http, `r${i}`, eePhone(i));
     const [first, second] = [await signup(1), await signup(2)];
     const auth = app!.get(AuthService);
     await auth.initiate(SERVICE, first, AuthMethod.SMS);
@@ -244,21 +234,9 @@ describe.each(ADAPTERS)('SMS pumping defences (%s, in-memory store)', (_name, ad
 
   it('keeps TOTP working for users known to have the app once the budget is spent', async () => {
     const http = await boot({ budget: { max: 1, window: 60_000, reservedForVerified: 0 } });
-    const { id: appUser } = (
-      await http()
-        .post('/signup')
-        .send({ username: 'app', phoneNumber: eePhone(1) })
-    ).body;
-    const { id: smsUser } = (
-      await http()
-        .post('/signup')
-        .send({ username: 'sms', phoneNumber: eePhone(2) })
-    ).body;
-    const { id: newUser } = (
-      await http()
-        .post('/signup')
-        .send({ username: 'new', phoneNumber: eePhone(3) })
-    ).body;
+    const appUser = await signUp(http, 'app', eePhone(1));
+    const smsUser = await signUp(http, 'sms', eePhone(2));
+    const newUser = await signUp(http, 'new', eePhone(3));
     sim.enrolDevice(SERVICE, appUser);
     // Verigator answers totp: nothing counted, and the library now knows the user has the app.
     const first = await http().post('/account/totp').set('x-user', appUser).expect(401);
@@ -320,10 +298,7 @@ describeWithRedisAndCluster('SMS budget shared by two instances', (redisServer) 
     const ids: string[] = [];
     for (let i = 0; i < 24; i++) {
       const prefix = i % 2 ? '555' : '566';
-      const res = await (i % 2 ? a : b)()
-        .post('/signup')
-        .send({ username: `bot${i}`, phoneNumber: eePhone(i, prefix) });
-      ids.push(res.body.id);
+      ids.push(await signUp(i % 2 ? a : b, `bot${i}`, eePhone(i, prefix)));
     }
     const answers = await Promise.all(
       ids.map((id, i) => (i % 2 ? b : a)().post('/account/transfer').set('x-user', id)),

@@ -1,42 +1,19 @@
-import { InMemoryTwoFactorStore } from '../../lib';
 import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
-import {
-  ADAPTERS,
-  AccountController,
-  AdapterFactory,
-  expectAnswer,
-} from '../utils/create-verigator-app';
+import { ADAPTERS, AdapterFactory, asUser, expectAnswer } from '../utils/create-verigator-app';
 import { closedPortUrl } from '../utils/recording-server';
-import {
-  NO_ANSWER,
-  SHORT_TIMEOUT,
-  VALID_TOKEN,
-  failEveryRequest,
-  initiates,
-  verifies,
-} from '../utils/simulator';
-import { useTestBed } from '../utils/test-bed';
+import { NO_ANSWER, VALID_TOKEN, failEveryRequest, initiates, verifies } from '../utils/simulator';
+import { useGuardBed } from '../utils/test-bed';
 
 describe.each(ADAPTERS)('SMS send limits (%s)', (_name, adapter: AdapterFactory) => {
-  const bed = useTestBed();
-  /** The store's clock: tests move it instead of waiting. */
-  let now = 0;
-  const tick = (ms: number) => (now += ms);
-  beforeEach(() => {
-    now = Date.now();
-  });
+  const bed = useGuardBed(adapter);
+  const tick = (ms: number) => bed.advance(ms);
 
   async function boot(twoFactor: TwoFactorModuleOptions = {}, endpoint = bed.sim.url) {
-    const store = new InMemoryTwoFactorStore({ now: () => now });
-    await bed.boot(
-      { endpoint, timeout: SHORT_TIMEOUT, twoFactor: { store, ...twoFactor } },
-      { adapter, controllers: [AccountController] },
-    );
-    const http = () => bed.http();
+    const http = await bed.bootGuard(twoFactor, {}, { endpoint });
     return {
-      ask: (user = 'u-1') => http().post('/account/transfer').set('x-user', user),
+      ask: (user = 'u-1') => asUser(http().post('/account/transfer'), user),
       verify: (token: string, user = 'u-1') =>
-        http().post('/account/transfer').set('x-user', user).set('x-verigator-token', token),
+        asUser(http().post('/account/transfer'), user, { token }),
     };
   }
 

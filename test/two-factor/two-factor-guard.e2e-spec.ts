@@ -17,7 +17,6 @@ import {
 import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
 import {
   ADAPTERS,
-  AccountController,
   AdapterFactory,
   FakeLoginGuard,
   SERVICE_ID,
@@ -27,14 +26,13 @@ import {
 } from '../utils/create-verigator-app';
 import {
   NO_ANSWER,
-  SHORT_TIMEOUT,
   VALID_TOKEN,
   failEveryRequest,
   initiates,
   verifies,
   verifyFails,
 } from '../utils/simulator';
-import { useTestBed } from '../utils/test-bed';
+import { useGuardBed } from '../utils/test-bed';
 
 /** Routes besides the shared `AccountController`'s (transfer, remembered for 60 s, totp). */
 @Controller('account')
@@ -95,34 +93,17 @@ class CustomGuardController {
 }
 
 describe.each(ADAPTERS)('TwoFactorGuard (%s)', (_name, adapter: AdapterFactory) => {
-  const bed = useTestBed({ services: ['svc-other'] });
+  const bed = useGuardBed(adapter, { services: ['svc-other'] });
+  const advance = (ms: number) => bed.advance(ms);
 
-  async function boot(twoFactor: TwoFactorModuleOptions = {}, extra: { global?: boolean } = {}) {
+  function boot(twoFactor: TwoFactorModuleOptions = {}, extra: { global?: boolean } = {}) {
     const providers: Provider[] = [{ provide: APP_GUARD, useClass: FakeLoginGuard }];
     if (extra.global) providers.push({ provide: APP_GUARD, useClass: TwoFactorGuard });
-    const store = new InMemoryTwoFactorStore({ now: () => now });
-    await bed.boot(
-      { timeout: SHORT_TIMEOUT, twoFactor: { store, ...twoFactor } },
-      {
-        adapter,
-        controllers: [
-          AccountController,
-          AccountExtrasController,
-          ClassLevelController,
-          CustomGuardController,
-        ],
-        providers: [...providers, QueryTokenGuard],
-      },
-    );
-    return () => bed.http();
+    return bed.bootGuard(twoFactor, {
+      controllers: [AccountExtrasController, ClassLevelController, CustomGuardController],
+      providers: [...providers, QueryTokenGuard],
+    });
   }
-
-  /** The store's clock: tests move it instead of waiting. */
-  let now = 0;
-  const advance = (ms: number) => (now += ms);
-  beforeEach(() => {
-    now = Date.now();
-  });
 
   describe('finding the user', () => {
     it('answers 401 TWO_FACTOR_USER_UNKNOWN without a user, calling nobody', async () => {

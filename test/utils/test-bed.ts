@@ -1,7 +1,11 @@
 import { INestApplication } from '@nestjs/common';
+import { InMemoryTwoFactorStore } from '../../lib';
+import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
 import request from 'supertest';
 import { VerigatorSimulator } from '../../lib/testing';
 import {
+  AccountController,
+  AdapterFactory,
   CapturingLogger,
   TestAppSetup,
   TestModuleOptions,
@@ -9,7 +13,7 @@ import {
   createVerigatorApp,
 } from './create-verigator-app';
 import { RecordingServer } from './recording-server';
-import { TestSimulatorOptions, startSimulator } from './simulator';
+import { SHORT_TIMEOUT, TestSimulatorOptions, startSimulator } from './simulator';
 
 /** What a suite's tests reach through {@link useTestBed}. */
 export interface TestBed {
@@ -102,4 +106,53 @@ export function useRecordedClient<S extends RecordingServer = RecordingServer>(
       return client;
     },
   };
+}
+
+/** What a guard suite's tests reach through {@link useGuardBed}, besides the {@link TestBed}. */
+export interface GuardBed extends TestBed {
+  /** Moves the two-factor store's clock, which starts at the wall-clock time in every test. */
+  advance(ms: number): void;
+  /**
+   * Boots the test's app on `adapter` with `AccountController` and `setup`'s controllers and
+   * providers; the guard's `twoFactor` options with an in-memory store on the test's clock, a
+   * {@link SHORT_TIMEOUT} unless `options` say otherwise. Answers an agent on it.
+   */
+  bootGuard(
+    twoFactor?: TwoFactorModuleOptions,
+    setup?: TestAppSetup,
+    options?: TestModuleOptions,
+  ): Promise<() => ReturnType<typeof request>>;
+}
+
+/**
+ * {@link useTestBed} for suites about the guard's decisions: apps on one adapter, whose store's
+ * time the tests move instead of waiting. Call it inside `describe`.
+ */
+export function useGuardBed(
+  adapter: AdapterFactory,
+  simulator: TestSimulatorOptions = {},
+): GuardBed {
+  const bed = useTestBed(simulator);
+  let now = 0;
+  beforeEach(() => {
+    now = Date.now();
+  });
+  // The bed is the prototype, so that its getters stay live.
+  return Object.assign(Object.create(bed) as TestBed, {
+    advance(ms: number) {
+      now += ms;
+    },
+    async bootGuard(
+      twoFactor: TwoFactorModuleOptions = {},
+      { controllers = [], ...setup }: TestAppSetup = {},
+      options: TestModuleOptions = {},
+    ) {
+      const store = new InMemoryTwoFactorStore({ now: () => now });
+      await bed.boot(
+        { timeout: SHORT_TIMEOUT, ...options, twoFactor: { store, ...twoFactor } },
+        { adapter, controllers: [AccountController, ...controllers], ...setup },
+      );
+      return () => bed.http();
+    },
+  });
 }
