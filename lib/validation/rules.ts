@@ -57,14 +57,17 @@ export function IsVerigatorId(): PropertyDecorator {
   );
 }
 
-/** The rule of {@link IsPossiblePhoneNumber}: `+` and digits, of a possible length for the country. */
+/** E.164's shape: `+`, a country code not starting with 0, 7 to 15 digits in all. */
+const E164_SHAPE = /^\+[1-9]\d{6,14}$/;
+
+/** The rule of {@link IsPossiblePhoneNumber}: E.164's shape, of a possible length for the country. */
 function isPossiblePhone(value: unknown): boolean {
-  return typeof value === 'string' && /^\+\d+$/.test(value) && isPossiblePhoneNumber(value);
+  return typeof value === 'string' && E164_SHAPE.test(value) && isPossiblePhoneNumber(value);
 }
 
 /**
- * Checks that a value is `+` and digits forming a *possible* number for its country
- * (right length per libphonenumber-js). It does not demand a number that is assigned:
+ * Checks that a value is an E.164 number (`+`, 7 to 15 digits) that is *possible* for its
+ * country (right length per libphonenumber-js). It does not demand a number that is assigned:
  * Verigator is the judge of that, and its own example numbers would fail the stricter check.
  */
 export function IsPossiblePhoneNumber(options?: ValidationOptions): PropertyDecorator {
