@@ -245,6 +245,6 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
   }
 
   private state(context: ExecutionContext): state.TwoFactorRequestState<TwoFactorGuard> {
-    return state.requestState(this.getRequestResponse(context).request);
+    return state.requestState(context, () => this.getRequestResponse(context).request);
   }
 }

@@ -26,15 +26,28 @@ export abstract class TwoFactorIdentity {
     protected readonly options: ResolvedTwoFactorOptions,
   ) {}
 
+  /**
+   * Each route's options once read, by handler and then class (a subclass's route may share its
+   * handler with its base class's): decorators are read at startup, not on every request.
+   */
+  private readonly routes = new WeakMap<object, Map<object, TwoFactorRouteOptions | undefined>>();
+
   /** The route's options (method beats class); `{}` without decorator; `undefined` when skipped. */
   protected getRouteOptions(context: ExecutionContext): TwoFactorRouteOptions | undefined {
+    const handler = context.getHandler();
+    const type = context.getClass();
+    let byClass = this.routes.get(handler);
+    if (byClass === undefined) this.routes.set(handler, (byClass = new Map()));
+    if (byClass.has(type)) return byClass.get(type);
     const metadata = this.reflector.getAllAndOverride<TwoFactorMetadata | undefined>(
       TWO_FACTOR_METADATA,
-      [context.getHandler(), context.getClass()],
+      [handler, type],
     );
     // A step without metadata sits on a method a subclass's decorator shares with its base class.
-    if (metadata?.skip || (metadata === undefined && stepGuardOf(this.constructor))) return;
-    return metadata?.options ?? {};
+    const skipped = metadata?.skip || (metadata === undefined && stepGuardOf(this.constructor));
+    const options = skipped ? undefined : (metadata?.options ?? {});
+    byClass.set(type, options);
+    return options;
   }
 
   /** The adapter's request and response (Express or Fastify), also behind a GraphQL resolver. */
