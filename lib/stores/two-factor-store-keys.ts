@@ -48,23 +48,11 @@ export function twoFactorStoreKey(
   kind: TwoFactorStoreKeyKind | 'recovery',
   ...parts: string[]
 ): string {
-  // Concatenated, not mapped and joined: the guard builds several keys on every request.
-  let key = `${PREFIX}${kind}:${userTag(parts[0] ?? '', parts[1] ?? '')}`;
+  // Concatenated, not mapped and joined: the guard builds a key on every request.
+  const [serviceId = '', userId = ''] = parts;
+  let key = `${PREFIX}${kind}:{${encodeURIComponent(serviceId)}:${encodeURIComponent(userId)}}`;
   for (let i = 2; i < parts.length; i++) key += `:${encodeURIComponent(parts[i])}`;
   return key;
-}
-
-/** The user's part of the last key built: a request's keys are built one after another. */
-const lastUser = { serviceId: '', userId: '', tag: '{:}' };
-
-/** `{<serviceId>:<userId>}`, URI-encoded. */
-function userTag(serviceId: string, userId: string): string {
-  if (serviceId !== lastUser.serviceId || userId !== lastUser.userId) {
-    lastUser.tag = `{${encodeURIComponent(serviceId)}:${encodeURIComponent(userId)}}`;
-    lastUser.serviceId = serviceId;
-    lastUser.userId = userId;
-  }
-  return lastUser.tag;
 }
 
 /** True for a key of a lockout counter or a send budget (see `TWO_FACTOR_SECURITY_KINDS`). */
