@@ -27,9 +27,8 @@ import { decideInTurn, stepGuardOf } from './two-factor-step';
 
 /**
  * Step-up authentication: lets a request through only with a fresh second factor. The flow: who
- * (the user) → remembered? → a trusted device? → a recovery code (used up)? → without token, send
- * a code (401 `TWO_FACTOR_REQUIRED`); with one, verify it (and trust the device if asked) → within
- * the limits (`TwoFactorLimits`: attempts, sends) → the answer.
+ * (the user) → remembered? → a trusted device? → a recovery code (used up)? → no token: send a
+ * code (401); a token: verify it (trust the device if asked) → limits (`TwoFactorLimits`) → answer.
  *
  * Which routes: the nearest `@RequireTwoFactor()` / `@SkipTwoFactor()` (method, else class);
  * with neither, the module defaults. So as a global `APP_GUARD` it protects every route not
@@ -48,7 +47,7 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
   private readonly limits: TwoFactorLimits;
   private readonly records: TwoFactorRecords;
   private readonly devices: TrustedDevices;
-  private readonly recovery = new TwoFactorRecovery(this.options);
+  private readonly recovery: TwoFactorRecovery;
 
   constructor(
     reflector: Reflector,
@@ -61,6 +60,7 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
     this.limits = new TwoFactorLimits(store, options, keyOf);
     this.records = new TwoFactorRecords(store, options, keyOf);
     this.devices = new TrustedDevices(store, options, keyOf);
+    this.recovery = new TwoFactorRecovery(options, this.limits, this.records);
   }
 
   /** Runs this guard class's checks once per request; outside HTTP see two-factor-transports. */
@@ -92,7 +92,7 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
     }
     const code = check.recoveryCodes ? await this.getRecoveryCode(context) : undefined;
     if (code !== undefined) {
-      const refusal = await this.recovery.recover(this.limits, check, code, this.state(context));
+      const refusal = await this.recovery.recover(check, code, this.state(context), session);
       if (refusal) throw this.refuse(context, refusal);
       this.emitEvent(context, { type: 'recoveryCode', outcome: 'passed' });
       return true;

@@ -1,7 +1,8 @@
-import { Controller, INestApplication, Post, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, INestApplication, Post, Req, UseGuards } from '@nestjs/common';
 import Redis, { Cluster } from 'ioredis';
 import request from 'supertest';
 import {
+  AuthMethod,
   InMemoryRecoveryCodeStore,
   RecoveryCodeStore,
   RecoveryCodesService,
@@ -48,6 +49,29 @@ class AccountController {
   }
 }
 
+/** Routes that remember a success for a minute (`maxAge`), by SMS and by TOTP. */
+@Controller('session')
+@UseGuards(FakeLoginGuard)
+class SessionController {
+  @RequireTwoFactor({ maxAge: 60_000 })
+  @Get('balance')
+  balance() {
+    return { balance: 100 };
+  }
+
+  @RequireTwoFactor({ maxAge: 60_000 })
+  @Get('statements')
+  statements() {
+    return { statements: [] };
+  }
+
+  @RequireTwoFactor({ method: AuthMethod.TOTP, maxAge: 60_000 })
+  @Get('keys')
+  keys() {
+    return { keys: [] };
+  }
+}
+
 /** Calls that reached the simulator's auth endpoint (initiate: SMS; verify). */
 const authCalls = (sim: VerigatorSimulator) =>
   sim.requests().filter((r) => r.path.endsWith('/auth')).length;
@@ -79,7 +103,11 @@ describe.each(ADAPTERS)('recovery codes (%s, in-memory stores)', (_name, adapter
         onEvent: (event) => void events.push(event),
         ...options,
       },
-      { adapter, controllers: [AccountController], providers: [FakeLoginGuard] },
+      {
+        adapter,
+        controllers: [AccountController, SessionController],
+        providers: [FakeLoginGuard],
+      },
     ));
     return () => request(app!.getHttpServer());
   }
@@ -119,6 +147,77 @@ describe.each(ADAPTERS)('recovery codes (%s, in-memory stores)', (_name, adapter
     expect(events[0]).toMatchObject({ userId: USER, outcome: 'passed', route: expect.any(String) });
     const seen = JSON.stringify(events) + logger.text();
     for (const code of codes) expect(seen).not.toContain(code.slice(5, 9));
+  });
+
+  describe('on a route with maxAge', () => {
+    const read = (http: () => request.Agent, path: string, code?: string) => {
+      const req = http().get(`/session/${path}`).set('x-user', USER);
+      return code === undefined ? req : req.set('x-verigator-recovery-code', code);
+    };
+    const decisions = () => events.filter((e) => e.type !== 'call').map((e) => e.type);
+    /** Boots with recovery codes and these other `twoFactor` options. */
+    const bootWith = (twoFactor: VerigatorModuleOptions['twoFactor']) =>
+      boot({
+        twoFactor: {
+          recoveryCodes: { store: new InMemoryRecoveryCodeStore(), secrets: { v1: SECRET } },
+          ...twoFactor,
+        },
+      });
+
+    it("remembers a recovery code as a verified code of the route's method: no device, no SMS", async () => {
+      const http = await bootWith({ trustedDevices: { transport: 'header' } });
+      const [code] = await app!.get(RecoveryCodesService).generate(USER);
+
+      const used = await read(http, 'balance', code).set('x-verigator-remember-device', 'true');
+      expect([used.status, used.body]).toEqual([200, { balance: 100 }]);
+      expect(used.headers['x-verigator-device-token']).toBeUndefined();
+      expect((await read(http, 'balance').expect(200)).body).toEqual({ balance: 100 });
+      expect((await read(http, 'statements').expect(200)).body).toEqual({ statements: [] });
+      expect(await app!.get(RecoveryCodesService).remaining(USER)).toBe(9);
+      expect([authCalls(sim), sim.messages().length]).toEqual([0, 0]);
+      expect(decisions()).toEqual(['recoveryCode', 'remembered', 'remembered']);
+
+      // An SMS-route success does not pass a TOTP route, nor a route without maxAge.
+      expect((await read(http, 'keys').expect(401)).body.code).toBe('TWO_FACTOR_REQUIRED');
+      expect((await transfer(http).expect(401)).body.code).toBe('TWO_FACTOR_REQUIRED');
+    });
+
+    it('counts a code on a TOTP route as TOTP, which passes SMS routes too', async () => {
+      const http = await boot();
+      const [code] = await app!.get(RecoveryCodesService).generate(USER);
+      expect((await read(http, 'keys', code).expect(200)).body).toEqual({ keys: [] });
+      await read(http, 'keys').expect(200);
+      await read(http, 'balance').expect(200);
+      expect(decisions()).toEqual(['recoveryCode', 'remembered', 'remembered']);
+      expect(authCalls(sim)).toBe(0);
+    });
+
+    it('asks again where the route has no maxAge', async () => {
+      const http = await boot();
+      const [code] = await app!.get(RecoveryCodesService).generate(USER);
+      await transfer(http, code).expect(201);
+      expect((await transfer(http).expect(401)).body.code).toBe('TWO_FACTOR_REQUIRED');
+    });
+
+    it('does not let it pass a route that takes no recovery code, even within maxAge', async () => {
+      const http = await bootWith({ maxAge: 60_000 });
+      const [code] = await app!.get(RecoveryCodesService).generate(USER);
+      await transfer(http, code).expect(201);
+      await transfer(http).expect(201);
+      const asked = await http().post('/account/recovery-codes').set('x-user', USER).expect(401);
+      expect(asked.body.code).toBe('TWO_FACTOR_REQUIRED');
+      expect(sim.messages()).toHaveLength(1);
+    });
+
+    it('binds the remembered code to the session key', async () => {
+      const http = await bootWith({ sessionKey: (req) => req.headers['x-session'] });
+      const [code] = await app!.get(RecoveryCodesService).generate(USER);
+      await read(http, 'balance', code).set('x-session', 's-1').expect(200);
+      const same = await read(http, 'balance').set('x-session', 's-1');
+      const other = await read(http, 'balance').set('x-session', 's-2');
+      const none = await read(http, 'balance');
+      expect([same.status, other.status, none.status]).toEqual([200, 401, 401]);
+    });
   });
 
   it('does not let a recovery code make new codes: that route sends an SMS instead', async () => {

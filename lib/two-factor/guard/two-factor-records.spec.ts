@@ -74,22 +74,26 @@ describe('TwoFactorRecords', () => {
 
   it('remembers a success for its method and those it outranks, per session', async () => {
     const subject = records();
+    const remembered = (method: AuthMethod, session: string) =>
+      subject.isRemembered({ ...user, method, maxAge: 60_000, recoveryCodes: false }, session);
     await subject.remember(user, AuthMethod.SMS, 's-1', 60_000);
-    expect(
-      await subject.isRemembered({ ...user, method: AuthMethod.SMS, maxAge: 60_000 }, 's-1'),
-    ).toBe(true);
-    expect(
-      await subject.isRemembered({ ...user, method: AuthMethod.TOTP, maxAge: 60_000 }, 's-1'),
-    ).toBe(false);
-    expect(
-      await subject.isRemembered({ ...user, method: AuthMethod.SMS, maxAge: 60_000 }, 's-2'),
-    ).toBe(false);
+    expect(await remembered(AuthMethod.SMS, 's-1')).toBe(true);
+    expect(await remembered(AuthMethod.TOTP, 's-1')).toBe(false);
+    expect(await remembered(AuthMethod.SMS, 's-2')).toBe(false);
     await subject.remember(user, AuthMethod.TOTP, 's-2', 60_000);
-    expect(
-      await subject.isRemembered({ ...user, method: AuthMethod.TOTP, maxAge: 60_000 }, 's-2'),
-    ).toBe(true);
-    expect(
-      await subject.isRemembered({ ...user, method: AuthMethod.SMS, maxAge: 60_000 }, 's-2'),
-    ).toBe(true);
+    expect(await remembered(AuthMethod.TOTP, 's-2')).toBe(true);
+    expect(await remembered(AuthMethod.SMS, 's-2')).toBe(true);
+    now = 60_000;
+    expect(await remembered(AuthMethod.SMS, 's-2')).toBe(false);
+  });
+
+  it('lets a success a recovery code made pass only routes that take recovery codes', async () => {
+    const subject = records();
+    const route = { ...user, method: AuthMethod.SMS, maxAge: 60_000 };
+    await subject.remember(user, AuthMethod.TOTP, 's-1', 60_000, 'recoveryCode');
+    expect(await subject.isRemembered({ ...route, recoveryCodes: true }, 's-1')).toBe(true);
+    expect(await subject.isRemembered({ ...route, recoveryCodes: false }, 's-1')).toBe(false);
+    await subject.remember(user, AuthMethod.SMS, 's-1', 60_000);
+    expect(await subject.isRemembered({ ...route, recoveryCodes: false }, 's-1')).toBe(true);
   });
 });

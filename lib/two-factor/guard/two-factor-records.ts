@@ -3,12 +3,16 @@ import { TwoFactorStore } from '../../stores/two-factor.store';
 import { ResolvedTwoFactorOptions } from '../two-factor-options.interface';
 import { TwoFactorKeyOf, TwoFactorUser } from './two-factor-limits';
 
+const RECOVERY_CODE = 'recoveryCode';
+
 /**
  * What the guard remembers of a user's codes, in the `TwoFactorStore`, per method:
  * - a cooldown per route method (`cooldown`), holding the method Verigator used;
  * - the SMS code this app sent that may still be valid (`smsCodeLifetime`), holding the route
  *   method that asked for it;
- * - remembered successes (`maxAge`), one per method a success counts for: TOTP outranks SMS.
+ * - remembered successes (`maxAge`), one per method a success counts for: TOTP outranks SMS. The
+ *   time it was made, followed by ` recoveryCode` when a recovery code made it: such a success
+ *   passes only routes that take recovery codes (a route without them demands a Verigator code).
  */
 export class TwoFactorRecords {
   constructor(
@@ -75,24 +79,33 @@ export class TwoFactorRecords {
     ]);
   }
 
-  /** True when a success that counts for the route's method is remembered for `session` within `maxAge`. */
+  /**
+   * True when a success that counts for the route's method is remembered for `session` within
+   * `maxAge`; one a recovery code made, only on a route that takes recovery codes.
+   */
   async isRemembered(
-    route: TwoFactorUser & { method: AuthMethod; maxAge: number },
+    route: TwoFactorUser & { method: AuthMethod; maxAge: number; recoveryCodes: boolean },
     session: string,
   ): Promise<boolean> {
     const record = await this.store.get(this.successKey(route, route.method, session));
-    const verifiedAt = Number(record?.value);
-    return Number.isFinite(verifiedAt) && Date.now() - verifiedAt < route.maxAge;
+    const [time, by] = record?.value.split(' ') ?? [];
+    if (by !== undefined && !(by === RECOVERY_CODE && route.recoveryCodes)) return false;
+    const madeAt = Number(time);
+    return Number.isFinite(madeAt) && Date.now() - madeAt < route.maxAge;
   }
 
-  /** Remembers a success counted as `countsAs`, for it and every method it outranks. */
+  /**
+   * Remembers a success counted as `countsAs`, for it and every method it outranks; `by` marks one
+   * a recovery code made.
+   */
   async remember(
     user: TwoFactorUser,
     countsAs: AuthMethod,
     session: string,
     maxAge: number,
+    by?: typeof RECOVERY_CODE,
   ): Promise<void> {
-    const now = String(Date.now());
+    const now = by === undefined ? String(Date.now()) : `${Date.now()} ${by}`;
     await Promise.all(
       AUTH_METHODS.filter((method) => outranks(countsAs, method)).map((method) =>
         this.store.set(this.successKey(user, method, session), now, maxAge),

@@ -3,6 +3,7 @@ import { RecoveryCodes } from '../../recovery-codes/recovery-codes';
 import { InMemoryTwoFactorStore } from '../../stores/in-memory-two-factor.store';
 import { twoFactorStoreKey } from '../../stores/two-factor-store-keys';
 import { TwoFactorLimits } from './two-factor-limits';
+import { TwoFactorRecords } from './two-factor-records';
 import { TwoFactorRecovery } from './two-factor-recovery';
 import { TwoFactorCheck, TwoFactorRequestState } from './two-factor-request-state';
 
@@ -23,18 +24,25 @@ describe('TwoFactorRecovery', () => {
     count: 10,
   };
   let limits: TwoFactorLimits;
+  let records: TwoFactorRecords;
   let recovery: TwoFactorRecovery;
   let request: Pick<TwoFactorRequestState, 'proofs'>;
   let codes: string[];
-  const recover = (code: string, on = check) => recovery.recover(limits, on, code, request);
+  const recover = (code: string, on = check) => recovery.recover(on, code, request);
 
   beforeEach(async () => {
+    const store = new InMemoryTwoFactorStore();
     limits = new TwoFactorLimits(
-      new InMemoryTwoFactorStore(),
+      store,
       { maxAttempts: 3, window: 60_000, maxSends: 1, sendWindow: 60_000 },
       twoFactorStoreKey,
     );
-    recovery = new TwoFactorRecovery({ recoveryCodes });
+    records = new TwoFactorRecords(
+      store,
+      { cooldown: 60_000, smsCodeLifetime: 60_000 },
+      twoFactorStoreKey,
+    );
+    recovery = new TwoFactorRecovery({ recoveryCodes }, limits, records);
     request = { proofs: [] };
     codes = await new RecoveryCodes(recoveryCodes).generate(check);
   });
@@ -51,12 +59,22 @@ describe('TwoFactorRecovery', () => {
     expect(request.proofs).toHaveLength(1);
   });
 
+  it("remembers a success for the session as the route's method, with maxAge only", async () => {
+    const sms = { ...check, method: 'sms' as TwoFactorCheck['method'], maxAge: 60_000 };
+    expect(await recovery.recover(sms, codes[0], request, 's-1')).toBeUndefined();
+    expect(await records.isRemembered(sms, 's-1')).toBe(true);
+    expect(await records.isRemembered(sms, 's-2')).toBe(false);
+    expect(await records.isRemembered({ ...sms, method: check.method }, 's-1')).toBe(false);
+    await recovery.recover({ ...sms, userId: 'u-2' }, 'AAAA-AAAA-AAAA-AAAA', request, 's-1');
+    expect(await records.isRemembered({ ...sms, userId: 'u-2' }, 's-1')).toBe(false);
+  });
+
   it('takes no code where the route or the module says no, and touches nothing', async () => {
     expect(await recover(codes[0], { ...check, recoveryCodes: false })).toMatchObject({
       code: 'TWO_FACTOR_INVALID',
     });
-    const off = new TwoFactorRecovery({});
-    expect(await off.recover(limits, check, codes[0], request)).toMatchObject({
+    const off = new TwoFactorRecovery({}, limits, records);
+    expect(await off.recover(check, codes[0], request)).toMatchObject({
       code: 'TWO_FACTOR_INVALID',
     });
     expect(await recoveryCodes.store.count(check)).toBe(10);
