@@ -19,6 +19,7 @@ const { createServer } = require('node:http');
 const net = require('node:net');
 const { Test } = require('@nestjs/testing');
 const { default: Redis } = require('ioredis');
+const { stopWithProcess } = require('./lib/stop-with-process.cjs');
 const {
   InMemoryTwoFactorStore,
   RedisTwoFactorStore,
@@ -63,18 +64,32 @@ async function startRedis() {
   const { port } = probe.address();
   await new Promise((resolve) => probe.close(resolve));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  const child = spawn('redis-server', args, { stdio: 'ignore' });
-  await new Promise((resolve, reject) => {
-    child.once('error', () =>
-      reject(new Error('redis-server is not installed (or set REDIS_URL)')),
-    );
-    child.once('spawn', resolve);
-  });
-  const url = `redis://127.0.0.1:${port}`;
-  const probeClient = new Redis(url, { retryStrategy: () => 20 }).on('error', () => {});
-  await probeClient.ping();
-  probeClient.disconnect();
-  return { url, stop: async () => void child.kill('SIGKILL') };
+  const child = stopWithProcess(spawn('redis-server', args, { stdio: 'ignore' }));
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', resolve);
+      child.kill('SIGKILL');
+    });
+  try {
+    await new Promise((resolve, reject) => {
+      child.once('error', () =>
+        reject(new Error('redis-server is not installed (or set REDIS_URL)')),
+      );
+      child.once('spawn', resolve);
+    });
+    const url = `redis://127.0.0.1:${port}`;
+    const probeClient = new Redis(url, { retryStrategy: () => 20 }).on('error', () => {});
+    try {
+      await probeClient.ping();
+    } finally {
+      probeClient.disconnect();
+    }
+    return { url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /** Counts store calls, and round trips as waves of calls (sequential runs only). */
@@ -157,11 +172,8 @@ async function prime(guard, scenario, prefix, workers) {
     await decide(guard, `${prefix}-${w}`, scenario.prime ?? undefined);
 }
 
-async function main() {
-  const verigator = await startFakeVerigator();
-  const endpoint = `http://127.0.0.1:${verigator.address().port}`;
-  const redisServer = await startRedis();
-  const redis = new Redis(redisServer.url);
+/** Runs every scenario on both stores; resolves to their results. */
+async function measure(endpoint, redis) {
   let commands = 0;
   const sendCommand = redis.sendCommand.bind(redis);
   redis.sendCommand = (command, stream) => {
@@ -217,20 +229,32 @@ async function main() {
         `${result.sequentialRoundTripsPerDecision} sequential round trips per decision`,
     );
   }
+  return results;
+}
 
-  redis.disconnect();
-  await redisServer.stop();
-  verigator.closeAllConnections();
-  await new Promise((resolve) => verigator.close(resolve));
-  console.log(
-    JSON.stringify({
-      benchmark: 'stores',
-      requests: REQUESTS,
-      concurrency: CONCURRENCY,
-      rounds: ROUNDS,
-      results,
-    }),
-  );
+async function main() {
+  const verigator = await startFakeVerigator();
+  let redisServer;
+  let redis;
+  try {
+    redisServer = await startRedis();
+    redis = new Redis(redisServer.url);
+    const results = await measure(`http://127.0.0.1:${verigator.address().port}`, redis);
+    console.log(
+      JSON.stringify({
+        benchmark: 'stores',
+        requests: REQUESTS,
+        concurrency: CONCURRENCY,
+        rounds: ROUNDS,
+        results,
+      }),
+    );
+  } finally {
+    redis?.disconnect();
+    await redisServer?.stop();
+    verigator.closeAllConnections();
+    await new Promise((resolve) => verigator.close(resolve));
+  }
 }
 
 main().catch((error) => {

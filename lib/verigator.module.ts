@@ -19,6 +19,7 @@ import { TwoFactorStore } from './stores/two-factor.store';
 import { TrustedDevicesService } from './trusted-devices/trusted-devices.service';
 import { TwoFactorGuard } from './two-factor/two-factor.guard';
 import { TwoFactorRoutesCheck } from './two-factor/two-factor-routes.check';
+import { TwoFactorFeatureDocs } from './two-factor/decorators/two-factor-openapi';
 import { VERIGATOR_OPTIONS, VERIGATOR_TWO_FACTOR_OPTIONS } from './verigator.constants';
 import { ConfigurableVerigatorModule } from './verigator.module-definition';
 
@@ -53,6 +54,7 @@ import { ConfigurableVerigatorModule } from './verigator.module-definition';
     TwoFactorGuard,
     TrustedDevicesService,
     TwoFactorRoutesCheck,
+    TwoFactorFeatureDocs,
     VerigatorHealthIndicator,
   ],
   exports: [

@@ -5,15 +5,20 @@
  */
 const { spawn } = require('node:child_process');
 const { join } = require('node:path');
+const { stopWithProcess } = require('./stop-with-process.cjs');
 
 const SCRIPT = join(__dirname, '..', 'stores.cjs');
 
 function benchRedisStore({ rounds, log }) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SCRIPT], {
-      env: { ...process.env, BENCH_ROUNDS: String(rounds), BENCH_REQUESTS: '1500' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    // SIGTERM, so that the script stops its redis-server before it ends.
+    const child = stopWithProcess(
+      spawn(process.execPath, [SCRIPT], {
+        env: { ...process.env, BENCH_ROUNDS: String(rounds), BENCH_REQUESTS: '1500' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+      'SIGTERM',
+    );
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.on('close', (code) => {

@@ -156,8 +156,31 @@ function orderProblem({ guards, nearest }: RouteGuards): string | undefined {
 /** Every HTTP route of the app, with its guards in the order Nest runs them. */
 function findRoutes(modules: ModulesContainer): RouteGuards[] {
   const globalGuards = findGlobalGuards(modules);
+  return listHttpRoutes(modules).map(({ controller, handler, name, nearest }) => ({
+    name: describeRoute(controller, handler, name),
+    guards: [
+      ...globalGuards,
+      ...readArray(GUARDS_METADATA, controller),
+      ...readArray(GUARDS_METADATA, handler),
+    ],
+    nearest,
+  }));
+}
+
+/** One HTTP route handler of the app's controllers. */
+export interface HttpRoute {
+  controller: Type;
+  handler: object;
+  /** The handler's method name. */
+  name: string;
+  /** The nearest `@RequireTwoFactor()` / `@SkipTwoFactor()` (method, else class). */
+  nearest?: TwoFactorMetadata;
+}
+
+/** Every HTTP route handler of the app's controllers, once per controller class. */
+export function listHttpRoutes(modules: ModulesContainer): HttpRoute[] {
   const scanner = new MetadataScanner();
-  const routes: RouteGuards[] = [];
+  const routes: HttpRoute[] = [];
   const seen = new Set<Type>();
   for (const moduleRef of modules.values()) {
     for (const wrapper of moduleRef.controllers.values()) {
@@ -167,16 +190,9 @@ function findRoutes(modules: ModulesContainer): RouteGuards[] {
       for (const name of scanner.getAllMethodNames(controller.prototype)) {
         const handler = (controller.prototype as Record<string, object>)[name];
         if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-        routes.push({
-          name: describeRoute(controller, handler, name),
-          guards: [
-            ...globalGuards,
-            ...readArray(GUARDS_METADATA, controller),
-            ...readArray(GUARDS_METADATA, handler),
-          ],
-          nearest: (Reflect.getMetadata(TWO_FACTOR_METADATA, handler) ??
-            Reflect.getMetadata(TWO_FACTOR_METADATA, controller)) as TwoFactorMetadata | undefined,
-        });
+        const nearest = (Reflect.getMetadata(TWO_FACTOR_METADATA, handler) ??
+          Reflect.getMetadata(TWO_FACTOR_METADATA, controller)) as TwoFactorMetadata | undefined;
+        routes.push({ controller, handler, name, nearest });
       }
     }
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, INestApplication, Module, Post } from '@nestjs/common';
+import { Body, Controller, Get, INestApplication, Module, Post } from '@nestjs/common';
 import { ApiCreatedResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { plainToInstance } from 'class-transformer';
@@ -6,11 +6,18 @@ import { validateSync } from 'class-validator';
 import {
   CreateServiceDto,
   CreateUserDto,
+  InMemoryRecoveryCodeStore,
   InitiateAuthDto,
   RequireTwoFactor,
+  SkipTwoFactor,
   VerifyTokenDto,
   VerigatorModule,
+  VerigatorModuleOptions,
 } from '../../lib';
+
+type TrustedDevicesOptions = NonNullable<
+  NonNullable<VerigatorModuleOptions['twoFactor']>['trustedDevices']
+>;
 
 @Controller()
 class AccountController {
@@ -153,4 +160,142 @@ describe('OpenAPI document (@nestjs/swagger)', () => {
     expect(document.paths['/users'].post!.parameters ?? []).toEqual([]);
     expect(document.paths['/users'].post!.responses['401']).toBeUndefined();
   });
+
+  it('without trusted devices or recovery codes configured, a route documents neither', () => {
+    expect(parameterNames(document, '/transfer')).toEqual(['header X-Verigator-Token']);
+  });
 });
+
+@Controller('features')
+class FeaturesController {
+  @RequireTwoFactor()
+  @Post('both')
+  both(): string {
+    return 'ok';
+  }
+
+  @RequireTwoFactor({ recoveryCodes: false })
+  @Post('devices-only')
+  devicesOnly(): string {
+    return 'ok';
+  }
+
+  @RequireTwoFactor({ trustedDevices: false, recoveryCodes: false })
+  @Post('fresh-code')
+  freshCode(): string {
+    return 'ok';
+  }
+
+  @Get('open')
+  open(): string {
+    return 'ok';
+  }
+}
+
+@RequireTwoFactor({ trustedDevices: false })
+@Controller('recovery-only')
+class RecoveryOnlyController {
+  @Post()
+  act(): string {
+    return 'ok';
+  }
+
+  @SkipTwoFactor()
+  @Get('skipped')
+  skipped(): string {
+    return 'ok';
+  }
+}
+
+/** `in name` of each parameter of the route's first operation, as swagger lists them. */
+function parameterNames(document: OpenAPIObject, path: string): string[] {
+  const item = document.paths[path];
+  const operation = (item.post ?? item.get)!;
+  return (operation.parameters ?? []).map((parameter) => {
+    const { in: where, name } = parameter as { in: string; name: string };
+    return `${where} ${name}`;
+  });
+}
+
+describe.each<[string, TrustedDevicesOptions, string]>([
+  [
+    'cookie',
+    { transport: 'cookie', cookieName: '__Host-shop-device' },
+    'cookie __Host-shop-device',
+  ],
+  ['header', { transport: 'header' }, 'header X-Verigator-Device-Token'],
+])(
+  'OpenAPI document with trusted devices (%s) and recovery codes',
+  (_transport, trustedDevices, deviceToken) => {
+    let app: INestApplication;
+    let document: OpenAPIObject;
+
+    beforeAll(async () => {
+      @Module({
+        imports: [
+          VerigatorModule.forRoot({
+            username: 'demo',
+            password: 'demo',
+            endpoint: 'http://127.0.0.1:9',
+            serviceId: 'svc-openapi',
+            twoFactor: {
+              trustedDevices,
+              recoveryCodes: {
+                store: new InMemoryRecoveryCodeStore(),
+                secrets: { v1: 'openapi-recovery-secret-0123456789abcdef' },
+              },
+            },
+          }),
+        ],
+        controllers: [FeaturesController, RecoveryOnlyController],
+      })
+      class AppModule {}
+      // As a usual bootstrap does: the document is built before app.init() / listen().
+      const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+      app = moduleRef.createNestApplication({ logger: false });
+      document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
+    });
+    afterAll(() => app?.close());
+
+    const token = 'header X-Verigator-Token';
+    const remember = 'header X-Verigator-Remember-Device';
+    const recovery = 'header X-Verigator-Recovery-Code';
+
+    it('a route with both features documents the device token, remember-device and recovery-code', () => {
+      expect(parameterNames(document, '/features/both')).toEqual([
+        token,
+        deviceToken,
+        remember,
+        recovery,
+      ]);
+    });
+
+    it('each is optional and described', () => {
+      const parameters = document.paths['/features/both'].post!.parameters as unknown as {
+        name: string;
+        required: boolean;
+        description: string;
+        schema: { type: string };
+      }[];
+      for (const parameter of parameters) {
+        expect(parameter).toMatchObject({ required: false, schema: { type: 'string' } });
+        expect(parameter.description).toMatch(/\w{3,}/);
+      }
+    });
+
+    it('a route option turned off leaves its parameters out', () => {
+      expect(parameterNames(document, '/features/devices-only')).toEqual([
+        token,
+        deviceToken,
+        remember,
+      ]);
+      expect(parameterNames(document, '/features/fresh-code')).toEqual([token]);
+      expect(parameterNames(document, '/recovery-only')).toEqual([token, recovery]);
+    });
+
+    it('routes without the second factor document none of them', () => {
+      expect(parameterNames(document, '/features/open')).toEqual([]);
+      expect(parameterNames(document, '/recovery-only/skipped')).not.toContain(recovery);
+    });
+  },
+);

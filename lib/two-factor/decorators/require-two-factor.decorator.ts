@@ -23,7 +23,8 @@ export interface RequireTwoFactorOptions extends TwoFactorRouteOptions {
  * after every global, class and method guard whatever the decorator order, so your login guard
  * always runs first, and before any interceptor, pipe or handler. For `@nestjs/swagger`, the
  * route documents the `X-Verigator-Token` header and the guard's answers (401, 429, 502, 503,
- * 504, ...) with their `code` values.
+ * 504, ...) with their `code` values, and the trusted-device and recovery-code parameters where
+ * the route takes them.
  * @throws VerigatorConfigurationError at declaration when an option is unusable.
  * @example
  * @RequireTwoFactor({ method: AuthMethod.TOTP, maxAge: 5 * 60_000 })
