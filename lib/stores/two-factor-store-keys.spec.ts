@@ -14,13 +14,21 @@ describe('twoFactorStoreKey', () => {
 
   it('URI-encodes every part, whatever its characters', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: fc.oneof(fc.constant('é'), fc.string({ unit: 'binary-ascii', maxLength: 1 })) }), { maxLength: 4 }), (parts) => {
-        const [serviceId = '', userId = '', ...rest] = parts.map(encodeURIComponent);
-        const tail = rest.map((part) => `:${part}`).join('');
-        expect(twoFactorStoreKey('sms', ...parts)).toBe(
-          `verigator-2fa:sms:{${serviceId}:${userId}}${tail}`,
-        );
-      }),
+      fc.property(
+        fc.array(
+          fc.string({
+            unit: fc.oneof(fc.constant('é'), fc.string({ unit: 'binary-ascii', maxLength: 1 })),
+          }),
+          { maxLength: 4 },
+        ),
+        (parts) => {
+          const [serviceId = '', userId = '', ...rest] = parts.map(encodeURIComponent);
+          const tail = rest.map((part) => `:${part}`).join('');
+          expect(twoFactorStoreKey('sms', ...parts)).toBe(
+            `verigator-2fa:sms:{${serviceId}:${userId}}${tail}`,
+          );
+        },
+      ),
     );
   });
 
