@@ -11,10 +11,10 @@
  *
  * And the verifying path as the app runs it, without the HTTP server: the module's real
  * `AuthService` calling the simulator, 16 requests at once, `@RequireTwoFactor()` vs an async
- * guard calling `AuthService.verify` itself (the same Verigator call, the same request). Many
- * short rounds, each running subject and baseline twice in mirrored order (S B B S), give ratios
- * of CPU per call and of calls per second with far less noise than three processes under
- * autocannon.
+ * guard calling `AuthService.verify` itself (the same Verigator call, the same request), and
+ * its floor (the same step reading the user and the token, then verifying: nothing else). Many
+ * short rounds, each running every contender twice in mirrored order, give ratios of CPU per call
+ * and of calls per second with far less noise than three processes under autocannon.
  */
 require('reflect-metadata');
 const { Reflector } = require('@nestjs/core');
@@ -119,8 +119,23 @@ const verifiesItselfWith = (auth) => ({
 });
 
 /**
+ * The floor of `@RequireTwoFactor()`'s verifying path: its step as Nest calls it, reading the user
+ * and the token with its own readers, then verifying; no limits, no store, no cleanup.
+ */
+function floorOf(auth) {
+  const guard = stepOf('verifying', auth, new InMemoryTwoFactorStore());
+  guard.check = async function check(context) {
+    const userId = await this.getUserId(context);
+    const token = await this.getToken(context);
+    return (await this.authService.verify(SERVICE, userId, token)).verified;
+  };
+  return guard;
+}
+
+/**
  * The verifying path against the simulator at `upstreamUrl`: per round, CPU per call and calls
- * per second of `@RequireTwoFactor()` ÷ the guard calling `AuthService.verify` itself.
+ * per second of `@RequireTwoFactor()` and of its floor, each ÷ the guard calling
+ * `AuthService.verify` itself, and `@RequireTwoFactor()` ÷ its floor (what its checks cost).
  */
 async function againstUpstream(consumer, upstreamUrl, { rounds, calls, concurrency }) {
   class UpstreamModule {}
@@ -138,32 +153,43 @@ async function againstUpstream(consumer, upstreamUrl, { rounds, calls, concurren
         [stepOf('verifying', auth, new InMemoryTwoFactorStore())],
         Routes.prototype.verifying,
       ],
+      floor: [[floorOf(auth)], Routes.prototype.verifying],
       baseline: [[verifiesItselfWith(auth)], Routes.prototype.baseline],
     };
+    const names = Object.keys(contenders);
     const measure = async (name) => {
       const cpu = cpuNow();
       const started = performance.now();
       await run(consumer, ...contenders[name], calls / 2, concurrency);
       return { cpuUs: cpuNow() - cpu, ms: performance.now() - started };
     };
-    await measure('subject'); // warm-up
-    await measure('baseline');
-    const cpu = [];
-    const throughput = [];
+    for (const name of names) await measure(name); // warm-up
+    const pairs = { subject: 'baseline', floor: 'baseline', checks: ['subject', 'floor'] };
+    const cpu = { subject: [], floor: [], checks: [] };
+    const throughput = { subject: [], floor: [], checks: [] };
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 ? ['subject', 'baseline'] : ['baseline', 'subject'];
-      const runs = { subject: [], baseline: [] };
+      // Each twice, in mirrored order (A B C C B A), the order rotated every round.
+      const order = [...names.slice(round % 3), ...names.slice(0, round % 3)];
+      const runs = { subject: [], floor: [], baseline: [] };
       for (const name of [...order, ...[...order].reverse()]) runs[name].push(await measure(name));
       const sum = (name, key) => runs[name][0][key] + runs[name][1][key];
-      // Both ran `calls` calls this round: the ratios of their totals are per call.
-      cpu.push(sum('subject', 'cpuUs') / sum('baseline', 'cpuUs'));
-      throughput.push(sum('baseline', 'ms') / sum('subject', 'ms'));
+      // Each ran `calls` calls this round: the ratios of their totals are per call.
+      for (const [ratio, of] of Object.entries(pairs)) {
+        const [subject, baseline] = Array.isArray(of) ? of : [ratio, of];
+        cpu[ratio].push(sum(subject, 'cpuUs') / sum(baseline, 'cpuUs'));
+        throughput[ratio].push(sum(baseline, 'ms') / sum(subject, 'ms'));
+      }
     }
+    const summary = (ratio) => ({
+      cpuRatio: spread(cpu[ratio], 3),
+      throughputRatio: spread(throughput[ratio], 3),
+    });
     return {
       concurrency,
       callsPerRound: calls,
-      cpuRatio: spread(cpu, 3),
-      throughputRatio: spread(throughput, 3),
+      ...summary('subject'),
+      floor: summary('floor'),
+      checks: summary('checks'),
     };
   } finally {
     await app.close();

@@ -29,8 +29,8 @@ export interface InMemoryTwoFactorStoreOptions {
 interface Entry {
   value: string;
   expiresAt: number;
-  /** Eviction tier: 0 for ordinary records, else the counter's value capped at `TOP_TIER`. */
-  tier: number;
+  /** Whether it holds a security decision (`isSecurityKey`), to keep longest. */
+  security: boolean;
 }
 
 /** Share of `maxEntries` freed at once when full, so sweeps stay rare. */
@@ -45,9 +45,8 @@ const TOP_TIER = 5;
  * `maxEntries / 10` writes.
  */
 export class InMemoryTwoFactorStore implements TwoFactorStore {
+  /** The records in order of last write (a Map keeps insertion order). */
   private readonly entries = new Map<string, Entry>();
-  /** Per tier, its keys in order of last write (Maps keep insertion order). */
-  private readonly tiers = Array.from({ length: TOP_TIER + 1 }, () => new Map<string, Entry>());
   private readonly maxEntries: number;
   private readonly isSecurityKey: (key: string) => boolean;
   private readonly logger: Pick<LoggerService, 'warn'>;
@@ -105,66 +104,57 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
       key,
       String(Math.max(0, (Number.parseInt(entry.value, 10) || 0) - 1)),
       entry.expiresAt,
+      entry,
     );
   }
 
   async delete(key: string): Promise<void> {
-    this.remove(key);
+    this.entries.delete(key);
   }
 
   private live(key: string, now: number): Entry | undefined {
     const entry = this.entries.get(key);
     if (entry && entry.expiresAt <= now) {
-      this.remove(key);
+      this.entries.delete(key);
       return undefined;
     }
     return entry;
   }
 
   /**
-   * Stores a record as the most recently written of its tier. A key already held keeps its entry
-   * (updated in place, moved to the end of its tier, its kind known from its tier): no new
-   * object, no room check.
+   * Stores a record as the most recently written. A key already held keeps its entry (updated in
+   * place, moved to the end, its kind known): no new object, no room check.
    */
   private write(key: string, value: string, expiresAt: number, held = this.entries.get(key)): void {
     if (held) {
-      this.tiers[held.tier].delete(key);
+      this.entries.delete(key);
       held.value = value;
       held.expiresAt = expiresAt;
-      held.tier = held.tier === 0 ? 0 : counterTier(value);
-      this.tiers[held.tier].set(key, held);
+      this.entries.set(key, held);
       return;
     }
     if (this.entries.size >= this.maxEntries) this.makeRoom();
-    const entry = { value, expiresAt, tier: this.isSecurityKey(key) ? counterTier(value) : 0 };
-    this.entries.set(key, entry);
-    this.tiers[entry.tier].set(key, entry);
-  }
-
-  private remove(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    this.tiers[entry.tier].delete(key);
+    this.entries.set(key, { value, expiresAt, security: this.isSecurityKey(key) });
   }
 
   /**
-   * Sweeps expired records, then drops the least recently written records, lowest tier first,
-   * until a share is free; warns when live security records had to go.
+   * Sweeps expired records, then drops the least recently written records of the lowest tier
+   * first (ordinary records, then security records by count) until a share is free; warns when
+   * live security records had to go. One pass sorts the keys into tiers.
    */
   private makeRoom(): void {
     const now = this.now();
+    const tiers: string[][] = Array.from({ length: TOP_TIER + 1 }, () => []);
     for (const [key, entry] of this.entries) {
-      if (entry.expiresAt <= now) this.remove(key);
+      if (entry.expiresAt <= now) this.entries.delete(key);
+      else tiers[entry.security ? counterTier(entry.value) : 0].push(key);
     }
-    const target = Math.floor(this.maxEntries * (1 - EVICTION_SHARE));
+    let excess = this.entries.size - Math.floor(this.maxEntries * (1 - EVICTION_SHARE));
     let securityEvicted = 0;
-    for (const tier of this.tiers) {
-      for (const key of tier.keys()) {
-        if (this.entries.size <= target) break;
-        if (this.entries.get(key)!.tier > 0) securityEvicted++;
-        this.remove(key);
-      }
+    for (const [tier, keys] of tiers.entries()) {
+      for (const key of keys.slice(0, Math.max(0, excess))) this.entries.delete(key);
+      if (tier > 0) securityEvicted += Math.min(keys.length, Math.max(0, excess));
+      excess -= keys.length;
     }
     if (securityEvicted > 0) {
       this.logger.warn(

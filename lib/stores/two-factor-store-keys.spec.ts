@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { isTwoFactorSecurityKey, twoFactorStoreKey } from './two-factor-store-keys';
 
 describe('twoFactorStoreKey', () => {
@@ -9,6 +10,26 @@ describe('twoFactorStoreKey', () => {
     [[], 'verigator-2fa:attempts:{:}'],
   ])('keys the parts %j as %s', (parts, key) => {
     expect(twoFactorStoreKey('attempts', ...parts)).toBe(key);
+  });
+
+  it('URI-encodes every part, whatever its characters', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.string({
+            unit: fc.oneof(fc.constant('é'), fc.string({ unit: 'binary-ascii', maxLength: 1 })),
+          }),
+          { maxLength: 4 },
+        ),
+        (parts) => {
+          const [serviceId = '', userId = '', ...rest] = parts.map(encodeURIComponent);
+          const tail = rest.map((part) => `:${part}`).join('');
+          expect(twoFactorStoreKey('sms', ...parts)).toBe(
+            `verigator-2fa:sms:{${serviceId}:${userId}}${tail}`,
+          );
+        },
+      ),
+    );
   });
 
   it('marks lockout counters and send budgets as security keys, not cooldowns', () => {

@@ -153,14 +153,14 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
         await this.records.endCodes(check, true);
       throw this.refuse(context, answers.notVerified(result.status));
     }
+    const { method } = countsAs;
     await Promise.all([
       this.limits.resetAttempts(check),
       this.records.endCodes(check, true),
-      session !== undefined && this.records.remember(check, countsAs.method, session, check.maxAge),
+      session !== undefined && this.records.remember(check, method, session, check.maxAge),
     ]);
-    this.state(context).proofs.push({ ...check, method: countsAs.method });
+    this.state(context).proofs.push({ serviceId: check.serviceId, userId: check.userId, method });
     this.emitEvent(context, { type: 'verified', outcome: 'passed' });
-    const { method } = countsAs;
     if (await this.devices.issueIfAsked(this.getRequestResponse(context), check, method))
       this.emitEvent(context, { type: 'deviceTrusted', outcome: 'passed', method });
     return true;
