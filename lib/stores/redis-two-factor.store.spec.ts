@@ -58,7 +58,10 @@ describeWithRedis('RedisTwoFactorStore', () => {
     let cluster: Cluster;
     beforeAll(async () => {
       await redisCluster.start();
-      cluster = new Cluster(redisCluster.nodes);
+      // disconnectTimeout as the clients above: after the master-down test, a slot refresh's
+      // connection leaves ioredis's disconnect timer (2 s by default) running past disconnect(),
+      // which held the test process open after the suite.
+      cluster = redisCluster.client({ disconnectTimeout: 50 });
     });
     afterAll(async () => {
       cluster.disconnect();

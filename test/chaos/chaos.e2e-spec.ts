@@ -14,8 +14,12 @@ const REQUESTS = 700;
 const CONCURRENCY = 50;
 /** Users (each driven by CONCURRENCY / USERS workers at once, to race the cooldown claim). */
 const USERS = 25;
-/** The client timeout: short, so that delayed answers cost little. */
-const TIMEOUT_MS = 400;
+/**
+ * The client timeout: only the injected delay runs past it. 50 calls at a time on a loaded 2-core
+ * machine take over 400 ms: with 400 the calls that were not faulted timed out there too, opened
+ * the breaker (550-600 of the 700 answers 503) and left 2-5 passes of the 10 required.
+ */
+const TIMEOUT_MS = 5000;
 /** Each fault kind's chance per Verigator request: four kinds, about 10% of requests in all. */
 const FAULT_PROBABILITY = 0.026;
 const ALLOWED_STATUSES = new Set([200, 201, 401, 429, 502, 503, 504]);
@@ -76,7 +80,7 @@ describe('the sample app under injected Verigator faults', () => {
       for (const fault of [
         { status: 500 },
         { reset: true },
-        { delayMs: TIMEOUT_MS + 150 },
+        { delayMs: 2 * TIMEOUT_MS },
         { status: 200, body: '<html>upstream proxy error</html>' },
       ]) {
         sim.injectFault({ ...fault, path: '/v1/**', probability: FAULT_PROBABILITY, times: 1e9 });
