@@ -1,4 +1,4 @@
-import { Body, Controller, Get, INestApplication, Module, Post } from '@nestjs/common';
+import { Body, Controller, Get, INestApplication, Module, Post, Type } from '@nestjs/common';
 import { ApiCreatedResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { plainToInstance } from 'class-transformer';
@@ -44,6 +44,28 @@ class AdminController {
   }
 }
 
+/** An app of `controllers` (not initialised): Verigator is unreachable, only documents are built. */
+async function appOf(
+  controllers: Type[],
+  twoFactor?: VerigatorModuleOptions['twoFactor'],
+): Promise<INestApplication> {
+  @Module({
+    imports: [
+      VerigatorModule.forRoot({
+        username: 'demo',
+        password: 'demo',
+        endpoint: 'http://127.0.0.1:9',
+        serviceId: 'svc-openapi',
+        twoFactor,
+      }),
+    ],
+    controllers,
+  })
+  class AppModule {}
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  return moduleRef.createNestApplication({ logger: false });
+}
+
 type Schema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };
 
 describe('OpenAPI document (@nestjs/swagger)', () => {
@@ -51,20 +73,7 @@ describe('OpenAPI document (@nestjs/swagger)', () => {
   let document: OpenAPIObject;
 
   beforeAll(async () => {
-    @Module({
-      imports: [
-        VerigatorModule.forRoot({
-          username: 'demo',
-          password: 'demo',
-          endpoint: 'http://127.0.0.1:9',
-          serviceId: 'svc-openapi',
-        }),
-      ],
-      controllers: [AccountController, AdminController],
-    })
-    class AppModule {}
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    app = await appOf([AccountController, AdminController]);
     await app.init();
     // A user's routes take the DTOs as bodies (as POST /users does); the others as extra models.
     document = SwaggerModule.createDocument(app, new DocumentBuilder().build(), {
@@ -231,28 +240,14 @@ describe.each<[string, TrustedDevicesOptions, string]>([
     let document: OpenAPIObject;
 
     beforeAll(async () => {
-      @Module({
-        imports: [
-          VerigatorModule.forRoot({
-            username: 'demo',
-            password: 'demo',
-            endpoint: 'http://127.0.0.1:9',
-            serviceId: 'svc-openapi',
-            twoFactor: {
-              trustedDevices,
-              recoveryCodes: {
-                store: new InMemoryRecoveryCodeStore(),
-                secrets: { v1: 'openapi-recovery-secret-0123456789abcdef' },
-              },
-            },
-          }),
-        ],
-        controllers: [FeaturesController, RecoveryOnlyController],
-      })
-      class AppModule {}
+      app = await appOf([FeaturesController, RecoveryOnlyController], {
+        trustedDevices,
+        recoveryCodes: {
+          store: new InMemoryRecoveryCodeStore(),
+          secrets: { v1: 'openapi-recovery-secret-0123456789abcdef' },
+        },
+      });
       // As a usual bootstrap does: the document is built before app.init() / listen().
-      const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-      app = moduleRef.createNestApplication({ logger: false });
       document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
     });
     afterAll(() => app?.close());
