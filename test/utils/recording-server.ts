@@ -114,11 +114,15 @@ function parseJson(text: string): Record<string, unknown> {
   }
 }
 
-/** Starts a closed port: an address where nothing listens. */
+/**
+ * Ports where nothing listens: below the ephemeral range, so no `listen(0)` of another test file
+ * running at the same time can take one (a port freed by binding port 0 and closing it could be
+ * handed out again at once: a "connection refused" test once got a 404 from another suite's server).
+ */
+const CLOSED_PORTS = [1, 2, 3, 4];
+let closedPorts = 0;
+
+/** An address where nothing listens: each call gives the next of four such ports. */
 export async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${CLOSED_PORTS[closedPorts++ % CLOSED_PORTS.length]}`;
 }
