@@ -152,8 +152,9 @@ export class InMemoryTwoFactorStore implements TwoFactorStore {
     let excess = this.entries.size - Math.floor(this.maxEntries * (1 - EVICTION_SHARE));
     let securityEvicted = 0;
     for (const [tier, keys] of tiers.entries()) {
-      for (const key of keys.slice(0, Math.max(0, excess))) this.entries.delete(key);
-      if (tier > 0) securityEvicted += Math.min(keys.length, Math.max(0, excess));
+      const dropped = keys.slice(0, Math.max(0, excess));
+      for (const key of dropped) this.entries.delete(key);
+      if (tier > 0) securityEvicted += dropped.length;
       excess -= keys.length;
     }
     if (securityEvicted > 0) {
