@@ -47,7 +47,10 @@ describe('retries follow what is safe to repeat', () => {
    * A client whose deadline leaves room for every retry however busy the machine: with the 400 ms
    * one, a slow attempt leaves no time for the next (`MIN_ATTEMPT_MS`), by design.
    */
-  const unhurried = useRecordedClient({ timeout: 30_000, circuitBreaker: false });
+  const unhurried = useRecordedClient(
+    { timeout: 30_000, circuitBreaker: false },
+    new TimedServer(),
+  );
   beforeEach(() => upstream.replyByDefault({ status: 200, body: SERVICE }));
   beforeEach(() => unhurried.upstream.replyByDefault({ status: 200, body: SERVICE }));
 
@@ -118,18 +121,11 @@ describe('retries follow what is safe to repeat', () => {
   });
 
   it('waits at least Retry-After before retrying a 429', async () => {
-    const patient = await createVerigatorApp(upstream.url, {
-      timeout: 3000,
-      circuitBreaker: false,
-    });
-    try {
-      upstream.reply({ status: 429, body: {}, headers: { 'Retry-After': '1' } });
-      await expect(patient.services.get('svc-1')).resolves.toMatchObject({ id: 'svc-1' });
-      expect(upstream.arrivals).toHaveLength(2);
-      expect(upstream.arrivals[1] - upstream.arrivals[0]).toBeGreaterThanOrEqual(950);
-    } finally {
-      await patient.app.close();
-    }
+    unhurried.upstream.reply({ status: 429, body: {}, headers: { 'Retry-After': '1' } });
+    await expect(unhurried.client.services.get('svc-1')).resolves.toMatchObject({ id: 'svc-1' });
+    const { arrivals } = unhurried.upstream;
+    expect(arrivals).toHaveLength(2);
+    expect(arrivals[1] - arrivals[0]).toBeGreaterThanOrEqual(950);
   });
 
   it('does not retry a 429 whose Retry-After passes the deadline', async () => {
