@@ -9,9 +9,14 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { RequireTwoFactor, TwoFactorGuard } from '../../lib';
+import {
+  InMemoryRecoveryCodeStore,
+  RecoveryCodesService,
+  RequireTwoFactor,
+  TwoFactorGuard,
+} from '../../lib';
 import { ADAPTERS, AdapterFactory, FakeLoginGuard } from '../utils/create-verigator-app';
-import { VALID_TOKEN, verifies } from '../utils/simulator';
+import { VALID_TOKEN, initiates, verifies } from '../utils/simulator';
 import { useTestBed } from '../utils/test-bed';
 
 /** Counts its checks; adds a requirement: the `x-hardware-key` header. */
@@ -130,5 +135,83 @@ describe.each(ADAPTERS)(
         expect(verifies(bed.sim).length - verifiesBefore).toBe(1);
       },
     );
+  },
+);
+
+/** A stricter guard class for sensitive routes: it takes no recovery code, whatever the route says. */
+@Injectable()
+class FreshCodeGuard extends TwoFactorGuard {
+  protected override getRouteOptions(context: ExecutionContext) {
+    const route = super.getRouteOptions(context);
+    return route && { ...route, recoveryCodes: false };
+  }
+}
+
+/** Behind a global `TwoFactorGuard` (which takes recovery codes) and `FreshCodeGuard`. */
+@Controller('phone')
+class PhoneController {
+  @RequireTwoFactor({ guard: FreshCodeGuard })
+  @Post()
+  change() {
+    return { changed: true };
+  }
+
+  @Post('plain')
+  plain() {
+    return { done: true };
+  }
+}
+
+describe.each(ADAPTERS)(
+  'a recovery code serves only the guard classes that take one (%s)',
+  (_name, adapter: AdapterFactory) => {
+    const bed = useTestBed();
+
+    async function boot() {
+      const recoveryCodes = {
+        store: new InMemoryRecoveryCodeStore(),
+        secrets: { v1: 'recovery-secret-of-at-least-32-characters' },
+      };
+      await bed.boot(
+        { twoFactor: { recoveryCodes } },
+        {
+          adapter,
+          controllers: [PhoneController],
+          providers: [
+            { provide: APP_GUARD, useClass: FakeLoginGuard },
+            { provide: APP_GUARD, useClass: TwoFactorGuard },
+          ],
+        },
+      );
+      return bed.app.get(RecoveryCodesService);
+    }
+    const post = (path: string, user: string, headers: Record<string, string> = {}) =>
+      bed
+        .http()
+        .post(path)
+        .set({ 'x-user': user, ...headers });
+
+    it('a recovery code passes the first but not FreshCodeGuard: a code is sent, as without one', async () => {
+      const codes = await boot();
+      const [code] = await codes.generate('u-1');
+
+      const withCode = await post('/phone', 'u-1', { 'x-verigator-recovery-code': code });
+      const without = await post('/phone', 'u-2');
+      expect(without.body).toMatchObject({ statusCode: 401, code: 'TWO_FACTOR_REQUIRED' });
+      expect([withCode.status, withCode.body]).toEqual([without.status, without.body]);
+      expect(initiates(bed.sim).map((r) => r.path)).toEqual([
+        expect.stringContaining('/users/u-1/'),
+        expect.stringContaining('/users/u-2/'),
+      ]);
+
+      // The first guard class used the code up: it passes nowhere any more.
+      expect(await codes.remaining('u-1')).toBe(9);
+      const again = await post('/phone/plain', 'u-1', { 'x-verigator-recovery-code': code });
+      expect([again.status, again.body.code]).toEqual([401, 'TWO_FACTOR_INVALID']);
+
+      const verified = await post('/phone', 'u-1', { 'x-verigator-token': VALID_TOKEN });
+      expect([verified.status, verified.body]).toEqual([201, { changed: true }]);
+      expect(verifies(bed.sim)).toHaveLength(1);
+    });
   },
 );

@@ -5,6 +5,18 @@ import { TwoFactorKeyOf, TwoFactorUser } from './two-factor-limits';
 
 const RECOVERY_CODE = 'recoveryCode';
 
+/** What made a success other than a verified Verigator code: a recovery code. */
+export type SuccessBy = typeof RECOVERY_CODE;
+
+/**
+ * True when a success made `by` (`undefined`: a verified Verigator code) may pass `check`: one a
+ * recovery code made, only where recovery codes are taken. Remembered and in-request successes
+ * alike.
+ */
+export function successServes(by: string | undefined, check: { recoveryCodes: boolean }): boolean {
+  return by === undefined || (by === RECOVERY_CODE && check.recoveryCodes);
+}
+
 /**
  * What the guard remembers of a user's codes, in the `TwoFactorStore`, per method:
  * - a cooldown per route method (`cooldown`), holding the method Verigator used;
@@ -89,7 +101,7 @@ export class TwoFactorRecords {
   ): Promise<boolean> {
     const record = await this.store.get(this.successKey(route, route.method, session));
     const [time, by] = record?.value.split(' ') ?? [];
-    if (by !== undefined && !(by === RECOVERY_CODE && route.recoveryCodes)) return false;
+    if (!successServes(by, route)) return false;
     const madeAt = Number(time);
     return Number.isFinite(madeAt) && Date.now() - madeAt < route.maxAge;
   }
@@ -103,7 +115,7 @@ export class TwoFactorRecords {
     countsAs: AuthMethod,
     session: string,
     maxAge: number,
-    by?: typeof RECOVERY_CODE,
+    by?: SuccessBy,
   ): Promise<void> {
     const now = by === undefined ? String(Date.now()) : `${Date.now()} ${by}`;
     await Promise.all(

@@ -5,7 +5,7 @@ import { twoFactorStoreKey } from '../../stores/two-factor-store-keys';
 import { TwoFactorLimits } from './two-factor-limits';
 import { TwoFactorRecords } from './two-factor-records';
 import { TwoFactorRecovery } from './two-factor-recovery';
-import { TwoFactorCheck, TwoFactorRequestState } from './two-factor-request-state';
+import { TwoFactorCheck, TwoFactorRequestState, provenInRequest } from './two-factor-request-state';
 
 describe('TwoFactorRecovery', () => {
   const check: TwoFactorCheck = {
@@ -49,7 +49,9 @@ describe('TwoFactorRecovery', () => {
 
   it('passes a code once, recording the proof; a used or wrong code is 401 TWO_FACTOR_INVALID', async () => {
     expect(await recover(codes[0])).toBeUndefined();
-    expect(request.proofs).toEqual([{ serviceId: 'svc', userId: 'u-1', method: 'totp' }]);
+    expect(request.proofs).toEqual([
+      { serviceId: 'svc', userId: 'u-1', method: 'totp', by: 'recoveryCode' },
+    ]);
     const again = await recover(codes[0]);
     expect(again).toMatchObject({
       code: 'TWO_FACTOR_INVALID',
@@ -57,6 +59,14 @@ describe('TwoFactorRecovery', () => {
     });
     expect(await recover('garbage')).toEqual(again);
     expect(request.proofs).toHaveLength(1);
+  });
+
+  it("proves the route's method in this request only to checks that take recovery codes", async () => {
+    expect(await recover(codes[0])).toBeUndefined();
+    expect(provenInRequest(request, { ...check, method: 'sms' as TwoFactorCheck['method'] })).toBe(
+      true,
+    );
+    expect(provenInRequest(request, { ...check, recoveryCodes: false })).toBe(false);
   });
 
   it("remembers a success for the session as the route's method, with maxAge only", async () => {

@@ -9,8 +9,8 @@ import { TwoFactorCheck, TwoFactorRequestState } from './two-factor-request-stat
  * The guard's recovery-code step (`twoFactor.recoveryCodes`): a code passes once in place of a
  * Verigator code, as the factor the route asks for. Each try counts toward the same lockout as a
  * wrong token, before the code is looked at, so a locked user cannot try codes either; a success
- * resets the count and, on a route with `maxAge`, is remembered as a verified code is, for the
- * routes that take recovery codes.
+ * resets the count; it serves the rest of the request and, on a route with `maxAge`, is
+ * remembered as a verified code is, but only ever for checks that take recovery codes.
  */
 export class TwoFactorRecovery {
   private readonly codes?: RecoveryCodes;
@@ -26,7 +26,8 @@ export class TwoFactorRecovery {
   /**
    * Uses up `code` of the user of `check`, on a route that takes recovery codes
    * (`check.recoveryCodes`), counting the try: `undefined` when it passed (this request's proof
-   * and, with a `session`, a success remembered for `check.maxAge`, both as `check.method`), else
+   * and, with a `session`, a success remembered for `check.maxAge`, both as `check.method` and
+   * marked as a recovery code's), else
    * the refusal: 401 `TWO_FACTOR_INVALID`, or 429 `TWO_FACTOR_LOCKED` past the attempts.
    */
   async recover(
@@ -45,7 +46,7 @@ export class TwoFactorRecovery {
       session !== undefined &&
         this.records.remember(check, check.method, session, check.maxAge, 'recoveryCode'),
     ]);
-    request.proofs.push({ ...user, method: check.method });
+    request.proofs.push({ ...user, method: check.method, by: 'recoveryCode' });
     return undefined;
   }
 }

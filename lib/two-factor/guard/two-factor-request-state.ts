@@ -8,6 +8,7 @@ import {
   TwoFactorRouteOptions,
 } from '../two-factor-options.interface';
 import { TwoFactorUser } from './two-factor-limits';
+import { SuccessBy, successServes } from './two-factor-records';
 
 /** One check of a request: the route's settings with module defaults applied, and whose. */
 export interface TwoFactorCheck extends TwoFactorUser {
@@ -47,8 +48,11 @@ export interface TwoFactorRequestState<Guard = object> {
   passed: Set<object>;
   /** Guards that left their checks to the route's last guard (`@RequireTwoFactor()`). */
   deferred: Guard[];
-  /** Second factors verified in this request: another guard class need not ask again. */
-  proofs: (TwoFactorUser & { method: AuthMethod })[];
+  /**
+   * Second factors verified in this request, `by` a recovery code if one made it: another guard
+   * class need not ask again.
+   */
+  proofs: (TwoFactorUser & { method: AuthMethod; by?: SuccessBy })[];
   /** The check under way, for the audit trail. */
   check?: TwoFactorCheck;
 }
@@ -86,15 +90,19 @@ export function requestState<Guard>(
   return (held[STATE] ??= { passed: new Set(), deferred: [], proofs: [] });
 }
 
-/** True when a factor verified in this request serves `check`: same user, at least its rank. */
+/**
+ * True when a factor verified in this request serves `check`: same user, at least its rank, and
+ * one a recovery code made only where recovery codes are taken.
+ */
 export function provenInRequest(
-  state: TwoFactorRequestState<unknown>,
+  state: Pick<TwoFactorRequestState<unknown>, 'proofs'>,
   check: TwoFactorCheck,
 ): boolean {
   return state.proofs.some(
     (proof) =>
       proof.serviceId === check.serviceId &&
       proof.userId === check.userId &&
-      outranks(proof.method, check.method),
+      outranks(proof.method, check.method) &&
+      successServes(proof.by, check),
   );
 }
