@@ -63,7 +63,7 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
     this.recovery = new TwoFactorRecovery(options, this.limits, this.records);
   }
 
-  /** Runs this guard class's checks once per request; outside HTTP see two-factor-transports. */
+  /** Runs this guard class's checks once per route (GraphQL: resolver); see transports. */
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http' && !transports.isGraphQLOverHttp(context)) {
       return transports.refuseOutsideHttp(context, this.getRouteOptions(context), this.logger);

@@ -1,13 +1,36 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
-import { INestApplication, Module } from '@nestjs/common';
-import { Args, Field, GraphQLModule, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import {
+  ExecutionContext,
+  ForbiddenException,
+  INestApplication,
+  Injectable,
+  Module,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  Args,
+  Field,
+  GraphQLModule,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+} from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { RequireTwoFactor, UsersService } from '../../lib';
+import {
+  AuthMethod,
+  InMemoryRecoveryCodeStore,
+  RecoveryCodesService,
+  RequireTwoFactor,
+  TwoFactorGuard,
+  UsersService,
+} from '../../lib';
 import { VerigatorSimulator } from '../../lib/testing';
 import { SERVICE_ID, testVerigatorModule } from '../utils/create-verigator-app';
-import { startSimulator } from '../utils/simulator';
+import { VALID_TOKEN, startSimulator, verifies } from '../utils/simulator';
 
 const USER_ID = 'user-graphql';
 
@@ -15,6 +38,18 @@ const USER_ID = 'user-graphql';
 class User {
   @Field() id!: string;
   @Field() username!: string;
+}
+
+/** A stricter guard class: also needs the `x-hardware-key` header. */
+@Injectable()
+class HardwareKeyGuard extends TwoFactorGuard {
+  protected override check(context: ExecutionContext, route: object): Promise<boolean> {
+    const { request } = this.getRequestResponse(context);
+    if (request.headers['x-hardware-key'] !== 'yes') {
+      throw new ForbiddenException('A hardware key is required');
+    }
+    return super.check(context, route);
+  }
 }
 
 @Resolver(() => User)
@@ -31,6 +66,34 @@ class UsersResolver {
   @Mutation(() => String)
   transfer(@Args('amount') amount: number): string {
     return `sent ${amount}`;
+  }
+
+  @RequireTwoFactor()
+  @Query(() => Int, { nullable: true })
+  balance(): number {
+    return 100;
+  }
+
+  /** Its hand-placed guard leaves its checks to `@RequireTwoFactor()`'s, as on a route. */
+  @UseGuards(HardwareKeyGuard)
+  @RequireTwoFactor()
+  @Query(() => String, { nullable: true })
+  vault(): string {
+    return 'vault';
+  }
+
+  /** Needs the TOTP app: an SMS code does not do. */
+  @RequireTwoFactor({ method: AuthMethod.TOTP })
+  @Mutation(() => String, { nullable: true })
+  keys(): string {
+    return 'keys';
+  }
+
+  /** New recovery codes need a fresh code: a recovery code does not do. */
+  @RequireTwoFactor({ recoveryCodes: false })
+  @Mutation(() => String, { nullable: true })
+  newCodes(): string {
+    return 'new codes';
   }
 }
 
@@ -49,7 +112,13 @@ async function boot(driver: Driver, sim: VerigatorSimulator): Promise<INestAppli
   @Module({
     imports: [
       testVerigatorModule(sim.url, {
-        twoFactor: { userId: (request) => request.headers?.['x-user'] as string | undefined },
+        twoFactor: {
+          userId: (request) => request.headers?.['x-user'] as string | undefined,
+          recoveryCodes: {
+            store: new InMemoryRecoveryCodeStore(),
+            secrets: { v1: 'recovery-secret-of-at-least-32-characters' },
+          },
+        },
       }),
       graphql,
     ],
@@ -69,7 +138,7 @@ async function boot(driver: Driver, sim: VerigatorSimulator): Promise<INestAppli
 
 interface GraphQLAnswer {
   data?: Record<string, unknown> | null;
-  errors?: { message: string; extensions?: Record<string, unknown> }[];
+  errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
 }
 
 describe.each<Driver>(['Apollo on Express', 'Mercurius on Fastify'])('GraphQL (%s)', (driver) => {
@@ -159,6 +228,69 @@ describe.each<Driver>(['Apollo on Express', 'Mercurius on Fastify'])('GraphQL (%
     expect(body.errors![0]).toMatchObject({
       message: 'The two-factor authentication provider could not be reached',
       extensions: { code: 'CONNECTION_ERROR', statusCode: 503 },
+    });
+  });
+
+  describe('several protected resolvers in one document', () => {
+    /** An SMS code sent for `transfer`, not yet used. */
+    async function smsCode(): Promise<string> {
+      await ask('mutation { transfer(amount: 1) }', { 'x-user': USER_ID });
+      const code = sim.lastCode(USER_ID);
+      expect(code).toMatch(/^\d+$/);
+      return code!;
+    }
+
+    it('with the same settings verify the token once, and all of them run', async () => {
+      const token = await smsCode();
+      const { body } = await ask('mutation { a: transfer(amount: 5) b: transfer(amount: 6) }', {
+        'x-user': USER_ID,
+        'x-verigator-token': token,
+      });
+      expect(body).toEqual({ data: { a: 'sent 5', b: 'sent 6' } });
+      expect(verifies(sim)).toHaveLength(1);
+    });
+
+    it('an SMS code verified for an SMS resolver does not run a TOTP one', async () => {
+      const headers = { 'x-user': USER_ID, 'x-verigator-token': await smsCode() };
+      const { body } = await ask('mutation { transfer(amount: 5) keys }', headers);
+      expect(body.data).toEqual({ transfer: 'sent 5', keys: null });
+      expect(body.errors).toHaveLength(1);
+      const [{ message, path, extensions }] = body.errors!;
+      expect({ path, extensions }).toMatchObject({
+        path: ['keys'],
+        extensions: { code: 'TWO_FACTOR_INVALID', statusCode: 401 },
+      });
+      // The refusal a lone `keys` gets with that (now used) code.
+      const alone = await ask('mutation { keys }', headers);
+      expect(alone.body.data).toEqual({ keys: null });
+      expect(alone.body.errors).toMatchObject([{ message, path, extensions }]);
+    });
+
+    it("a guard class one resolver adds decides that resolver's fields, not the others'", async () => {
+      const { body } = await ask('{ vault balance }', {
+        'x-user': USER_ID,
+        'x-verigator-token': VALID_TOKEN,
+      });
+      expect(body.data).toEqual({ vault: null, balance: 100 });
+      expect(body.errors).toMatchObject([
+        { path: ['vault'], message: 'A hardware key is required' },
+      ]);
+    });
+
+    it('a recovery code taken by one resolver does not run a recoveryCodes: false one', async () => {
+      const [code] = await app.get(RecoveryCodesService).generate(USER_ID);
+      const { body } = await ask('mutation { transfer(amount: 5) newCodes }', {
+        'x-user': USER_ID,
+        'x-verigator-recovery-code': code,
+      });
+      expect(body.data).toEqual({ transfer: 'sent 5', newCodes: null });
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors![0]).toMatchObject({
+        path: ['newCodes'],
+        message: 'Enter the verification code to continue',
+        extensions: { code: 'TWO_FACTOR_REQUIRED', statusCode: 401, method: 'sms' },
+      });
+      expect(sim.messages()).toHaveLength(1);
     });
   });
 });

@@ -42,17 +42,23 @@ export function checkOf(
   };
 }
 
-/** What the two-factor guards of one request share, kept on the request. */
+/** A second factor verified in a request, `by` a recovery code if one made it. */
+export type TwoFactorProof = TwoFactorUser & { method: AuthMethod; by?: SuccessBy };
+
+/**
+ * What the two-factor guards of one route share: one HTTP request, or one resolver of a GraphQL
+ * document (each with its own settings). Kept on Nest's context, which its guards share.
+ */
 export interface TwoFactorRequestState<Guard = object> {
   /** Guard classes whose checks passed. */
   passed: Set<object>;
   /** Guards that left their checks to the route's last guard (`@RequireTwoFactor()`). */
   deferred: Guard[];
   /**
-   * Second factors verified in this request, `by` a recovery code if one made it: another guard
-   * class need not ask again.
+   * Second factors verified in this request, shared by every resolver of a GraphQL document: a
+   * check they serve (`provenInRequest`) need not ask again.
    */
-  proofs: (TwoFactorUser & { method: AuthMethod; by?: SuccessBy })[];
+  proofs: TwoFactorProof[];
   /** The check under way, for the audit trail. */
   check?: TwoFactorCheck;
 }
@@ -74,20 +80,29 @@ export function eventOf(
 }
 
 const STATE = Symbol('verigator.twoFactorState');
+const PROOFS = Symbol('verigator.twoFactorProofs');
 
 /**
- * The two-factor state of the request `context` serves, created on first use. Over HTTP it lives
- * on Nest's context, one per request for all of a route's guards: a new property on Express's
- * request (a dictionary-mode object) costs microseconds. Under GraphQL, where each resolver has
- * a context of its own, on the request.
+ * The two-factor state of the route `context` serves, created on first use on Nest's context: one
+ * per HTTP request, one per resolver under GraphQL, for all of its guards. Only the proofs are the
+ * request's, so that a code verified for one resolver serves the document's others; under GraphQL
+ * they live on the request (`request()`). A new property on Express's request (a dictionary-mode
+ * object) costs microseconds, so HTTP keeps them on the context too.
  */
 export function requestState<Guard>(
   context: ExecutionContext,
   request: () => TwoFactorRequest,
 ): TwoFactorRequestState<Guard> {
-  const holder = context.getType<string>() === 'graphql' ? request() : context;
-  const held = holder as Record<symbol, TwoFactorRequestState<Guard>>;
-  return (held[STATE] ??= { passed: new Set(), deferred: [], proofs: [] });
+  const held = context as unknown as Record<symbol, TwoFactorRequestState<Guard>>;
+  return (held[STATE] ??= {
+    passed: new Set(),
+    deferred: [],
+    proofs: context.getType<string>() === 'graphql' ? documentProofs(request()) : [],
+  });
+}
+
+function documentProofs(request: TwoFactorRequest): TwoFactorProof[] {
+  return ((request as Record<symbol, TwoFactorProof[]>)[PROOFS] ??= []);
 }
 
 /**
