@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '../../test/utils/until';
 import { runCli } from './cli-main';
 import type { CliIo } from './cli-main';
 import { VerigatorSimulator } from './verigator-simulator';
@@ -162,7 +163,12 @@ describe('verigator-simulator CLI', () => {
       expect(created.status).toBe(200);
       const auth = `${sim.url}/v1/service/service/demo-service/users/demo-alice/auth`;
       await fetch(auth, { method: 'POST', headers, body: JSON.stringify({ method: 'sms' }) });
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      // Real time must pass: until the simulator's inbox shows the code expired (200 ms on).
+      const sent = () => sim.messages({ userId: 'demo-alice' }).at(-1)?.status;
+      await until(
+        () => sent() === 'expired',
+        () => `the code expired (status: ${sent()})`,
+      );
       const verify = await fetch(auth, {
         method: 'PUT',
         headers,

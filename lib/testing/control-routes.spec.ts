@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { until } from '../../test/utils/until';
 import { BoundedLog } from './bounded-log';
 import { VerigatorSimulator } from './verigator-simulator';
 
@@ -477,7 +478,8 @@ describe('VerigatorSimulator control API', () => {
       temp.injectFault({ delayMs: 60_000 });
       const hanging = call(temp, 'GET', '/v1/service/service/x');
       hanging.catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The simulator logs an API request just before it starts the fault's delay.
+      await until(() => temp.requests().length === 1, 'the simulator has logged the request');
       const started = Date.now();
       await temp.close();
       await temp.close();

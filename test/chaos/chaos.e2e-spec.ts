@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SAMPLE_RATE_LIMITS } from '../../sample/sample-settings';
 import { NO_RATE_LIMITS, startSample } from '../utils/sample-app';
 import { sendRequest } from '../utils/send-request';
+import { until } from '../utils/until';
 
 /**
  * Requests the chaos run sends, at this many at a time. The users' send budgets bound the run: on
@@ -150,7 +151,7 @@ describe('the sample app under injected Verigator faults', () => {
       agent.destroy();
       await sample.close();
     }
-    expect(await settledResources(resourcesBefore)).toEqual(resourcesBefore);
+    await resourcesSettled(resourcesBefore);
   }, 60_000);
 });
 
@@ -183,14 +184,12 @@ function countResources(): Record<string, number> {
   return counts;
 }
 
-/** The resource counts once closing sockets have gone (up to a second), or as they stay. */
-async function settledResources(target: Record<string, number>): Promise<Record<string, number>> {
-  for (let i = 0; i < 20; i++) {
-    const now = countResources();
-    if (Object.keys(target).every((kind) => now[kind] <= target[kind])) return target;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return countResources();
+/** Resolves once closing sockets have gone: no kind counts more than in `before`. */
+async function resourcesSettled(before: Record<string, number>): Promise<void> {
+  await until(
+    () => Object.entries(countResources()).every(([kind, count]) => count <= before[kind]),
+    () => `resources back to ${JSON.stringify(before)}, now ${JSON.stringify(countResources())}`,
+  );
 }
 
 /** A small seeded PRNG, so the request mix is the same on every run. */

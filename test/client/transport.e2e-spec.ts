@@ -81,14 +81,16 @@ describe('The deadline of one call (`timeout`)', () => {
 
 describe('Shutdown', () => {
   it('closing the app ends a call in flight at once, as a ConnectionError', async () => {
-    const { url, server } = await serve(() => undefined); // never answers
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+    const { url, server } = await serve(() => arrived()); // never answers
     const { app, services } = await createVerigatorApp(url, { timeout: 60_000, retries: 0 });
     try {
       const call = services.get('s').then(
         () => undefined,
         (e: unknown) => e,
       );
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await inFlight; // the whole request has reached the server, which holds it
       await app.close();
       expect(await call).toBeInstanceOf(ConnectionError);
     } finally {

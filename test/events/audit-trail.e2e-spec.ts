@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import request from 'supertest';
 import {
+  InMemoryTwoFactorStore,
   UsersService,
   VERIGATOR_CHANNELS,
   VerigatorEvent,
@@ -142,9 +143,11 @@ describe.each(ADAPTERS)('the audit trail (%s)', (_name, adapter: AdapterFactory)
   });
 
   it('records a send refused by the send budget, and no send while locked out', async () => {
-    await start({ twoFactor: { maxSends: 1, cooldown: 1, maxAttempts: 1 } });
+    let now = Date.now();
+    const store = new InMemoryTwoFactorStore({ now: () => now });
+    await start({ twoFactor: { maxSends: 1, cooldown: 1_000, maxAttempts: 1, store } });
     await post('/account/transfer').expect(401);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    now += 1_000; // on the store's clock: the cooldown is over, the send budget's window is not
     await post('/account/transfer').expect(429);
     const code = sim.lastCode(USER)!;
     await post('/account/transfer', code === '000000' ? '111111' : '000000').expect(401);

@@ -8,6 +8,7 @@ import {
 } from '../../lib';
 import { RecordingServer } from '../utils/recording-server';
 import { VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
+import { until } from '../utils/until';
 
 const HALF_OPEN_AFTER = 300;
 const SERVICE = { id: 'svc-1', name: 'Shop', ctime: '2024-01-01T00:00:00Z' };
@@ -40,6 +41,18 @@ describe('a circuit breaker per endpoint', () => {
     upstream.clear();
   }
 
+  /**
+   * Resolves once `halfOpenAfter` has passed, on the breaker's own clock (`Date.now()`), since
+   * the `breakerOpened` event: the breaker notes the time just before it publishes that event.
+   */
+  async function coolDown(): Promise<void> {
+    const opened = events.find((e) => e.type === 'breakerOpened')!.timestamp;
+    await until(
+      () => Date.now() - opened >= HALF_OPEN_AFTER,
+      `${HALF_OPEN_AFTER} ms since the breakerOpened event`,
+    );
+  }
+
   it('opens after `threshold` consecutive failures and then fails fast, sending nothing', async () => {
     await breakCircuit();
     const error = await client.auth.initiate('svc-1', 'u-1', AuthMethod.SMS).catch((e) => e);
@@ -57,7 +70,7 @@ describe('a circuit breaker per endpoint', () => {
   it('after the cool-down lets one trial through; its success closes the circuit', async () => {
     await breakCircuit();
     upstream.replyByDefault({ status: 200, body: SERVICE });
-    await new Promise((resolve) => setTimeout(resolve, HALF_OPEN_AFTER + 50));
+    await coolDown();
     // Calls made while the trial runs fail fast rather than queue behind it.
     const trial = client.services.get('svc-1');
     const during = await client.services.get('svc-1').catch((e: unknown) => e);
@@ -74,7 +87,7 @@ describe('a circuit breaker per endpoint', () => {
 
   it('a failed trial opens it again for another cool-down', async () => {
     await breakCircuit();
-    await new Promise((resolve) => setTimeout(resolve, HALF_OPEN_AFTER + 50));
+    await coolDown();
     await expect(client.services.get('svc-1')).rejects.toBeInstanceOf(InternalError);
     await expect(client.services.get('svc-1')).rejects.toBeInstanceOf(CircuitOpenError);
     expect(upstream.requests).toHaveLength(1);

@@ -10,6 +10,7 @@ import {
 import { closedPortUrl } from '../utils/recording-server';
 import { SERVICE_ID, VerigatorTestApp, createVerigatorApp } from '../utils/create-verigator-app';
 import { startSimulator } from '../utils/simulator';
+import { until } from '../utils/until';
 
 const USERS = 300;
 const TIMEOUT_MS = 2000;
@@ -101,8 +102,19 @@ describe('resilience under the simulator faults', () => {
     } finally {
       await client.app.close();
     }
-    // Let the late requests finish being served after the client gave up on them.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The n-th POST to reach the simulator met the n-th fault of the plan (faults are taken in
+    // order). Those that met a delay or no fault send their SMS, the late ones after the client
+    // gave up on them: wait until they have.
+    const sending = (): number =>
+      plan
+        .slice(0, sim.requests().filter((r) => r.method === 'POST').length)
+        .filter((kind) => kind === 'late' || kind === 'none').length;
+    await until(
+      () => sim.messages().length >= sending(),
+      () => `one SMS per POST that met a delay or no fault: ${sending()}`,
+      { within: 10_000 },
+    );
+    expect(sim.messages()).toHaveLength(sending());
 
     const posts = sim.requests().filter((r) => r.method === 'POST');
     for (let i = 0; i < USERS; i++) {

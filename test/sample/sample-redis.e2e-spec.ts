@@ -4,8 +4,7 @@ import { SampleApp } from '../../sample/sample-bootstrap';
 import { readSampleSettings } from '../../sample/sample-settings';
 import { RedisServer, describeWithRedis } from '../utils/redis-server';
 import { startSample } from '../utils/sample-app';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { until } from '../utils/until';
 
 /** The sample keeps its two-factor state in Redis when `REDIS_URL` is set. */
 describeWithRedis('the sample app with REDIS_URL', () => {
@@ -57,7 +56,8 @@ describeWithRedis('the sample app with REDIS_URL', () => {
     expect(await clients()).toBe(3); // this test's, the two-factor store's, the recovery codes'
     await sample.close();
     samples.length = 0;
-    while ((await clients()) > 1) await sleep(25); // until Redis has seen the sample's clients go
+    // Redis sees the sample's connections close a moment after close() returns.
+    await until(async () => (await clients()) <= 1, "Redis has seen the sample's clients go");
     expect(await clients()).toBe(1);
   });
 

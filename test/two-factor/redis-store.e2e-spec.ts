@@ -6,6 +6,7 @@ import request from 'supertest';
 import { RedisTwoFactorStore, VerigatorEvent } from '../../lib';
 import { TwoFactorModuleOptions } from '../../lib/two-factor/two-factor-options.interface';
 import { describeWithRedisAndCluster, everyKey } from '../utils/redis-server';
+import { until } from '../utils/until';
 import { VerigatorSimulator } from '../../lib/testing';
 import {
   ADAPTERS,
@@ -24,12 +25,8 @@ import {
   verifies,
 } from '../utils/simulator';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Resolves once `condition()` holds, checking every few milliseconds (Jest's timeout bounds it). */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(5);
-}
+/** Paces background traffic, so that it leaves the CPU to the rest; nothing waits on it. */
+const pace = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves once the ioredis client is connected and ready for commands again. */
 function ready(redis: Redis | Cluster): Promise<void> {
@@ -199,17 +196,21 @@ describeWithRedisAndCluster('TwoFactorGuard on Redis, two instances', (redisServ
           );
           unauthorised.push({ status: res.status, code: res.body.code });
           if (redisDown && res.body.code === 'TWO_FACTOR_UNAVAILABLE') refusedInOutage.add(worker);
-          await sleep(5); // pace the traffic; nothing waits on this
+          await pace(5);
         }
       }),
     );
     try {
-      await until(() => unauthorised.length >= WORKERS);
+      await until(() => unauthorised.length >= WORKERS, 'every worker has had an answer');
       await redisServer.kill();
       redisDown = true;
       failEveryRequest(sim, { reset: true }); // Verigator down too: failOpen must still not open
       // Once every worker has been refused, no request from before the outage is in flight.
-      await until(() => refusedInOutage.size === WORKERS);
+      await until(
+        () => refusedInOutage.size === WORKERS,
+        () => `every worker refused with 503 (${refusedInOutage.size} of ${WORKERS})`,
+        { within: 10_000 },
+      );
       const seenByVerigator = sim.requests().length;
       for (const http of [a, b]) {
         for (const token of [VALID_TOKEN, '222222', undefined]) {

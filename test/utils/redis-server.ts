@@ -4,6 +4,7 @@ import { AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis, { Cluster, RedisOptions } from 'ioredis';
+import { until } from './until';
 
 /** Whether `redis-server` and `redis-cli` (which `RedisCluster` needs) can be run here. */
 export const REDIS_SERVER_AVAILABLE = ['redis-server', 'redis-cli'].every(
@@ -267,23 +268,28 @@ function run(command: string, args: string[]): Promise<void> {
 
 /** Resolves once the server answers PING; fails if it exits or takes more than 5 s. */
 async function waitForPing(port: number, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-    if (await ping(port)) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
+  try {
+    await until(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+        return ping(port);
+      },
+      `redis-server answers PING on port ${port}`,
+      { every: 25 },
+    );
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
   }
-  child.kill('SIGKILL');
-  throw new Error(`redis-server did not answer on port ${port} within 5 s`);
 }
 
 /** Polls `CLUSTER INFO` until the node says `cluster_state:ok`; fails after 10 s. */
-async function waitForClusterOk(port: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await send(port, 'CLUSTER INFO')).includes('cluster_state:ok')) {
-    if (Date.now() > deadline) throw new Error(`Redis Cluster node ${port} is not ok after 10 s`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+function waitForClusterOk(port: number): Promise<void> {
+  return until(
+    async () => (await send(port, 'CLUSTER INFO')).includes('cluster_state:ok'),
+    `Redis Cluster node ${port} says cluster_state:ok`,
+    { within: 10_000, every: 25 },
+  );
 }
 
 async function ping(port: number): Promise<boolean> {

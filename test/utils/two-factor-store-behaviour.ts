@@ -1,12 +1,12 @@
 import { TwoFactorStore } from '../../lib';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { until } from './until';
 
 /**
  * The `TwoFactorStore` contract as one suite, run against every implementation (in memory,
  * Redis): call it inside a `describe`, with a factory for a fresh store. Real time: a record
- * checked while live has seconds to spare, and a wait for an expiry is a lower bound, so a busy
- * machine can only make the waits longer, never the verdicts wrong. Keys are unique per test,
+ * checked while live has seconds to spare, and a test that needs time to pass waits (bounded)
+ * until the store itself shows it has (a record gone, a TTL run down), never for a guessed
+ * duration, so a busy machine can only make the waits longer, never the verdicts wrong. Keys are unique per test,
  * shaped like the guard's (with a hash tag).
  */
 export function behavesLikeATwoFactorStore(createStore: () => TwoFactorStore): void {
@@ -46,8 +46,7 @@ export function behavesLikeATwoFactorStore(createStore: () => TwoFactorStore): v
     it('forgets a record after its TTL', async () => {
       const k = key();
       await store.set(k, 'v', 60);
-      await sleep(120);
-      expect(await store.get(k)).toBeUndefined();
+      await until(async () => (await store.get(k)) === undefined, 'the record is gone');
     });
 
     it('lets exactly one of many concurrent setIfAbsent calls claim a key', async () => {
@@ -64,8 +63,7 @@ export function behavesLikeATwoFactorStore(createStore: () => TwoFactorStore): v
       const k = key('cooldown');
       expect(await store.setIfAbsent(k, 'sms', 500)).toBe(true);
       expect(await store.setIfAbsent(k, 'totp', 500)).toBe(false);
-      await sleep(550);
-      expect(await store.setIfAbsent(k, 'totp', 10_000)).toBe(true);
+      await until(() => store.setIfAbsent(k, 'totp', 10_000), 'a claim succeeds after the TTL');
       expect((await store.get(k))?.value).toBe('totp');
     });
 
@@ -87,14 +85,14 @@ export function behavesLikeATwoFactorStore(createStore: () => TwoFactorStore): v
     it('keeps the window fixed from the first increment, then starts over', async () => {
       const k = key();
       expect((await store.increment(k, 10_000)).count).toBe(1);
-      await sleep(100);
+      await until(async () => (await store.get(k))!.ttlMs <= 9_950, 'the window has run 50 ms');
       const second = await store.increment(k, 10_000);
       expect(second.count).toBe(2);
       expect(second.ttlMs).toBeLessThanOrEqual(9_950); // not extended by the second increment
 
       const short = key();
       await store.increment(short, 60);
-      await sleep(120);
+      await until(async () => (await store.get(short)) === undefined, 'the counter expired');
       expect(await store.increment(short, 60)).toEqual({ count: 1, ttlMs: expect.any(Number) });
     });
 
@@ -102,7 +100,7 @@ export function behavesLikeATwoFactorStore(createStore: () => TwoFactorStore): v
       const k = key();
       await store.increment(k, 10_000);
       await store.increment(k, 10_000);
-      await sleep(100);
+      await until(async () => (await store.get(k))!.ttlMs <= 9_950, 'the window has run 50 ms');
       await store.decrement(k);
       const record = await store.get(k);
       expect(record?.value).toBe('1');
@@ -114,8 +112,8 @@ export function behavesLikeATwoFactorStore(createStore: () => TwoFactorStore): v
       const short = key();
       await store.increment(short, 60);
       await store.decrement(short);
-      await sleep(120);
-      expect(await store.get(short)).toBeUndefined();
+      // Kept its expiry: a decrement that dropped the TTL would leave it for ever.
+      await until(async () => (await store.get(short)) === undefined, 'the counter expired');
     });
 
     it('ignores decrements of absent counters', async () => {
