@@ -69,9 +69,9 @@ export class TwoFactorGuard extends TwoFactorIdentity implements CanActivate {
       return transports.refuseOutsideHttp(context, this.getRouteOptions(context), this.logger);
     }
     const shared = this.state(context);
-    const decide = (guard: TwoFactorGuard) => guard.decide(context, shared);
-    const decided = decideInTurn(this, context.getHandler(), shared.deferred, decide);
-    return context.getType() === 'http' ? decided : decided.catch(transports.throwAsGraphQLError);
+    let decide = (guard: TwoFactorGuard) => guard.decide(context, shared);
+    if (context.getType() !== 'http') decide = transports.inTurn(context, decide);
+    return decideInTurn(this, context.getHandler(), shared.deferred, decide);
   }
 
   /** Decides one request for this guard class: true to let it through, else throws the answer. */

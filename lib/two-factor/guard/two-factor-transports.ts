@@ -12,7 +12,9 @@ import { routeName } from './two-factor-answers';
 /*
  * The guard outside plain HTTP:
  * 1. A GraphQL resolver reached over HTTP is checked on that request, and refused with a GraphQL
- *    error: our message, and `code`, `statusCode` (and `method`) in `extensions`.
+ *    error: our message, and `code`, `statusCode` (and `method`) in `extensions`. The checks of a
+ *    document's resolvers take turns (a query's start at once), so a code one of them verified
+ *    serves the next instead of being sent to Verigator again: a code is single-use.
  * 2. WebSocket messages and RPC calls carry no one-time code: a handler the guard protects is
  *    refused, fail-closed, as a `WsException` / `RpcException` with `TWO_FACTOR_UNSUPPORTED`
  *    (`false`, Nest's 403, for other transports or a GraphQL operation without HTTP request), and
@@ -24,8 +26,27 @@ export function isGraphQLOverHttp(context: ExecutionContext): boolean {
   return context.getType<string>() === 'graphql' && !!graphQLRequestResponse(context).request;
 }
 
+const TURN = Symbol('verigator.twoFactorTurn');
+
+/**
+ * `decide` for a resolver (rule 1): each call once the checks of the request's earlier resolvers
+ * have settled, a refusal rethrown as the GraphQL error.
+ */
+export function inTurn<Guard>(
+  context: ExecutionContext,
+  decide: (guard: Guard) => Promise<boolean>,
+): (guard: Guard) => Promise<boolean> {
+  const held = graphQLRequestResponse(context).request as Record<symbol, Promise<unknown>>;
+  return (guard) => {
+    const run = () => decide(guard);
+    const turn = (held[TURN] ?? Promise.resolve()).then(run, run);
+    held[TURN] = turn;
+    return turn.catch(throwAsGraphQLError);
+  };
+}
+
 /** Rethrows a refusal (our HTTP exception with a `code`) as the GraphQL error (rule 1). */
-export function throwAsGraphQLError(error: unknown): never {
+function throwAsGraphQLError(error: unknown): never {
   const body = error instanceof HttpException ? error.getResponse() : undefined;
   if (typeof body !== 'object' || typeof (body as Partial<ErrorAnswerBody>).code !== 'string') {
     throw error;
