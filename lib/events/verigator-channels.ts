@@ -1,3 +1,5 @@
+import { Channel, TracingChannel, channel, tracingChannel } from 'node:diagnostics_channel';
+import type { VerigatorCallEvent } from './verigator-call-event';
 import type { VerigatorEvent } from './verigator-event';
 
 /**
@@ -20,6 +22,28 @@ export const VERIGATOR_CHANNELS = {
 
 /** The name of one of {@link VERIGATOR_CHANNELS}. */
 export type VerigatorChannelName = (typeof VERIGATOR_CHANNELS)[keyof typeof VERIGATOR_CHANNELS];
+
+/**
+ * The context of the call's trace (`tracingChannel(VERIGATOR_CHANNELS.clientCall)`): the call,
+ * without its ids. Its subscribers may add fields of their own.
+ */
+export type VerigatorCallTrace = Pick<VerigatorCallEvent, 'operation' | 'httpMethod' | 'path'>;
+
+/**
+ * The channels themselves, made once and held for good, which the publisher and
+ * instrumentVerigator share. Node 20 keeps channels weakly, by name, and when one that nobody
+ * holds is collected, its finalizer later deletes whichever channel has that name by then, even
+ * a new one with subscribers (nodejs/node#59910): events then went to a channel nobody listened
+ * to. A channel that is never collected is never deleted.
+ */
+export const HELD_CHANNELS: ReadonlyMap<VerigatorChannelName, Channel> = new Map(
+  Object.values(VERIGATOR_CHANNELS).map((name) => [name, channel(name)]),
+);
+
+/** Each call's trace, held for the same reason. */
+export const CALL_TRACE: TracingChannel<unknown, VerigatorCallTrace> = tracingChannel(
+  VERIGATOR_CHANNELS.clientCall,
+);
 
 /** The channel an event is published on. */
 export function channelNameOf(event: Pick<VerigatorEvent, 'type'>): VerigatorChannelName {

@@ -1,10 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { channel, Channel, tracingChannel } from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
 import { VERIGATOR_OPTIONS } from '../verigator.constants';
 import { describeVerigatorCall } from './describe-verigator-call';
 import type { VerigatorCallEvent } from './verigator-call-event';
-import { VerigatorChannelName, VERIGATOR_CHANNELS, channelNameOf } from './verigator-channels';
+import {
+  CALL_TRACE,
+  HELD_CHANNELS,
+  VerigatorChannelName,
+  VERIGATOR_CHANNELS,
+  channelNameOf,
+} from './verigator-channels';
 import type {
   VerigatorEvent,
   VerigatorEventInput,
@@ -14,12 +19,6 @@ import { toVerigatorEventError } from './verigator-event-error';
 
 /** Where a call ended: what `observeCall` asks the transport once the call has settled. */
 export type VerigatorCallEnd = Pick<VerigatorCallEvent, 'endpoint' | 'breakerState'>;
-
-/**
- * The context of the call's trace (`tracingChannel(VERIGATOR_CHANNELS.clientCall)`): the call,
- * without its ids. Its subscribers may add fields of their own.
- */
-export type VerigatorCallTrace = Pick<VerigatorCallEvent, 'operation' | 'httpMethod' | 'path'>;
 
 /**
  * Publishes the audit trail: each event goes to its `node:diagnostics_channel` channel
@@ -33,12 +32,8 @@ export type VerigatorCallTrace = Pick<VerigatorCallEvent, 'operation' | 'httpMet
 export class VerigatorEventPublisher {
   private readonly logger = new Logger('VerigatorEvents');
   private readonly listener?: VerigatorEventListener;
-  private readonly channels = new Map<VerigatorChannelName, Channel>(
-    Object.values(VERIGATOR_CHANNELS).map((name) => [name, channel(name)]),
-  );
-  private readonly callTrace = tracingChannel<unknown, VerigatorCallTrace>(
-    VERIGATOR_CHANNELS.clientCall,
-  );
+  private readonly channels = HELD_CHANNELS;
+  private readonly callTrace = CALL_TRACE;
 
   constructor(@Inject(VERIGATOR_OPTIONS) options: { onEvent?: VerigatorEventListener }) {
     this.listener = options.onEvent;

@@ -1,11 +1,15 @@
 import type * as OpenTelemetry from '@opentelemetry/api';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { subscribe, tracingChannel, unsubscribe } from 'node:diagnostics_channel';
 import type { SmsDefenceEvent } from '../events/sms-defence-event';
 import type { TwoFactorEvent } from '../events/two-factor-event';
 import type { VerigatorCallEvent } from '../events/verigator-call-event';
-import { VERIGATOR_CHANNELS } from '../events/verigator-channels';
-import type { VerigatorCallTrace } from '../events/verigator-event-publisher';
+import {
+  CALL_TRACE,
+  HELD_CHANNELS,
+  VERIGATOR_CHANNELS,
+  VerigatorCallTrace,
+  VerigatorChannelName,
+} from '../events/verigator-channels';
 import type { VerigatorResilienceEvent } from '../events/verigator-resilience-event';
 
 /** Where `instrumentVerigator` records; each defaults to the globally registered provider. */
@@ -162,19 +166,19 @@ export function instrumentVerigator(options: VerigatorInstrumentationOptions = {
     if (event.type === 'smsRefused') smsRefused.add(1, { reason: event.reason });
   };
 
-  const subscriptions: [string, (message: unknown) => void][] = [
+  const subscriptions: [VerigatorChannelName, (message: unknown) => void][] = [
     [VERIGATOR_CHANNELS.clientCall, onCall],
     [VERIGATOR_CHANNELS.clientResilience, onResilience],
     [VERIGATOR_CHANNELS.guardDecision, onDecision],
     [VERIGATOR_CHANNELS.smsDefence, onSmsDefence],
   ];
-  const calls = tracingChannel<unknown, VerigatorCallTrace>(VERIGATOR_CHANNELS.clientCall);
+  const calls = CALL_TRACE;
   const store = new OpenTelemetryContextStore(api);
   calls.start.bindStore(store, onCallStart);
   calls.asyncEnd.subscribe(onCallEnd as (message: unknown) => void);
-  for (const [name, listener] of subscriptions) subscribe(name, listener);
+  for (const [name, listener] of subscriptions) HELD_CHANNELS.get(name)!.subscribe(listener);
   return () => {
-    for (const [name, listener] of subscriptions) unsubscribe(name, listener);
+    for (const [name, listener] of subscriptions) HELD_CHANNELS.get(name)!.unsubscribe(listener);
     calls.asyncEnd.unsubscribe(onCallEnd as (message: unknown) => void);
     calls.start.unbindStore(store);
   };
