@@ -392,6 +392,23 @@ const NOTES = `
   before, 7.9 µs (0.8–15.7) after, 10 rounds; the verifying path in process against the
   simulator, CPU per call ÷ a guard calling verify, 1.13× (1.11–1.19) before, 1.11× (1.08–1.16)
   after, 40 rounds. Between full runs that last figure's median moves by about ±0.05.
+- Where the verifying pair stands (2026-12-01): at its bound. Measured alone on a quiet machine
+  (16 rounds of guarded and handler-verify in mirrored order, three runs), throughput 0.953, 0.959
+  and 0.949 and app CPU per request 1.03–1.05×; a full run's 10 rounds have quartiles of ±3–5%,
+  so its verdict flips from run to run. A CPU profile of the app puts the difference at about
+  20 µs a request, spread over about 17 async steps, five store operations and five store keys,
+  each about 1 µs in the app (0.1–0.3 µs in a warm loop): none is large. Cuts measured in
+  process (40 alternating rounds, each against the guard as it is, in one run) moved nothing
+  beyond the noise: a \`canActivate\` that hands Nest the decision's own promise, no trusted-device
+  steps on routes without them and \`return await\` in \`check\` together measured 0.998×; the four
+  deletes after a success as one store call 1.092× against 1.103× (÷ a guard calling verify).
+  What remains would take a batch delete in \`TwoFactorStore\` (a contract change for every
+  custom store) or hooks that may answer synchronously (\`getUserId\`, \`getToken\`: an API
+  change), for about 1% of a verifying request whose Verigator call takes milliseconds; not done.
+  Pinning the app to a CPU of its own (\`taskset\`) gave the same medians and no narrower
+  quartiles (16 rounds each). The in-process remembered figure is about 1.6 or 2.7 µs depending
+  on the process: the same build measured both in consecutive processes (the JIT's choices, not
+  the code).
 - The keep-alive agents of the node:http contenders have a \`timeout\`: without one, Node 20's
   agent ignores the server's \`Keep-Alive: timeout=5\` hint and keeps idle sockets, which the
   upstream closes after 5 s (+1 s); a contender that idled that long while the others ran (on a
