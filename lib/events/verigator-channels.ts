@@ -40,8 +40,11 @@ export const HELD_CHANNELS: ReadonlyMap<VerigatorChannelName, Channel> = new Map
   Object.values(VERIGATOR_CHANNELS).map((name) => [name, channel(name)]),
 );
 
-/** Each call's trace, held for the same reason. */
-export const CALL_TRACE: TracingChannel<unknown, VerigatorCallTrace> = tracingChannel(
+/**
+ * Each call's trace, held for the same reason. Its store type is `object`, which every
+ * `@types/node` accepts (newer ones require an object there; this type is in our declarations).
+ */
+export const CALL_TRACE: TracingChannel<object, VerigatorCallTrace> = tracingChannel(
   VERIGATOR_CHANNELS.clientCall,
 );
 
